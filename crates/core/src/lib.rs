@@ -1,0 +1,10 @@
+//! `reallot-core`: everything Reallot computes, as pure functions of bytes, tables, `now` and
+//! seeds. It never does I/O, never reads a clock and never draws entropy, so the same code runs
+//! natively in the `reallot` CLI and as WebAssembly in the browser app, with the same results.
+
+pub mod dataset;
+pub mod demo;
+pub mod model;
+pub mod write;
+
+pub use dataset::Dataset;
