@@ -5,6 +5,7 @@
 pub mod dataset;
 pub mod demo;
 pub mod model;
+pub mod stats;
 pub mod write;
 
 pub use dataset::Dataset;

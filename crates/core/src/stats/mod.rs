@@ -1,0 +1,168 @@
+//! Statistical primitives shared by the measures: quantiles, intervals, inequality.
+//! Submodules add the heavier machinery (shrinkage, survival curves) next to these.
+
+use serde::Serialize;
+
+/// The normal quantile for a two-sided 95 % interval.
+pub const Z95: f64 = 1.959_963_984_540_054;
+
+/// A proportion with its count and Wilson score interval.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+pub struct Proportion {
+    pub successes: u64,
+    pub trials: u64,
+    /// `successes / trials`; 0 when there are no trials.
+    pub rate: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+impl Proportion {
+    /// The 95 % Wilson score interval (Wilson 1927), which stays inside [0, 1] and behaves at
+    /// 0 and n successes, unlike the Wald interval.
+    pub fn wilson(successes: u64, trials: u64) -> Self {
+        let (ci_low, ci_high) = wilson_interval(successes, trials, Z95);
+        let rate = if trials == 0 {
+            0.0
+        } else {
+            successes as f64 / trials as f64
+        };
+        Self {
+            successes,
+            trials,
+            rate,
+            ci_low,
+            ci_high,
+        }
+    }
+}
+
+/// Wilson score interval for `k` successes in `n` trials at normal quantile `z`;
+/// `(0, 1)` when `n` is 0.
+pub fn wilson_interval(k: u64, n: u64, z: f64) -> (f64, f64) {
+    if n == 0 {
+        return (0.0, 1.0);
+    }
+    let n_f = n as f64;
+    let p = k.min(n) as f64 / n_f;
+    let z2 = z * z;
+    let denom = 1.0 + z2 / n_f;
+    let centre = (p + z2 / (2.0 * n_f)) / denom;
+    let half = z * (p * (1.0 - p) / n_f + z2 / (4.0 * n_f * n_f)).sqrt() / denom;
+    // Exact at the bounds: rounding must not push the interval off the observed rate.
+    let lo = if k == 0 {
+        0.0
+    } else {
+        (centre - half).clamp(0.0, p)
+    };
+    let hi = if k >= n {
+        1.0
+    } else {
+        (centre + half).clamp(p, 1.0)
+    };
+    (lo, hi)
+}
+
+pub fn mean(xs: &[f64]) -> Option<f64> {
+    (!xs.is_empty()).then(|| xs.iter().sum::<f64>() / xs.len() as f64)
+}
+
+/// The `q`-quantile of already sorted data, linearly interpolated (Hyndman–Fan type 7, the
+/// default of R and NumPy). `None` for empty data.
+pub fn quantile_sorted(sorted: &[f64], q: f64) -> Option<f64> {
+    if sorted.is_empty() || !q.is_finite() {
+        return None;
+    }
+    let h = (sorted.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
+}
+
+/// The `q`-quantile of unsorted data (sorts a copy; NaNs are ignored).
+pub fn quantile(xs: &[f64], q: f64) -> Option<f64> {
+    let mut v: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+    v.sort_by(f64::total_cmp);
+    quantile_sorted(&v, q)
+}
+
+pub fn median(xs: &[f64]) -> Option<f64> {
+    quantile(xs, 0.5)
+}
+
+/// The Gini coefficient of non-negative values (0 = equal, → 1 = one holds all).
+/// `None` when empty or when all values are zero.
+pub fn gini(values: &[f64]) -> Option<f64> {
+    let mut v: Vec<f64> = values
+        .iter()
+        .map(|x| x.max(0.0))
+        .filter(|x| x.is_finite())
+        .collect();
+    let total: f64 = v.iter().sum();
+    if v.is_empty() || total <= 0.0 {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let n = v.len() as f64;
+    let weighted: f64 = v
+        .iter()
+        .enumerate()
+        .map(|(i, x)| (i as f64 + 1.0) * x)
+        .sum();
+    Some((2.0 * weighted) / (n * total) - (n + 1.0) / n)
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    fn close(a: f64, b: f64, tol: f64) -> bool {
+        (a - b).abs() <= tol
+    }
+
+    #[test]
+    fn wilson_matches_published_values() {
+        // Newcombe (1998), Statistics in Medicine 17:857, table I: 81/263 → 0.2553–0.3662.
+        let (lo, hi) = wilson_interval(81, 263, Z95);
+        assert!(
+            close(lo, 0.2553, 5e-4) && close(hi, 0.3662, 5e-4),
+            "{lo} {hi}"
+        );
+        // 15/148 → 0.0624–0.1605 (same table).
+        let (lo, hi) = wilson_interval(15, 148, Z95);
+        assert!(
+            close(lo, 0.0624, 5e-4) && close(hi, 0.1605, 5e-4),
+            "{lo} {hi}"
+        );
+        // 0/20 → 0–0.1611.
+        let (lo, hi) = wilson_interval(0, 20, Z95);
+        assert!(lo == 0.0 && close(hi, 0.1611, 5e-4), "{hi}");
+        assert_eq!(wilson_interval(0, 0, Z95), (0.0, 1.0));
+        let p = Proportion::wilson(3, 3);
+        assert_eq!((p.rate, p.ci_high), (1.0, 1.0));
+        assert!(p.ci_low < 0.5);
+    }
+
+    #[test]
+    fn quantiles_interpolate_like_numpy() {
+        let xs = [4.0, 1.0, 3.0, 2.0];
+        assert_eq!(median(&xs), Some(2.5));
+        // numpy.percentile([1,2,3,4], 90) == 3.7
+        assert!(close(quantile(&xs, 0.9).unwrap(), 3.7, 1e-12));
+        assert_eq!(quantile(&[], 0.5), None);
+        assert_eq!(mean(&xs), Some(2.5));
+    }
+
+    #[test]
+    fn gini_of_known_distributions() {
+        assert_eq!(gini(&[5.0, 5.0, 5.0, 5.0]), Some(0.0));
+        // One of four holds everything: (n-1)/n.
+        assert!(close(gini(&[0.0, 0.0, 0.0, 8.0]).unwrap(), 0.75, 1e-12));
+        // [1,2,3,4]: G = 0.25.
+        assert!(close(gini(&[1.0, 2.0, 3.0, 4.0]).unwrap(), 0.25, 1e-12));
+        assert_eq!(gini(&[0.0, 0.0]), None);
+    }
+}
