@@ -3,6 +3,7 @@
 
 mod demo;
 mod error;
+mod load;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
