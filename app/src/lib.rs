@@ -1,0 +1,9 @@
+//! `reallot-app`: the Leptos client-side app. The only crate that knows the browser; all
+//! domain work is done by `reallot-core`, and anything that decides over domain data is a
+//! plain function tested natively.
+
+pub mod overview;
+pub mod routes;
+pub mod state;
+
+pub use routes::App;
