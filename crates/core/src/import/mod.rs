@@ -633,3 +633,216 @@ pub fn load_into(ds: &mut Dataset, file: &ParsedFile, mapping: &Mapping) -> Tabl
     report.findings = all;
     report
 }
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    fn read(name: &str, bytes: &[u8]) -> ParsedFile {
+        read_file(name, bytes, &ReadOptions::default()).unwrap()
+    }
+
+    fn kinds(f: &[Finding]) -> Vec<(FindingKind, usize)> {
+        f.iter().map(|f| (f.kind, f.count)).collect()
+    }
+
+    #[test]
+    fn reads_a_gbk_export_with_a_title_row_and_maps_it() {
+        let text = "2024年客户导出\r\n客户编号,客户名称,客户类型,所属区域,负责人,创建时间\r\nC1,\"华联, 超市\",大客户,华东,R1,2024/3/5\r\nC2,小店,小,华南,R2,2024年3月6日\r\n";
+        let (bytes, _, _) = encoding_rs::GBK.encode(text);
+        let p = read("客户.csv", &bytes);
+        assert_eq!(p.encoding, Some(TextEncoding::Gb18030));
+        assert_eq!((p.delimiter, p.header_row, p.rows()), (Some(','), 2, 2));
+        assert_eq!(p.row(0).get(1), "华联, 超市");
+        let m = p.require_mapping().unwrap();
+        assert_eq!(m.table, TableKind::Customers);
+        let fields: Vec<Option<&str>> = m.columns.iter().map(|c| c.field.as_deref()).collect();
+        assert_eq!(
+            fields,
+            [
+                Some("customer_id"),
+                Some("name"),
+                Some("customer_type"),
+                Some("region"),
+                Some("owner_rep_id"),
+                Some("created_at")
+            ]
+        );
+        assert_eq!(
+            kinds(&p.findings),
+            [
+                (FindingKind::EncodingFallback, 1),
+                (FindingKind::TitleRowsSkipped, 1)
+            ]
+        );
+        let mut ds = Dataset::new();
+        let r = load_into(&mut ds, &p, m);
+        assert_eq!((r.rows_read, r.rows_kept, r.rows_dropped), (2, 2, 0));
+        assert_eq!(
+            ds.customers[1].customer_type,
+            Some(crate::model::CustomerType::Small)
+        );
+        assert_eq!(
+            ds.customers[1].created_at.unwrap().date_string(),
+            "2024-03-06"
+        );
+    }
+
+    #[test]
+    fn reads_utf16_tab_separated_unicode_text() {
+        let mut bytes = vec![0xFF, 0xFE];
+        bytes.extend(
+            "订单编号\t客户编号\t下单日期\t金额\r\nO1\tC1\t2024-01-02\t¥1,234.50\r\n"
+                .encode_utf16()
+                .flat_map(u16::to_le_bytes),
+        );
+        let p = read("export.txt", &bytes);
+        assert_eq!(
+            (p.encoding, p.delimiter),
+            (Some(TextEncoding::Utf16Le), Some('\t'))
+        );
+        let m = p.require_mapping().unwrap();
+        assert_eq!(m.table, TableKind::Orders);
+        let mut ds = Dataset::new();
+        load_into(&mut ds, &p, m);
+        assert_eq!(ds.orders[0].amount, crate::model::Money(123_450));
+    }
+
+    #[test]
+    fn every_dropped_or_altered_row_is_reported_with_its_source_row() {
+        let text = "lead_id,created_at,stage,est_value\nL1,2024-01-01,won,5\n,2024-01-02,new,\nL3,someday,new,\nL4,2024-01-04,maybe,x\n";
+        let p = read("leads.csv", text.as_bytes());
+        let m = p.require_mapping().unwrap();
+        let mut ds = Dataset::new();
+        let r = load_into(&mut ds, &p, m);
+        assert_eq!(
+            (r.rows_read, r.rows_kept, r.rows_dropped, r.rows_altered),
+            (4, 2, 2, 1)
+        );
+        let find = |k: FindingKind, col: Option<&str>| {
+            r.findings
+                .iter()
+                .find(|f| f.kind == k && f.column.as_deref() == col)
+                .unwrap_or_else(|| panic!("{k:?} {col:?}: {:#?}", r.findings))
+        };
+        let missing = find(FindingKind::MissingRequired, Some("lead_id"));
+        assert_eq!((missing.count, missing.examples[0].row), (1, 3));
+        let bad = find(FindingKind::Unparsable, Some("created_at"));
+        assert_eq!(
+            (bad.examples[0].row, bad.examples[0].value.as_str()),
+            (4, "someday")
+        );
+        let stage = find(FindingKind::Unparsable, Some("stage"));
+        assert_eq!(
+            (stage.count, stage.examples[0].value.as_str()),
+            (1, "maybe")
+        );
+        assert!(stage.message.ends_with("the cell is left empty"));
+        assert_eq!(find(FindingKind::Unparsable, Some("est_value")).count, 1);
+        assert_eq!(find(FindingKind::DroppedRows, None).count, 2);
+        assert_eq!(find(FindingKind::AlteredRows, None).examples[0].row, 5);
+    }
+
+    #[test]
+    fn ragged_rows_unclosed_quotes_and_blank_lines_are_findings() {
+        let text = "order_id;customer_id;order_date;amount\nO1;C1;2024-01-01;5\nO2;C2;2024-01-02\n\nO3;\"C3;2024-01-03;7\nO4;C4;2024-01-04;8;extra\n";
+        let p = read("orders.csv", text.as_bytes());
+        assert_eq!(p.delimiter, Some(';'));
+        assert_eq!(p.rows(), 4);
+        assert_eq!(p.row(2).get(1), "\"C3");
+        assert_eq!(
+            kinds(&p.findings),
+            [
+                (FindingKind::UnclosedQuote, 1),
+                (FindingKind::BlankRows, 1),
+                (FindingKind::RaggedRow, 2)
+            ]
+        );
+        let ragged = &p.findings[2];
+        assert_eq!(
+            ragged.examples.iter().map(|e| e.row).collect::<Vec<_>>(),
+            [3, 6]
+        );
+        assert_eq!(p.findings[0].examples[0].row, 5);
+    }
+
+    #[test]
+    fn json_lines_pipes_and_overrides() {
+        let p = read(
+            "o.jsonl",
+            "{\"客户编号\":\"C1\",\"订单日期\":\"2024-01-01\",\"金额\":12.5}\n".as_bytes(),
+        );
+        assert_eq!(p.format, FileFormat::JsonLines);
+        assert_eq!(p.require_mapping().unwrap().table, TableKind::Orders);
+
+        let p = read("x.txt", b"campaign_id|name|cost\nCP1|a|5\n");
+        assert_eq!(p.delimiter, Some('|'));
+        assert_eq!(p.require_mapping().unwrap().table, TableKind::Campaigns);
+
+        let opts = ReadOptions {
+            delimiter: Some(','),
+            quote: Some(QuoteMode::None),
+            header_row: Some(2),
+            table: Some(TableKind::Reps),
+            ..ReadOptions::default()
+        };
+        let p = read_file("r.csv", b"junk\nrep_id,name\n\"R1,x\n", &opts).unwrap();
+        assert_eq!((p.header_row, p.rows()), (2, 1));
+        assert_eq!(p.row(0).get(0), "\"R1");
+        assert_eq!(p.require_mapping().unwrap().table, TableKind::Reps);
+    }
+
+    #[test]
+    fn unreadable_files_are_located_errors() {
+        let e = read_file("e.csv", b"", &ReadOptions::default()).unwrap_err();
+        assert_eq!(e.to_string(), "e.csv: the file is empty");
+        let e = read_file("u.csv", b"foo,bar\n1,2\n", &ReadOptions::default()).unwrap();
+        let err = e.require_mapping().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "u.csv: cannot tell which table this is (columns: foo, bar); name the table explicitly"
+        );
+        let opts = ReadOptions {
+            max_rows: 2,
+            ..ReadOptions::default()
+        };
+        let many = "rep_id\n".to_owned() + &"R\n".repeat(100);
+        let e = read_file("big.csv", many.as_bytes(), &opts).unwrap_err();
+        assert_eq!(e.to_string(), "big.csv: too large: more than 2 rows");
+        let opts = ReadOptions {
+            header_row: Some(9),
+            ..ReadOptions::default()
+        };
+        let e = read_file("h.csv", b"a\n", &opts).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "h.csv: row 9: no such row to use as the header"
+        );
+    }
+
+    #[test]
+    fn canonical_demo_tables_read_back_exactly() {
+        let ds = crate::demo::demo_dataset(&crate::demo::DemoConfig {
+            scale: crate::demo::Scale::S,
+            seed: 3,
+        });
+        for kind in [TableKind::Reps, TableKind::Campaigns, TableKind::Customers] {
+            let csv = crate::write::table_csv(&ds, kind);
+            let p = read(&kind.file_name(), &csv);
+            let m = p.require_mapping().unwrap();
+            assert_eq!(m.table, kind);
+            assert!(
+                m.columns
+                    .iter()
+                    .all(|c| c.matched_by == Some(MatchKind::Exact))
+            );
+            let mut back = Dataset::new();
+            let r = load_into(&mut back, &p, m);
+            assert_eq!(r.rows_kept, ds.sizes().get(kind));
+            assert_eq!(crate::write::table_csv(&back, kind), csv);
+        }
+    }
+}
