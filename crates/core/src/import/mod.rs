@@ -8,6 +8,8 @@ mod delimited;
 mod grid;
 mod jsonl;
 mod mapping;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 mod report;
 mod sheet;
 mod sniff;
@@ -134,7 +136,7 @@ pub struct ParsedFile {
     /// For workbooks: the sheet read and all sheets.
     pub sheet: Option<String>,
     pub sheets: Vec<String>,
-    /// 1-based row of the header in the source.
+    /// 1-based row of the header in the source; 0 for JSON lines, whose keys are the header.
     pub header_row: usize,
     pub headers: Vec<String>,
     /// Signature of the normalised headers, to remember a mapping by.
@@ -322,7 +324,6 @@ pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedF
                 let (grid, m) = jsonl::parse(text, max_records, &mut findings);
                 parsed.grid = grid;
                 more = m;
-                parsed.header_row = 1;
             } else {
                 let sample = sniff::sample(text, SNIFF_BYTES);
                 let quote = opts.quote.unwrap_or_else(|| {
