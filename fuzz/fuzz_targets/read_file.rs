@@ -17,6 +17,7 @@ fuzz_target!(|data: &[u8]| {
     let opts = ReadOptions {
         max_rows: 10_000,
         max_cols: 200,
+        max_cells: 100_000,
         ..ReadOptions::default()
     };
     if let Ok(parsed) = read_file(name, bytes, &opts) {

@@ -106,6 +106,8 @@ pub struct ReadOptions {
     /// Bounds on work: more rows or columns is an error, not an out-of-memory.
     pub max_rows: usize,
     pub max_cols: usize,
+    /// Non-empty cells of a workbook sheet (a zip bomb's cells arrive before its rows end).
+    pub max_cells: usize,
 }
 
 impl Default for ReadOptions {
@@ -120,6 +122,7 @@ impl Default for ReadOptions {
             table: None,
             max_rows: 20_000_000,
             max_cols: 1_000,
+            max_cells: 30_000_000,
         }
     }
 }
@@ -280,6 +283,7 @@ pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedF
             let limits = sheet::SheetLimits {
                 max_rows: max_records,
                 max_cols: opts.max_cols,
+                max_cells: opts.max_cells,
             };
             let read = sheet::read_sheet(
                 name,
@@ -822,6 +826,50 @@ mod tests {
             e.to_string(),
             "h.csv: row 9: no such row to use as the header"
         );
+    }
+
+    #[test]
+    fn workbooks_read_dates_and_respect_their_limits() {
+        let xlsx = include_bytes!("../../../../tests/data/import/orders.xlsx");
+        let p = read("orders.xlsx", xlsx);
+        assert_eq!(p.format, FileFormat::Xlsx);
+        assert_eq!(p.sheet.as_deref(), Some("订单"));
+        assert_eq!(p.sheets, ["订单", "客户"]);
+        let m = p.require_mapping().unwrap();
+        assert_eq!(m.table, TableKind::Orders);
+        let mut ds = Dataset::new();
+        let r = load_into(&mut ds, &p, m);
+        assert_eq!(r.rows_kept, 3);
+        let dates: Vec<String> = ds.orders.iter().map(|o| o.date.to_string()).collect();
+        assert_eq!(dates, ["2024-03-05", "2024-03-06 14:30:00", "2024-03-07"]);
+        let amounts: Vec<i64> = ds.orders.iter().map(|o| o.amount.0).collect();
+        assert_eq!(amounts, [123_450, 200_000, 9_990]);
+
+        let small = |max_rows, max_cols, max_cells| ReadOptions {
+            max_rows,
+            max_cols,
+            max_cells,
+            ..ReadOptions::default()
+        };
+        let e = read_file("o.xlsx", xlsx, &small(1_000, 3, 1_000)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o.xlsx: too large: the sheet has more than 3 columns"
+        );
+        let e = read_file("o.xlsx", xlsx, &small(1_000, 100, 7)).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "o.xlsx: too large: the sheet has more than 7 cells"
+        );
+
+        let xls = include_bytes!("../../../../tests/data/import/reps.xls");
+        let p = read("reps.xls", xls);
+        assert_eq!(p.format, FileFormat::Xls);
+        assert_eq!(
+            p.row(0).iter().collect::<Vec<_>>(),
+            ["R01", "张伟", "华北", "2023-06-01"]
+        );
+        assert_eq!(p.require_mapping().unwrap().table, TableKind::Reps);
     }
 
     #[test]

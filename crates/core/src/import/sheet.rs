@@ -12,6 +12,8 @@ use std::io::Cursor;
 pub struct SheetLimits {
     pub max_rows: usize,
     pub max_cols: usize,
+    /// Non-empty cells.
+    pub max_cells: usize,
 }
 
 /// The chosen sheet's cells, its name and all sheet names.
@@ -144,7 +146,7 @@ pub fn read_sheet(
     blank_rows: &mut usize,
 ) -> Result<SheetRead, ImportError> {
     let mut cells: Vec<(u32, u32, String)> = Vec::new();
-    let max_cells = limits.max_rows.saturating_mul(limits.max_cols.min(64));
+    let max_cells = limits.max_cells;
     let push = |cells: &mut Vec<(u32, u32, String)>, r: u32, c: u32, text: String| {
         if text.is_empty() {
             return Ok(());
@@ -236,6 +238,7 @@ mod tests {
         let limits = SheetLimits {
             max_rows: 10,
             max_cols: 10,
+            max_cells: 100,
         };
         let mut blank = 0;
         let e = read_sheet(
