@@ -4,6 +4,7 @@
 mod demo;
 mod error;
 mod load;
+mod report;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -34,11 +35,23 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Compute every measure over canonical CSV files or folders of them.
+    Report {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// "Now" for the data (default: the day after the latest lead or order).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Demo { out, scale, seed } => demo::run(&out, &scale, seed),
+        Command::Report { paths, as_of, json } => report::run(&paths, as_of.as_deref(), json),
     }
 }
 

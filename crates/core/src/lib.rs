@@ -4,7 +4,9 @@
 
 pub mod dataset;
 pub mod demo;
+pub mod metrics;
 pub mod model;
+pub mod score;
 pub mod stats;
 pub mod write;
 
