@@ -28,6 +28,12 @@ pub fn run(paths: &[PathBuf], as_of: Option<&str>, json: bool) -> Result<(), Cli
             })
         })
         .transpose()?;
+    if let Some(missing) = paths.iter().find(|p| !p.exists()) {
+        return Err(CliError::Usage(format!(
+            "{}: no such file or folder",
+            missing.display()
+        )));
+    }
     let ds = load_paths(paths)?;
     let config = MeasureConfig {
         as_of,
@@ -258,7 +264,7 @@ fn lead_sections(r: &Report, out: &mut String) {
     let sc = &l.sales_cycle;
     table(
         out,
-        "Sales cycle, days (Kaplan–Meier; open leads censored at as-of, lost at their loss)",
+        "Sales cycle, days (Kaplan–Meier over assigned leads won or open; open censored at as-of)",
         &["key", "leads", "won", "median", "95% CI", "median of won"],
         &std::iter::once(&sc.overall)
             .chain(&sc.by_customer_type)

@@ -1,8 +1,9 @@
-//! Sales cycle (won − created, in whole days rounded up) as a Kaplan–Meier curve: open leads
-//! are censored at as-of, lost leads at their loss (cause-specific: the curve is the time to
-//! win of a lead still in play; see `docs/measures.md`).
+//! Sales cycle (won − created, in whole days rounded up) as a Kaplan–Meier curve over the
+//! assigned leads that were won or are still open: open leads are censored at as-of; lost
+//! leads never have a cycle and are left out (the choice and its alternative are discussed in
+//! `docs/measures.md`).
 
-use super::frame::{LeadFrame, NO_TIME, NO_TYPE};
+use super::frame::{LeadFrame, NO_TIME, NO_TYPE, NONE};
 use crate::model::{CustomerType, SECS_PER_DAY};
 use crate::stats::km::{KaplanMeier, KmPoint};
 use serde::Serialize;
@@ -108,7 +109,15 @@ pub fn sales_cycle(frame: &LeadFrame) -> SalesCycleReport {
     let mut by_type: [DayCounts; 4] = Default::default();
     let as_of = frame.as_of.0;
     for i in 0..frame.len() {
+        // Only assigned leads are in a sales process; pool leads would sit in the risk set
+        // for ever and stretch the curve.
+        if frame.rep[i] == NONE {
+            continue;
+        }
         let closed = frame.closed[i];
+        if closed != NO_TIME && !frame.won[i] {
+            continue;
+        }
         let end = if closed == NO_TIME { as_of } else { closed };
         let d = days(frame.created[i], end);
         let event = frame.won[i] && closed != NO_TIME;
