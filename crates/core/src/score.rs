@@ -296,7 +296,7 @@ mod tests {
         let mut p = vec![(0.9, true), (0.8, true), (0.2, false), (0.1, false)];
         let (auc, brier, cal) = evaluate(&mut p);
         assert_eq!(auc, Some(1.0));
-        assert!((brier.unwrap() - (0.01 + 0.04 + 0.04 + 0.01) / 4.0).abs() < 1e-12);
+        assert!((brier.expect("four pairs") - (0.01 + 0.04 + 0.04 + 0.01) / 4.0).abs() < 1e-12);
         assert_eq!(cal.iter().map(|c| c.leads).sum::<u64>(), 4);
         // All tied: ½. One pair reversed out of four: 0.75.
         let mut t = vec![(0.5, true), (0.5, false)];

@@ -73,9 +73,12 @@ pub fn funnel_by(ds: &Dataset, frame: &LeadFrame, dim: Option<Dim>) -> Vec<Keyed
                 k => k as usize,
             },
         };
-        let r = frame.reached[i] as usize;
-        for c in counts[slot].iter_mut().take(r.min(4) + 1) {
-            *c += 1;
+        counts[slot][(frame.reached[i] as usize).min(4)] += 1;
+    }
+    // Leads that reached stage s or later: suffix sums of the furthest stage reached.
+    for c in &mut counts {
+        for s in (0..4).rev() {
+            c[s] += c[s + 1];
         }
     }
     let mut out: Vec<KeyedFunnel> = counts
@@ -147,43 +150,91 @@ pub struct ConversionCounts {
     pub total: (u64, u64),
 }
 
-/// One pass over the assigned leads counting every cut at once.
+/// Counts every cut over the assigned leads, one tight loop per column.
 pub fn conversion_counts(frame: &LeadFrame) -> ConversionCounts {
-    let mut by_dim: Vec<Vec<(u64, u64)>> = Dim::ALL
-        .iter()
-        .map(|&d| vec![(0, 0); frame.key_count(d) + 1])
-        .collect();
-    let mut rep_type = vec![[(0u64, 0u64); 4]; frame.reps.len()];
+    let n_reps = frame.reps.len();
+    let mut rep_type = vec![[(0u64, 0u64); 5]; n_reps];
     let mut total = (0, 0);
-    for i in 0..frame.len() {
-        let rep = frame.rep[i];
+    for ((&rep, &won), &ty) in frame.rep.iter().zip(&frame.won).zip(&frame.ty) {
         if rep == NONE {
             continue;
         }
-        let w = frame.won[i] as u64;
-        total.0 += w;
+        let c = &mut rep_type[rep as usize][(ty as usize).min(4)];
+        c.0 += won as u64;
+        c.1 += 1;
+        total.0 += won as u64;
         total.1 += 1;
-        for (d, counts) in Dim::ALL.iter().zip(by_dim.iter_mut()) {
-            let k = frame.key(*d, i);
-            let slot = if k == NONE {
-                counts.len() - 1
+    }
+    let tally = |col: &dyn Fn(usize) -> u32, n_keys: usize| {
+        let mut out = vec![(0u64, 0u64); n_keys + 1];
+        for i in 0..frame.len() {
+            if frame.rep[i] == NONE {
+                continue;
+            }
+            let k = col(i);
+            let c = &mut out[if k == NONE {
+                n_keys
             } else {
-                k as usize
-            };
-            counts[slot].0 += w;
-            counts[slot].1 += 1;
-        }
-        if let Some(c) = rep_type
-            .get_mut(rep as usize)
-            .and_then(|r| r.get_mut(frame.ty[i] as usize))
-        {
-            c.0 += w;
+                (k as usize).min(n_keys)
+            }];
+            c.0 += frame.won[i] as u64;
             c.1 += 1;
         }
-    }
+        out
+    };
+    let by_dim = Dim::ALL
+        .iter()
+        .map(|&d| {
+            let n = frame.key_count(d);
+            match d {
+                // Reps and types come from the rep × type table already counted.
+                Dim::Rep => {
+                    let mut v: Vec<(u64, u64)> = rep_type
+                        .iter()
+                        .map(|t| t.iter().fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1)))
+                        .collect();
+                    v.push((0, 0));
+                    v
+                }
+                Dim::CustomerType => {
+                    let mut v = vec![(0u64, 0u64); 5];
+                    for t in &rep_type {
+                        for (acc, c) in v.iter_mut().zip(t) {
+                            acc.0 += c.0;
+                            acc.1 += c.1;
+                        }
+                    }
+                    v
+                }
+                Dim::Team => {
+                    let mut v = vec![(0u64, 0u64); n + 1];
+                    for (r, t) in rep_type.iter().enumerate() {
+                        let team = frame.reps[r].team;
+                        let slot = if team == NONE {
+                            n
+                        } else {
+                            (team as usize).min(n)
+                        };
+                        for c in t {
+                            v[slot].0 += c.0;
+                            v[slot].1 += c.1;
+                        }
+                    }
+                    v
+                }
+                Dim::Region => tally(&|i| frame.region[i], n),
+                Dim::Source => tally(&|i| frame.source[i], n),
+                Dim::Campaign => tally(&|i| frame.campaign[i], n),
+                Dim::Month => tally(&|i| frame.month[i], n),
+            }
+        })
+        .collect();
     ConversionCounts {
         by_dim,
-        rep_type,
+        rep_type: rep_type
+            .into_iter()
+            .map(|t| [t[0], t[1], t[2], t[3]])
+            .collect(),
         total,
     }
 }

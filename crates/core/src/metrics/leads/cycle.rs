@@ -99,9 +99,13 @@ fn summary(key: String, d: &DayCounts) -> (CycleSummary, KaplanMeier) {
     )
 }
 
+/// Longest cycle kept apart; longer ones share its bin (bounds the histograms on bad dates).
+const MAX_DAYS: i64 = 36_600;
+
 /// Days from creation to an end time, rounded up, never negative.
 fn days(created: i64, end: i64) -> usize {
-    ((end - created).max(0) + SECS_PER_DAY - 1).div_euclid(SECS_PER_DAY) as usize
+    let secs = end.saturating_sub(created).max(0);
+    (secs.div_euclid(SECS_PER_DAY) + (secs % SECS_PER_DAY != 0) as i64).min(MAX_DAYS) as usize
 }
 
 pub fn sales_cycle(frame: &LeadFrame) -> SalesCycleReport {
@@ -122,10 +126,10 @@ pub fn sales_cycle(frame: &LeadFrame) -> SalesCycleReport {
         let d = days(frame.created[i], end);
         let event = frame.won[i] && closed != NO_TIME;
         all.add(d, event);
-        if frame.ty[i] != NO_TYPE {
-            if let Some(t) = by_type.get_mut(frame.ty[i] as usize) {
-                t.add(d, event);
-            }
+        if frame.ty[i] != NO_TYPE
+            && let Some(t) = by_type.get_mut(frame.ty[i] as usize)
+        {
+            t.add(d, event);
         }
     }
     let (overall, km) = summary("all".into(), &all);

@@ -14,7 +14,7 @@ pub const NO_TIME: i64 = i64::MIN;
 pub const NO_TYPE: u8 = 4;
 
 /// Largest cell count of the rep × day load grid; beyond it days are grouped.
-const MAX_GRID_CELLS: usize = 20_000_000;
+const MAX_GRID_CELLS: usize = 4_000_000;
 
 /// A grouping dimension of leads.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -145,27 +145,28 @@ impl LeadFrame {
     pub fn build(ds: &Dataset, scope: &Scope) -> Self {
         let as_of = scope.as_of.0;
         let before = |t: Option<Timestamp>| t.filter(|t| t.0 < as_of);
+        let cap = ds.leads.len();
         let mut f = LeadFrame {
             as_of: scope.as_of,
             start: scope.as_of,
             end: scope.to,
-            row: Vec::new(),
-            lead_id: Vec::new(),
-            created: Vec::new(),
-            assigned: Vec::new(),
-            contact: Vec::new(),
-            closed: Vec::new(),
-            won: Vec::new(),
-            reached: Vec::new(),
+            row: Vec::with_capacity(cap),
+            lead_id: Vec::with_capacity(cap),
+            created: Vec::with_capacity(cap),
+            assigned: Vec::with_capacity(cap),
+            contact: Vec::with_capacity(cap),
+            closed: Vec::with_capacity(cap),
+            won: Vec::with_capacity(cap),
+            reached: Vec::with_capacity(cap),
             cost: Vec::new(),
-            est_value: Vec::new(),
-            won_value: Vec::new(),
-            rep: Vec::new(),
-            region: Vec::new(),
-            source: Vec::new(),
-            campaign: Vec::new(),
+            est_value: Vec::with_capacity(cap),
+            won_value: Vec::with_capacity(cap),
+            rep: Vec::with_capacity(cap),
+            region: Vec::with_capacity(cap),
+            source: Vec::with_capacity(cap),
+            campaign: Vec::with_capacity(cap),
             month: Vec::new(),
-            ty: Vec::new(),
+            ty: Vec::with_capacity(cap),
             load: Vec::new(),
             reps: Vec::new(),
             teams: Vec::new(),
@@ -199,9 +200,9 @@ impl LeadFrame {
         let mut campaign_leads: Vec<u64> = vec![0; campaign_rows.len()];
         let mut regions = Dense::default();
         let mut sources = Dense::default();
-        let mut assignments: Vec<Assignment> = Vec::new();
-        let mut raw_month: Vec<i64> = Vec::new();
-        let mut lead_cost: Vec<i64> = Vec::new();
+        let mut assignments: Vec<Assignment> = Vec::with_capacity(cap);
+        let mut raw_month: Vec<i64> = Vec::with_capacity(cap);
+        let mut lead_cost: Vec<i64> = Vec::with_capacity(cap);
         let mut earliest = i64::MAX;
         for (li, l) in ds.leads.iter().enumerate() {
             let camp = l.campaign.map_or(NONE, |c| {
@@ -255,10 +256,10 @@ impl LeadFrame {
             }
             if won {
                 reached = Stage::Won.funnel_rank();
-            } else if closed.is_none() {
-                if let Some(s) = l.stage.filter(|s| !s.is_closed()) {
-                    reached = reached.max(s.funnel_rank());
-                }
+            } else if closed.is_none()
+                && let Some(s) = l.stage.filter(|s| !s.is_closed())
+            {
+                reached = reached.max(s.funnel_rank());
             }
             earliest = earliest.min(l.created_at.0);
             f.row.push(li as u32);
@@ -350,10 +351,10 @@ impl LeadFrame {
             if let Some(c) = grid.get_mut(base + (bin(a.day) + 1).min(bins - 1)) {
                 *c += 1;
             }
-            if a.closed_day != i64::MAX {
-                if let Some(c) = grid.get_mut(base + (bin(a.closed_day) + 1).min(bins - 1)) {
-                    *c -= 1;
-                }
+            if a.closed_day != i64::MAX
+                && let Some(c) = grid.get_mut(base + (bin(a.closed_day) + 1).min(bins - 1))
+            {
+                *c -= 1;
             }
         }
         for r in grid.chunks_mut(bins) {

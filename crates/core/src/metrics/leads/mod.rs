@@ -47,7 +47,7 @@ pub fn lead_report(ds: &Dataset, scope: &Scope) -> LeadReport {
         roi,
         campaigns,
         satisfaction: satisfaction::satisfaction(ds, &frame, scope),
-        workload: workload::workload(ds, &frame, &p_win),
+        workload: workload::workload(ds, &frame, scope, &p_win),
         score,
     }
 }
@@ -62,3 +62,6 @@ fn dim_counts(c: &conversion::ConversionCounts, d: Dim) -> &[(u64, u64)] {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;

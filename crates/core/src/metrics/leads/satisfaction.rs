@@ -6,7 +6,6 @@ use crate::dataset::Dataset;
 use crate::metrics::{MeanCi, Scope};
 use crate::model::{SurveyScale, Sym};
 use crate::stats::Z95;
-use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 /// Net promoter score in points (−100…100) with its normal-approximation interval.
@@ -105,40 +104,91 @@ fn scale_of(scale: Option<SurveyScale>, score: f64) -> Option<SurveyScale> {
     ok.then_some(s)
 }
 
-fn keyed_rows(ds: &Dataset, map: FxHashMap<Sym, Acc>) -> Vec<SatisfactionRow> {
-    let mut rows: Vec<SatisfactionRow> = map
-        .into_iter()
-        .map(|(k, a)| a.row(ds.name(k).to_owned()))
-        .collect();
-    rows.sort_by(|a, b| a.key.cmp(&b.key));
-    rows
+/// Dense index of symbols: `Vec` slots by symbol instead of hashing.
+struct SymIndex {
+    slot: Vec<u32>,
+}
+
+impl SymIndex {
+    fn new(syms: impl Iterator<Item = Sym>) -> Self {
+        let mut slot = Vec::new();
+        for (i, s) in syms.enumerate() {
+            let k = s.index();
+            if k >= slot.len() {
+                slot.resize(k + 1, NONE);
+            }
+            if slot[k] == NONE {
+                slot[k] = i as u32;
+            }
+        }
+        Self { slot }
+    }
+
+    fn get(&self, s: Sym) -> Option<usize> {
+        self.slot
+            .get(s.index())
+            .copied()
+            .filter(|&i| i != NONE)
+            .map(|i| i as usize)
+    }
+}
+
+/// Accumulators per symbol, created on first sight.
+#[derive(Default)]
+struct ByKey {
+    slot: Vec<u32>,
+    keys: Vec<Sym>,
+    acc: Vec<Acc>,
+}
+
+impl ByKey {
+    fn add(&mut self, key: Sym, scale: SurveyScale, score: f64) {
+        let k = key.index();
+        if k >= self.slot.len() {
+            self.slot.resize(k + 1, NONE);
+        }
+        if self.slot[k] == NONE {
+            self.slot[k] = self.keys.len() as u32;
+            self.keys.push(key);
+            self.acc.push(Acc::default());
+        }
+        if let Some(a) = self.acc.get_mut(self.slot[k] as usize) {
+            a.add(scale, score);
+        }
+    }
+
+    fn rows(&self, ds: &Dataset) -> Vec<SatisfactionRow> {
+        let mut rows: Vec<SatisfactionRow> = self
+            .keys
+            .iter()
+            .zip(&self.acc)
+            .map(|(k, a)| a.row(ds.name(*k).to_owned()))
+            .collect();
+        rows.sort_by(|a, b| a.key.cmp(&b.key));
+        rows
+    }
 }
 
 pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> SatisfactionReport {
     // Frame position of each lead id, for surveys about a lead.
-    let mut lead_pos: Vec<u32> = Vec::new();
-    if ds.surveys.iter().any(|s| s.lead.is_some()) {
-        for (i, id) in frame.lead_id.iter().enumerate() {
-            let k = id.index();
-            if k >= lead_pos.len() {
-                lead_pos.resize(k + 1, NONE);
-            }
-            lead_pos[k] = i as u32;
-        }
-    }
+    let leads = if ds.surveys.iter().any(|s| s.lead.is_some()) {
+        SymIndex::new(frame.lead_id.iter().copied())
+    } else {
+        SymIndex::new(std::iter::empty())
+    };
     let customers = if ds
         .surveys
         .iter()
         .any(|s| s.lead.is_none() && s.customer.is_some())
     {
-        ds.customer_index()
+        SymIndex::new(ds.customers.iter().map(|c| c.id.sym()))
     } else {
-        FxHashMap::default()
+        SymIndex::new(std::iter::empty())
     };
-    let rep_rows = ds.rep_index();
+    let reps = SymIndex::new(ds.reps.iter().map(|r| r.id.sym()));
     let mut overall = Acc::default();
-    let mut by_rep: FxHashMap<Sym, Acc> = FxHashMap::default();
-    let mut by_source: FxHashMap<Sym, Acc> = FxHashMap::default();
+    let mut by_rep = ByKey::default();
+    let mut by_source = ByKey::default();
     for s in &ds.surveys {
         if !scope.in_window(s.at) || s.at >= frame.as_of {
             continue;
@@ -146,26 +196,29 @@ pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> Satisfact
         let Some(scale) = scale_of(s.scale, s.score) else {
             continue;
         };
-        let rep = s
-            .rep
-            .and_then(|r| rep_rows.get(&r))
-            .and_then(|&i| ds.reps.get(i));
-        if !scope.keeps_rep(rep) {
-            continue;
+        if !scope.teams.is_all() {
+            let rep = s
+                .rep
+                .and_then(|r| reps.get(r.sym()))
+                .and_then(|i| ds.reps.get(i));
+            if !scope.keeps_rep(rep) {
+                continue;
+            }
         }
         let source = if let Some(l) = s.lead {
             // A survey about a lead counts when its lead is in scope.
-            match lead_pos.get(l.sym().index()).copied() {
-                Some(i) if i != NONE => frame
-                    .sources
-                    .get(frame.source[i as usize] as usize)
+            match leads.get(l.sym()) {
+                Some(i) => frame
+                    .source
+                    .get(i)
+                    .and_then(|&k| frame.sources.get(k as usize))
                     .copied(),
-                _ => continue,
+                None => continue,
             }
         } else if let Some(c) = s
             .customer
-            .and_then(|c| customers.get(&c))
-            .and_then(|&i| ds.customers.get(i))
+            .and_then(|c| customers.get(c.sym()))
+            .and_then(|i| ds.customers.get(i))
         {
             if !scope.regions.keeps(c.region)
                 || !scope.keeps_type(c.customer_type)
@@ -185,16 +238,16 @@ pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> Satisfact
         };
         overall.add(scale, s.score);
         if let Some(r) = s.rep {
-            by_rep.entry(r.sym()).or_default().add(scale, s.score);
+            by_rep.add(r.sym(), scale, s.score);
         }
         if let Some(src) = source {
-            by_source.entry(src).or_default().add(scale, s.score);
+            by_source.add(src, scale, s.score);
         }
     }
     SatisfactionReport {
         overall: overall.row("all".into()),
-        by_rep: keyed_rows(ds, by_rep),
-        by_source: keyed_rows(ds, by_source),
+        by_rep: by_rep.rows(ds),
+        by_source: by_source.rows(ds),
     }
 }
 
@@ -209,14 +262,14 @@ mod tests {
     fn nps_of_a_known_sample() {
         // 50 promoters, 30 passives, 20 detractors: NPS 30; var = 0.7 − 0.09 = 0.61,
         // half-width 1.96·√(0.61/100) = 0.1531 → 14.69…45.31.
-        let n = Nps::from_counts(100, 50, 20).unwrap();
+        let n = Nps::from_counts(100, 50, 20).expect("100 answers");
         assert!((n.nps - 30.0).abs() < 1e-9);
         assert!(
             (n.ci_low - 14.692).abs() < 1e-2 && (n.ci_high - 45.308).abs() < 1e-2,
             "{n:?}"
         );
         assert_eq!(Nps::from_counts(0, 0, 0), None);
-        let all = Nps::from_counts(4, 4, 0).unwrap();
+        let all = Nps::from_counts(4, 4, 0).expect("4 answers");
         assert_eq!((all.nps, all.ci_high), (100.0, 100.0));
     }
 

@@ -265,6 +265,22 @@ fn score_golden() {
 }
 
 #[test]
+fn workload_golden() {
+    let w = fixture_report(Filter::default()).leads.workload;
+    assert_eq!(w.reps, 2);
+    // Two leads each: perfectly even counts.
+    assert_eq!(w.gini_leads, Some(0.0));
+    let r1 = w.by_rep.iter().find(|x| x.key == "R1").cloned();
+    let r1 = r1.unwrap_or_else(|| panic!("no R1 row"));
+    // Window 2024-01-01 09:00 to 03-01: 59 whole days. L1 is open Jan 2–11 (10 days), L2
+    // Jan 3–5 (3 days): 13 open-days over 59.
+    assert!(close(r1.active_weeks, 59.0 / 7.0));
+    assert!(close(r1.mean_open.unwrap_or(0.0), 13.0 / 59.0));
+    assert!(close(r1.utilisation.unwrap_or(0.0), 13.0 / 59.0 / 2.0));
+    assert_eq!(r1.capacity, Some(2));
+}
+
+#[test]
 fn filter_and_window_restrict_every_measure() {
     let r = fixture_report(Filter {
         regions: vec!["华东".into()],

@@ -3,6 +3,7 @@
 
 use super::frame::{Dim, LeadFrame, NONE};
 use crate::dataset::Dataset;
+use crate::metrics::Scope;
 use crate::model::{Money, SECS_PER_DAY};
 use crate::stats::gini;
 use serde::Serialize;
@@ -34,8 +35,9 @@ pub struct WorkloadReport {
     pub by_rep: Vec<WorkloadRow>,
 }
 
-/// `p_win`: the lead score's P(win) per frame lead.
-pub fn workload(ds: &Dataset, frame: &LeadFrame, p_win: &[f64]) -> WorkloadReport {
+/// `p_win`: the lead score's P(win) per frame lead. Reps count when they hold leads in scope,
+/// or are active in the window and pass the team and region filters.
+pub fn workload(ds: &Dataset, frame: &LeadFrame, scope: &Scope, p_win: &[f64]) -> WorkloadReport {
     let n = frame.reps.len();
     let mut leads = vec![0u64; n];
     let mut value = vec![0f64; n];
@@ -56,7 +58,9 @@ pub fn workload(ds: &Dataset, frame: &LeadFrame, p_win: &[f64]) -> WorkloadRepor
             .and_then(|x| x.active_to)
             .map_or(w1, |t| t.date().add_days(1).0.min(w1));
         let days = (to - from).max(0) / SECS_PER_DAY;
-        if days == 0 && leads[r] == 0 {
+        let in_scope =
+            rep.is_some_and(|x| scope.keeps_rep(Some(x)) && scope.regions.keeps(x.region));
+        if leads[r] == 0 && (days == 0 || !in_scope) {
             continue;
         }
         let weeks = days as f64 / 7.0;
