@@ -6,6 +6,7 @@ mod demo;
 mod error;
 mod inspect;
 mod load;
+mod report;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -58,6 +59,17 @@ enum Command {
         #[arg(long)]
         as_of: Option<String>,
     },
+    /// Compute every measure over canonical CSV files or folders of them.
+    Report {
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// "Now" for the data (default: the day after the latest lead or order).
+        #[arg(long)]
+        as_of: Option<String>,
+        /// Print JSON instead of tables.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -70,6 +82,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
             out,
         } => convert::run(&file, to, sheet, out.as_deref()),
         Command::Inspect { files, json, as_of } => inspect::run(&files, json, as_of.as_deref()),
+        Command::Report { paths, as_of, json } => report::run(&paths, as_of.as_deref(), json),
     }
 }
 

@@ -5,8 +5,10 @@
 pub mod dataset;
 pub mod demo;
 pub mod import;
+pub mod metrics;
 pub mod model;
 pub mod quality;
+pub mod score;
 pub mod stats;
 pub mod write;
 

@@ -1,6 +1,9 @@
 //! Statistical primitives shared by the measures: quantiles, intervals, inequality.
 //! Submodules add the heavier machinery (shrinkage, survival curves) next to these.
 
+pub mod km;
+pub mod shrink;
+
 use serde::Serialize;
 
 /// The normal quantile for a two-sided 95 % interval.

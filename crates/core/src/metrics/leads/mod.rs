@@ -1,0 +1,67 @@
+//! Lead-allocation measures (SPEC §3): funnel, conversion, response time, sales cycle, ROI,
+//! campaigns, satisfaction, workload and fairness, and the lead score, gathered in one
+//! [`LeadReport`] computed from one [`LeadFrame`] pass over the leads.
+
+pub mod conversion;
+pub mod cycle;
+pub mod frame;
+pub mod response;
+pub mod roi;
+pub mod satisfaction;
+pub mod workload;
+
+pub use frame::{Dim, LeadFrame};
+
+use crate::dataset::Dataset;
+use crate::metrics::Scope;
+use crate::score::{ScoreReport, score};
+use serde::Serialize;
+
+/// Every lead measure; the JSON keys are those of SPEC §7.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct LeadReport {
+    pub funnel: conversion::FunnelReport,
+    pub conversion: conversion::ConversionReport,
+    pub response_time: response::ResponseReport,
+    pub sales_cycle: cycle::SalesCycleReport,
+    pub roi: roi::RoiReport,
+    pub campaigns: roi::CampaignReport,
+    pub satisfaction: satisfaction::SatisfactionReport,
+    pub workload: workload::WorkloadReport,
+    pub score: ScoreReport,
+}
+
+/// Computes every lead measure under one scope.
+pub fn lead_report(ds: &Dataset, scope: &Scope) -> LeadReport {
+    let frame = LeadFrame::build(ds, scope);
+    let counts = conversion::conversion_counts(&frame);
+    let rep_counts = dim_counts(&counts, Dim::Rep);
+    let campaign_counts = dim_counts(&counts, Dim::Campaign);
+    let (roi, campaigns) = roi::roi(ds, &frame, scope.margin, campaign_counts);
+    let (score, p_win) = score(ds, &frame);
+    LeadReport {
+        funnel: conversion::funnel(ds, &frame),
+        conversion: conversion::conversion_from_counts(ds, &frame, &counts),
+        response_time: response::response_time(ds, &frame, scope.sla_hours, rep_counts),
+        sales_cycle: cycle::sales_cycle(&frame),
+        roi,
+        campaigns,
+        satisfaction: satisfaction::satisfaction(ds, &frame, scope),
+        workload: workload::workload(ds, &frame, scope, &p_win),
+        score,
+    }
+}
+
+fn dim_counts(c: &conversion::ConversionCounts, d: Dim) -> &[(u64, u64)] {
+    Dim::ALL
+        .iter()
+        .position(|x| *x == d)
+        .and_then(|i| c.by_dim.get(i))
+        .map_or(&[], |v| v.as_slice())
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;

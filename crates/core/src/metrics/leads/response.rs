@@ -1,0 +1,341 @@
+//! Response time (first contact − assignment): median, p90, share within the SLA and
+//! never-contacted leads, by rep and by rep load; and whether faster reps convert better.
+
+use super::frame::{Dim, LeadFrame, NO_TIME, NONE};
+use crate::dataset::Dataset;
+use crate::metrics::{RateRow, ranked_rates};
+use crate::model::SECS_PER_HOUR;
+use crate::stats::Proportion;
+use serde::Serialize;
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct ResponseRow {
+    pub key: String,
+    pub assigned: u64,
+    pub contacted: u64,
+    /// Assigned leads without a first contact by as-of.
+    pub never_contacted: u64,
+    pub median_hours: Option<f64>,
+    pub p90_hours: Option<f64>,
+    /// Contacted within the SLA, over the leads whose SLA has been decided (contacted, or
+    /// assigned longer than the SLA before as-of).
+    pub within_sla: Proportion,
+}
+
+/// Conversion of the faster and the slower half of reps (by median response), and by whether
+/// each lead met the SLA.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct SpeedVsConversion {
+    /// Spearman rank correlation across reps between median response hours and conversion
+    /// (negative: faster reps convert better). Reps with fewer than 10 contacted leads are
+    /// left out.
+    pub spearman: Option<f64>,
+    pub reps: u64,
+    pub fast_reps: RateRow,
+    pub slow_reps: RateRow,
+    pub within_sla: RateRow,
+    pub late: RateRow,
+    pub never_contacted: RateRow,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct ResponseReport {
+    pub sla_hours: f64,
+    pub overall: ResponseRow,
+    pub by_rep: Vec<ResponseRow>,
+    /// By the rep's load at assignment (open leads ÷ capacity).
+    pub by_load: Vec<ResponseRow>,
+    pub speed_vs_conversion: SpeedVsConversion,
+}
+
+/// Load buckets: upper bounds of open ÷ capacity (the last is open-ended).
+pub const LOAD_BUCKETS: [(&str, f32); 5] = [
+    ("<0.5", 0.5),
+    ("0.5-0.7", 0.7),
+    ("0.7-1.0", 1.0),
+    ("1.0-1.5", 1.5),
+    (">=1.5", f32::INFINITY),
+];
+
+fn load_bucket(load: f32) -> usize {
+    if load.is_nan() {
+        return LOAD_BUCKETS.len();
+    }
+    LOAD_BUCKETS
+        .iter()
+        .position(|b| load < b.1)
+        .unwrap_or(LOAD_BUCKETS.len() - 1)
+}
+
+/// The type-7 quantile of unsorted data in O(n), reordering the slice.
+fn quantile_in_place(v: &mut [f32], q: f64) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    let h = (v.len() - 1) as f64 * q;
+    let lo = h.floor() as usize;
+    let (_, x, right) = v.select_nth_unstable_by(lo, f32::total_cmp);
+    let x = *x as f64;
+    let frac = h - lo as f64;
+    if frac == 0.0 || right.is_empty() {
+        return Some(x);
+    }
+    let next = right.iter().copied().fold(f32::INFINITY, f32::min) as f64;
+    Some(x + frac * (next - x))
+}
+
+#[derive(Clone, Copy, Default)]
+struct Tally {
+    assigned: u64,
+    contacted: u64,
+    decided: u64,
+    in_sla: u64,
+}
+
+fn summarise(key: String, t: &Tally, hours: &mut [f32]) -> ResponseRow {
+    ResponseRow {
+        key,
+        assigned: t.assigned,
+        contacted: t.contacted,
+        never_contacted: t.assigned - t.contacted,
+        median_hours: quantile_in_place(hours, 0.5),
+        p90_hours: quantile_in_place(hours, 0.9),
+        within_sla: Proportion::wilson(t.in_sla, t.decided),
+    }
+}
+
+/// Groups values by slot with a counting sort: returns the values laid out slot after slot
+/// and each slot's range start.
+fn group(slots: &[u32], values: &[f32], n_slots: usize) -> (Vec<f32>, Vec<usize>) {
+    let mut start = vec![0usize; n_slots + 1];
+    for &s in slots {
+        start[s as usize + 1] += 1;
+    }
+    for i in 0..n_slots {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut out = vec![0f32; values.len()];
+    for (&s, &v) in slots.iter().zip(values) {
+        out[next[s as usize]] = v;
+        next[s as usize] += 1;
+    }
+    (out, start)
+}
+
+fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {
+    fn ranks(v: &[f64]) -> Vec<f64> {
+        let mut idx: Vec<usize> = (0..v.len()).collect();
+        idx.sort_by(|&a, &b| v[a].total_cmp(&v[b]));
+        let mut r = vec![0.0; v.len()];
+        let mut i = 0;
+        while i < idx.len() {
+            let mut j = i;
+            while j + 1 < idx.len() && v[idx[j + 1]] == v[idx[i]] {
+                j += 1;
+            }
+            for &k in &idx[i..=j] {
+                r[k] = (i + j) as f64 / 2.0;
+            }
+            i = j + 1;
+        }
+        r
+    }
+    if xs.len() < 3 {
+        return None;
+    }
+    let (rx, ry) = (ranks(xs), ranks(ys));
+    let n = xs.len() as f64;
+    let (mx, my) = (rx.iter().sum::<f64>() / n, ry.iter().sum::<f64>() / n);
+    let (mut sxy, mut sxx, mut syy) = (0.0, 0.0, 0.0);
+    for (a, b) in rx.iter().zip(&ry) {
+        sxy += (a - mx) * (b - my);
+        sxx += (a - mx).powi(2);
+        syy += (b - my).powi(2);
+    }
+    (sxx > 0.0 && syy > 0.0).then(|| sxy / (sxx * syy).sqrt())
+}
+
+/// `rep_conversion`: `(won, assigned)` per dense rep, as counted for the conversion cut.
+pub fn response_time(
+    ds: &Dataset,
+    frame: &LeadFrame,
+    sla_hours: f64,
+    rep_conversion: &[(u64, u64)],
+) -> ResponseReport {
+    let n_reps = frame.reps.len();
+    let n_load = LOAD_BUCKETS.len() + 1;
+    let mut by_rep = vec![Tally::default(); n_reps];
+    let mut by_load = vec![Tally::default(); n_load];
+    let mut overall = Tally::default();
+    let mut hours = Vec::new();
+    let mut rep_of = Vec::new();
+    let mut load_of = Vec::new();
+    // Conversion by SLA outcome: within, late, never contacted.
+    let mut sla_conv = [(0u64, 0u64); 3];
+    let sla_secs = sla_hours * SECS_PER_HOUR as f64;
+    let as_of = frame.as_of.0;
+    for i in 0..frame.len() {
+        let rep = frame.rep[i];
+        let a = frame.assigned[i];
+        if rep == NONE || a == NO_TIME {
+            continue;
+        }
+        let lb = load_bucket(frame.load[i]);
+        let c = frame.contact[i];
+        let contacted = c != NO_TIME;
+        let delay = if contacted {
+            (c - a).max(0) as f64
+        } else {
+            f64::NAN
+        };
+        let decided = contacted || (as_of - a) as f64 > sla_secs;
+        let in_sla = contacted && delay <= sla_secs;
+        for t in [&mut overall, &mut by_rep[rep as usize], &mut by_load[lb]] {
+            t.assigned += 1;
+            t.contacted += contacted as u64;
+            t.decided += decided as u64;
+            t.in_sla += in_sla as u64;
+        }
+        if contacted {
+            hours.push((delay / SECS_PER_HOUR as f64) as f32);
+            rep_of.push(rep);
+            load_of.push(lb as u32);
+        }
+        let s = if in_sla {
+            0
+        } else if contacted {
+            1
+        } else {
+            2
+        };
+        sla_conv[s].0 += frame.won[i] as u64;
+        sla_conv[s].1 += 1;
+    }
+    let (mut rep_hours, rep_start) = group(&rep_of, &hours, n_reps);
+    let (mut load_hours, load_start) = group(&load_of, &hours, n_load);
+    let overall_row = summarise("all".into(), &overall, &mut hours);
+    let mut rep_rows = Vec::new();
+    let mut rep_medians = Vec::new();
+    for (r, t) in by_rep.iter().enumerate() {
+        if t.assigned == 0 {
+            continue;
+        }
+        let row = summarise(
+            frame.key_name(ds, Dim::Rep, r as u32),
+            t,
+            &mut rep_hours[rep_start[r]..rep_start[r + 1]],
+        );
+        if let Some(m) = row.median_hours.filter(|_| t.contacted >= 10) {
+            rep_medians.push((r, m));
+        }
+        rep_rows.push(row);
+    }
+    rep_rows.sort_by(|a, b| {
+        a.median_hours
+            .unwrap_or(f64::INFINITY)
+            .total_cmp(&b.median_hours.unwrap_or(f64::INFINITY))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    let load_rows = (0..n_load)
+        .filter(|&b| by_load[b].assigned > 0)
+        .map(|b| {
+            let key = LOAD_BUCKETS.get(b).map_or("unknown", |x| x.0).to_owned();
+            summarise(
+                key,
+                &by_load[b],
+                &mut load_hours[load_start[b]..load_start[b + 1]],
+            )
+        })
+        .collect();
+
+    let rep_counts = rep_conversion;
+    let conv: Vec<f64> = rep_medians
+        .iter()
+        .map(|&(r, _)| {
+            let (w, n) = rep_counts.get(r).copied().unwrap_or((0, 0));
+            w as f64 / n.max(1) as f64
+        })
+        .collect();
+    let med: Vec<f64> = rep_medians.iter().map(|x| x.1).collect();
+    let mut order: Vec<usize> = (0..rep_medians.len()).collect();
+    order.sort_by(|&a, &b| med[a].total_cmp(&med[b]));
+    let half = order.len() / 2;
+    let pool = |idx: &[usize], key: &str| {
+        let (w, n) = idx.iter().fold((0, 0), |acc, &i| {
+            let c = rep_counts.get(rep_medians[i].0).copied().unwrap_or((0, 0));
+            (acc.0 + c.0, acc.1 + c.1)
+        });
+        (key.to_owned(), w, n)
+    };
+    let fast_slow = ranked_rates(vec![
+        pool(&order[..half], "fast_reps"),
+        pool(&order[half..], "slow_reps"),
+    ])
+    .0;
+    let sla_rows = ranked_rates(vec![
+        ("within_sla".into(), sla_conv[0].0, sla_conv[0].1),
+        ("late".into(), sla_conv[1].0, sla_conv[1].1),
+        ("never_contacted".into(), sla_conv[2].0, sla_conv[2].1),
+    ])
+    .0;
+    let pick = |rows: &[RateRow], key: &str| {
+        rows.iter()
+            .find(|r| r.key == key)
+            .cloned()
+            .unwrap_or(RateRow {
+                key: key.into(),
+                leads: 0,
+                won: 0,
+                rate: 0.0,
+                ci_low: 0.0,
+                ci_high: 1.0,
+                shrunk_rate: 0.0,
+            })
+    };
+    ResponseReport {
+        sla_hours,
+        overall: overall_row,
+        by_rep: rep_rows,
+        by_load: load_rows,
+        speed_vs_conversion: SpeedVsConversion {
+            spearman: spearman(&med, &conv),
+            reps: med.len() as u64,
+            fast_reps: pick(&fast_slow, "fast_reps"),
+            slow_reps: pick(&fast_slow, "slow_reps"),
+            within_sla: pick(&sla_rows, "within_sla"),
+            late: pick(&sla_rows, "late"),
+            never_contacted: pick(&sla_rows, "never_contacted"),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn in_place_quantiles_match_the_sorting_ones() {
+        let xs = [4.0f32, 1.0, 3.0, 2.0, 10.0];
+        for q in [0.0, 0.25, 0.5, 0.9, 1.0] {
+            let mut v = xs;
+            let sorted: Vec<f64> = xs.iter().map(|&x| x as f64).collect();
+            let want = crate::stats::quantile(&sorted, q);
+            assert_eq!(quantile_in_place(&mut v, q), want, "q = {q}");
+        }
+        assert_eq!(quantile_in_place(&mut [], 0.5), None);
+    }
+
+    #[test]
+    fn spearman_of_monotone_and_tied_data() {
+        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 30.0]), Some(1.0));
+        assert_eq!(spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]), Some(-1.0));
+        assert_eq!(spearman(&[1.0, 1.0, 1.0], &[3.0, 2.0, 1.0]), None);
+        // scipy.stats.spearmanr([1,2,3,4], [1,3,2,4]) = 0.8
+        let r = spearman(&[1.0, 2.0, 3.0, 4.0], &[1.0, 3.0, 2.0, 4.0]).unwrap_or(0.0);
+        assert!((r - 0.8).abs() < 1e-12);
+    }
+}

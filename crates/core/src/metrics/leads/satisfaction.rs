@@ -1,0 +1,283 @@
+//! Satisfaction: mean CSAT (1–5) and NPS (0–10: % promoters 9–10 − % detractors 0–6) with
+//! 95 % intervals, by rep and by source (of the survey's lead, else of its customer).
+
+use super::frame::{LeadFrame, NONE};
+use crate::dataset::Dataset;
+use crate::metrics::{MeanCi, Scope};
+use crate::model::{SurveyScale, Sym};
+use crate::stats::Z95;
+use serde::Serialize;
+
+/// Net promoter score in points (−100…100) with its normal-approximation interval.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+pub struct Nps {
+    pub n: u64,
+    pub promoters: u64,
+    pub detractors: u64,
+    pub nps: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+impl Nps {
+    /// The variance of (promoter − detractor) indicators is p + d − (p − d)².
+    pub fn from_counts(n: u64, promoters: u64, detractors: u64) -> Option<Self> {
+        if n == 0 {
+            return None;
+        }
+        let nf = n as f64;
+        let (p, d) = (promoters as f64 / nf, detractors as f64 / nf);
+        let score = p - d;
+        let half = Z95 * ((p + d - score * score).max(0.0) / nf).sqrt();
+        Some(Self {
+            n,
+            promoters,
+            detractors,
+            nps: 100.0 * score,
+            ci_low: (100.0 * (score - half)).max(-100.0),
+            ci_high: (100.0 * (score + half)).min(100.0),
+        })
+    }
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct SatisfactionRow {
+    pub key: String,
+    pub csat: Option<MeanCi>,
+    pub nps: Option<Nps>,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct SatisfactionReport {
+    pub overall: SatisfactionRow,
+    pub by_rep: Vec<SatisfactionRow>,
+    pub by_source: Vec<SatisfactionRow>,
+}
+
+#[derive(Clone, Copy, Default)]
+struct Acc {
+    csat_n: u64,
+    csat_sum: f64,
+    csat_sq: f64,
+    nps_n: u64,
+    promoters: u64,
+    detractors: u64,
+}
+
+impl Acc {
+    fn add(&mut self, scale: SurveyScale, score: f64) {
+        match scale {
+            SurveyScale::Csat5 => {
+                self.csat_n += 1;
+                self.csat_sum += score;
+                self.csat_sq += score * score;
+            }
+            SurveyScale::Nps10 => {
+                self.nps_n += 1;
+                self.promoters += (score >= 9.0) as u64;
+                self.detractors += (score <= 6.0) as u64;
+            }
+        }
+    }
+
+    fn row(&self, key: String) -> SatisfactionRow {
+        SatisfactionRow {
+            key,
+            csat: MeanCi::from_sums(self.csat_n, self.csat_sum, self.csat_sq),
+            nps: Nps::from_counts(self.nps_n, self.promoters, self.detractors),
+        }
+    }
+}
+
+/// The scale of a survey row; a missing scale is CSAT for scores up to 5, NPS above. Scores
+/// outside the scale's range are not used.
+fn scale_of(scale: Option<SurveyScale>, score: f64) -> Option<SurveyScale> {
+    let s = scale.unwrap_or(if score <= 5.0 {
+        SurveyScale::Csat5
+    } else {
+        SurveyScale::Nps10
+    });
+    let ok = match s {
+        SurveyScale::Csat5 => (1.0..=5.0).contains(&score),
+        SurveyScale::Nps10 => (0.0..=10.0).contains(&score),
+    };
+    ok.then_some(s)
+}
+
+/// Dense index of symbols: `Vec` slots by symbol instead of hashing.
+struct SymIndex {
+    slot: Vec<u32>,
+}
+
+impl SymIndex {
+    fn new(syms: impl Iterator<Item = Sym>) -> Self {
+        let mut slot = Vec::new();
+        for (i, s) in syms.enumerate() {
+            let k = s.index();
+            if k >= slot.len() {
+                slot.resize(k + 1, NONE);
+            }
+            if slot[k] == NONE {
+                slot[k] = i as u32;
+            }
+        }
+        Self { slot }
+    }
+
+    fn get(&self, s: Sym) -> Option<usize> {
+        self.slot
+            .get(s.index())
+            .copied()
+            .filter(|&i| i != NONE)
+            .map(|i| i as usize)
+    }
+}
+
+/// Accumulators per symbol, created on first sight.
+#[derive(Default)]
+struct ByKey {
+    slot: Vec<u32>,
+    keys: Vec<Sym>,
+    acc: Vec<Acc>,
+}
+
+impl ByKey {
+    fn add(&mut self, key: Sym, scale: SurveyScale, score: f64) {
+        let k = key.index();
+        if k >= self.slot.len() {
+            self.slot.resize(k + 1, NONE);
+        }
+        if self.slot[k] == NONE {
+            self.slot[k] = self.keys.len() as u32;
+            self.keys.push(key);
+            self.acc.push(Acc::default());
+        }
+        if let Some(a) = self.acc.get_mut(self.slot[k] as usize) {
+            a.add(scale, score);
+        }
+    }
+
+    fn rows(&self, ds: &Dataset) -> Vec<SatisfactionRow> {
+        let mut rows: Vec<SatisfactionRow> = self
+            .keys
+            .iter()
+            .zip(&self.acc)
+            .map(|(k, a)| a.row(ds.name(*k).to_owned()))
+            .collect();
+        rows.sort_by(|a, b| a.key.cmp(&b.key));
+        rows
+    }
+}
+
+pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> SatisfactionReport {
+    // Frame position of each lead id, for surveys about a lead.
+    let leads = if ds.surveys.iter().any(|s| s.lead.is_some()) {
+        SymIndex::new(frame.lead_id.iter().copied())
+    } else {
+        SymIndex::new(std::iter::empty())
+    };
+    let customers = if ds
+        .surveys
+        .iter()
+        .any(|s| s.lead.is_none() && s.customer.is_some())
+    {
+        SymIndex::new(ds.customers.iter().map(|c| c.id.sym()))
+    } else {
+        SymIndex::new(std::iter::empty())
+    };
+    let reps = SymIndex::new(ds.reps.iter().map(|r| r.id.sym()));
+    let mut overall = Acc::default();
+    let mut by_rep = ByKey::default();
+    let mut by_source = ByKey::default();
+    for s in &ds.surveys {
+        if !scope.in_window(s.at) || s.at >= frame.as_of {
+            continue;
+        }
+        let Some(scale) = scale_of(s.scale, s.score) else {
+            continue;
+        };
+        if !scope.teams.is_all() {
+            let rep = s
+                .rep
+                .and_then(|r| reps.get(r.sym()))
+                .and_then(|i| ds.reps.get(i));
+            if !scope.keeps_rep(rep) {
+                continue;
+            }
+        }
+        let source = if let Some(l) = s.lead {
+            // A survey about a lead counts when its lead is in scope.
+            match leads.get(l.sym()) {
+                Some(i) => frame
+                    .source
+                    .get(i)
+                    .and_then(|&k| frame.sources.get(k as usize))
+                    .copied(),
+                None => continue,
+            }
+        } else if let Some(c) = s
+            .customer
+            .and_then(|c| customers.get(c.sym()))
+            .and_then(|i| ds.customers.get(i))
+        {
+            if !scope.regions.keeps(c.region)
+                || !scope.keeps_type(c.customer_type)
+                || !scope.sources.keeps(c.source)
+            {
+                continue;
+            }
+            c.source
+        } else {
+            if !scope.regions.is_all()
+                || !scope.sources.is_all()
+                || !scope.customer_types.is_empty()
+            {
+                continue;
+            }
+            None
+        };
+        overall.add(scale, s.score);
+        if let Some(r) = s.rep {
+            by_rep.add(r.sym(), scale, s.score);
+        }
+        if let Some(src) = source {
+            by_source.add(src, scale, s.score);
+        }
+    }
+    SatisfactionReport {
+        overall: overall.row("all".into()),
+        by_rep: by_rep.rows(ds),
+        by_source: by_source.rows(ds),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn nps_of_a_known_sample() {
+        // 50 promoters, 30 passives, 20 detractors: NPS 30; var = 0.7 − 0.09 = 0.61,
+        // half-width 1.96·√(0.61/100) = 0.1531 → 14.69…45.31.
+        let n = Nps::from_counts(100, 50, 20).expect("100 answers");
+        assert!((n.nps - 30.0).abs() < 1e-9);
+        assert!(
+            (n.ci_low - 14.692).abs() < 1e-2 && (n.ci_high - 45.308).abs() < 1e-2,
+            "{n:?}"
+        );
+        assert_eq!(Nps::from_counts(0, 0, 0), None);
+        let all = Nps::from_counts(4, 4, 0).expect("4 answers");
+        assert_eq!((all.nps, all.ci_high), (100.0, 100.0));
+    }
+
+    #[test]
+    fn scales_are_inferred_and_ranges_checked() {
+        assert_eq!(scale_of(None, 4.0), Some(SurveyScale::Csat5));
+        assert_eq!(scale_of(None, 9.0), Some(SurveyScale::Nps10));
+        assert_eq!(scale_of(Some(SurveyScale::Csat5), 0.0), None);
+        assert_eq!(scale_of(Some(SurveyScale::Nps10), 11.0), None);
+    }
+}

@@ -1,0 +1,267 @@
+//! The measures of SPEC §3, as pure functions of a [`Dataset`] and a [`MeasureConfig`]: the
+//! global filter and definitions shared by every measure, the rate row every ranking uses, and
+//! the whole report.
+//!
+//! Every measure reads the same [`MeasureConfig`]; [`MeasureConfig::scope`] resolves it once
+//! against a dataset (symbols instead of strings, the default as-of and window) into a
+//! [`Scope`] that answers "does this row count?" without allocating.
+
+pub mod leads;
+
+use crate::dataset::Dataset;
+use crate::model::{CustomerType, Rep, Sym, Timestamp};
+use crate::stats::Proportion;
+use crate::stats::shrink::BetaPrior;
+use serde::{Deserialize, Serialize};
+
+/// Which rows count: empty lists mean "all". Values are the dataset's own strings (a region
+/// "华东", a source "官网"); a value the dataset does not contain matches nothing.
+#[derive(Clone, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Filter {
+    pub regions: Vec<String>,
+    /// Teams of the owning rep.
+    pub teams: Vec<String>,
+    pub customer_types: Vec<CustomerType>,
+    pub sources: Vec<String>,
+}
+
+/// The period measured: rows dated in `[from, to)`. Missing bounds are open; `to` is then the
+/// as-of time.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Window {
+    pub from: Option<Timestamp>,
+    pub to: Option<Timestamp>,
+}
+
+/// The definitions and the global filter every measure shares.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MeasureConfig {
+    /// "Now" for the data: open leads are censored here; later events are ignored. `None`:
+    /// [`default_as_of`].
+    pub as_of: Option<Timestamp>,
+    pub window: Window,
+    pub filter: Filter,
+    /// First contact within this many hours of assignment meets the SLA.
+    pub sla_hours: f64,
+    /// Gross margin on revenue used by ROI, in [0, 1].
+    pub margin: f64,
+}
+
+impl Default for MeasureConfig {
+    fn default() -> Self {
+        Self {
+            as_of: None,
+            window: Window::default(),
+            filter: Filter::default(),
+            sla_hours: 24.0,
+            margin: 0.3,
+        }
+    }
+}
+
+/// The day after the latest lead creation or order date (midnight), so that everything in
+/// the data happened before it; the Unix epoch for an empty dataset.
+pub fn default_as_of(ds: &Dataset) -> Timestamp {
+    let latest = ds
+        .leads
+        .iter()
+        .map(|l| l.created_at)
+        .chain(ds.orders.iter().map(|o| o.date))
+        .max();
+    latest.map_or(Timestamp(0), |t| t.date().add_days(1))
+}
+
+/// A [`Filter`] list resolved to symbols: `None` = no restriction.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct SymSet(Option<Vec<Sym>>);
+
+impl SymSet {
+    fn resolve(ds: &Dataset, values: &[String]) -> Self {
+        if values.is_empty() {
+            return Self(None);
+        }
+        Self(Some(
+            values
+                .iter()
+                .filter_map(|v| ds.names.get(v.trim()))
+                .collect(),
+        ))
+    }
+
+    /// Whether a row with this value counts (a missing value counts only without restriction).
+    pub fn keeps(&self, v: Option<Sym>) -> bool {
+        match &self.0 {
+            None => true,
+            Some(set) => v.is_some_and(|v| set.contains(&v)),
+        }
+    }
+
+    pub fn is_all(&self) -> bool {
+        self.0.is_none()
+    }
+}
+
+/// A [`MeasureConfig`] resolved against one dataset.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Scope {
+    pub as_of: Timestamp,
+    /// Inclusive start (`None`: from the beginning of the data).
+    pub from: Option<Timestamp>,
+    /// Exclusive end, never after `as_of`.
+    pub to: Timestamp,
+    pub regions: SymSet,
+    pub teams: SymSet,
+    pub sources: SymSet,
+    pub customer_types: Vec<CustomerType>,
+    pub sla_hours: f64,
+    pub margin: f64,
+}
+
+impl MeasureConfig {
+    pub fn scope(&self, ds: &Dataset) -> Scope {
+        let as_of = self.as_of.unwrap_or_else(|| default_as_of(ds));
+        Scope {
+            as_of,
+            from: self.window.from,
+            to: self.window.to.map_or(as_of, |t| t.min(as_of)),
+            regions: SymSet::resolve(ds, &self.filter.regions),
+            teams: SymSet::resolve(ds, &self.filter.teams),
+            sources: SymSet::resolve(ds, &self.filter.sources),
+            customer_types: self.filter.customer_types.clone(),
+            sla_hours: if self.sla_hours.is_finite() && self.sla_hours > 0.0 {
+                self.sla_hours
+            } else {
+                24.0
+            },
+            margin: if self.margin.is_finite() {
+                self.margin.clamp(0.0, 1.0)
+            } else {
+                0.3
+            },
+        }
+    }
+}
+
+impl Scope {
+    /// Whether a time falls in the window.
+    pub fn in_window(&self, t: Timestamp) -> bool {
+        self.from.is_none_or(|f| f <= t) && t < self.to
+    }
+
+    pub fn keeps_type(&self, t: Option<CustomerType>) -> bool {
+        self.customer_types.is_empty() || t.is_some_and(|t| self.customer_types.contains(&t))
+    }
+
+    /// Whether a row owned by `rep` passes the team filter.
+    pub fn keeps_rep(&self, rep: Option<&Rep>) -> bool {
+        self.teams.is_all() || self.teams.keeps(rep.and_then(|r| r.team))
+    }
+
+    /// The window's start for prorating: `from`, or `earliest` when the window is open.
+    pub fn start_or(&self, earliest: Timestamp) -> Timestamp {
+        self.from.unwrap_or(earliest)
+    }
+}
+
+/// One group of a cut: a proportion with its Wilson interval and its empirical-Bayes shrunk
+/// rate (the one rankings use). The SPEC §7 shape `{key, leads, won, rate, ci_low, ci_high,
+/// shrunk_rate}`.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct RateRow {
+    pub key: String,
+    pub leads: u64,
+    pub won: u64,
+    pub rate: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub shrunk_rate: f64,
+}
+
+/// Rows for groups `(key, successes, trials)` with a beta prior fitted to all of them, ranked
+/// by shrunk rate (descending; ties by trials, then key). Groups without trials are dropped.
+pub fn ranked_rates(groups: Vec<(String, u64, u64)>) -> (Vec<RateRow>, BetaPrior) {
+    let counts: Vec<(u64, u64)> = groups.iter().map(|g| (g.1, g.2)).collect();
+    let prior = BetaPrior::fit(&counts);
+    let mut rows: Vec<RateRow> = groups
+        .into_iter()
+        .filter(|g| g.2 > 0)
+        .map(|(key, k, n)| {
+            let p = Proportion::wilson(k, n);
+            RateRow {
+                key,
+                leads: n,
+                won: p.successes,
+                rate: p.rate,
+                ci_low: p.ci_low,
+                ci_high: p.ci_high,
+                shrunk_rate: prior.shrink(p.successes.min(n), n),
+            }
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        b.shrunk_rate
+            .total_cmp(&a.shrunk_rate)
+            .then(b.leads.cmp(&a.leads))
+            .then_with(|| a.key.cmp(&b.key))
+    });
+    (rows, prior)
+}
+
+/// A mean with its normal-approximation 95 % interval.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+pub struct MeanCi {
+    pub n: u64,
+    pub mean: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+impl MeanCi {
+    /// From a count, sum and sum of squares; `None` for no observations.
+    pub fn from_sums(n: u64, sum: f64, sum_sq: f64) -> Option<Self> {
+        if n == 0 {
+            return None;
+        }
+        let nf = n as f64;
+        let mean = sum / nf;
+        let var = if n > 1 {
+            ((sum_sq - nf * mean * mean) / (nf - 1.0)).max(0.0)
+        } else {
+            0.0
+        };
+        let half = crate::stats::Z95 * (var / nf).sqrt();
+        Some(Self {
+            n,
+            mean,
+            ci_low: mean - half,
+            ci_high: mean + half,
+        })
+    }
+}
+
+/// The whole `reallot report`: each section is one family of measures, flattened into one
+/// JSON object with the keys of SPEC §7.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct Report {
+    #[serde(serialize_with = "serialize_date")]
+    pub as_of: Timestamp,
+    #[serde(flatten)]
+    pub leads: leads::LeadReport,
+}
+
+/// Writes a timestamp as its `YYYY-MM-DD` date in reports (times there are day-precise).
+pub fn serialize_date<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&t.date_string())
+}
+
+/// Computes every measure of the report.
+pub fn report(ds: &Dataset, config: &MeasureConfig) -> Report {
+    let scope = config.scope(ds);
+    Report {
+        as_of: scope.as_of,
+        leads: leads::lead_report(ds, &scope),
+    }
+}
