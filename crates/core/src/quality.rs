@@ -111,7 +111,6 @@ impl Checker<'_> {
     }
 
     /// Reports `later` earlier than `earlier` (both present).
-    #[allow(clippy::too_many_arguments)]
     fn order(
         &mut self,
         table: TableKind,
@@ -120,21 +119,23 @@ impl Checker<'_> {
         earlier: (&str, Option<Timestamp>),
         later: (&str, Option<Timestamp>),
     ) {
-        if let ((e_name, Some(e)), (l_name, Some(l))) = (earlier, later) {
-            if l < e {
-                let ex = self.example(row, id, format!("{l_name} {l} < {e_name} {e}"));
-                let column = format!("{l_name}<{e_name}");
-                self.f.add(
-                    FindingKind::EventOrder,
-                    Some(table),
-                    Some(&column),
-                    || format!("{l_name} before {e_name}"),
-                    ex,
-                );
-            }
+        if let ((e_name, Some(e)), (l_name, Some(l))) = (earlier, later)
+            && l < e
+        {
+            let ex = self.example(row, id, format!("{l_name} {l} < {e_name} {e}"));
+            let column = format!("{l_name}<{e_name}");
+            self.f.add(
+                FindingKind::EventOrder,
+                Some(table),
+                Some(&column),
+                || format!("{l_name} before {e_name}"),
+                ex,
+            );
         }
     }
 
+    /// Reports a reference `r` (in row `row`, id `id`) absent from the non-empty `set`.
+    #[allow(clippy::too_many_arguments)]
     fn orphan(
         &mut self,
         table: TableKind,

@@ -136,11 +136,6 @@ impl<'g> Row<'g> {
         let r = *self;
         (0..r.len).map(move |j| r.get(j))
     }
-
-    /// Whether every cell is empty or blank.
-    pub fn is_blank(&self) -> bool {
-        self.iter().all(|c| c.trim().is_empty())
-    }
 }
 
 #[cfg(test)]

@@ -127,10 +127,10 @@ impl Findings {
             }
         };
         f.count += n;
-        if let Some(e) = example {
-            if f.examples.len() < MAX_EXAMPLES {
-                f.examples.push(e);
-            }
+        if let Some(e) = example
+            && f.examples.len() < MAX_EXAMPLES
+        {
+            f.examples.push(e);
         }
     }
 

@@ -135,6 +135,80 @@ fn to_grid(cells: Vec<(u32, u32, String)>, blank_rows: &mut usize) -> Grid {
     grid
 }
 
+/// Whether an XLS container (MS-CFB) has a sector chain that loops. calamine follows chains
+/// until their end marker, so a loop would grow memory without bound (found by fuzzing); this
+/// rebuilds the sector allocation table as calamine does and looks for a cycle first.
+fn cfb_chain_loops(bytes: &[u8]) -> bool {
+    let u32_at = |off: usize| -> Option<u32> {
+        let b = bytes.get(off..off.checked_add(4)?)?;
+        Some(u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let shift = bytes.get(30).copied().unwrap_or(9);
+    let sector_size = match shift {
+        9 => 512usize,
+        12 => 4096,
+        _ => return false,
+    };
+    let sector = |id: u32| -> Option<Vec<u32>> {
+        let start = (id as usize).checked_add(1)?.checked_mul(sector_size)?;
+        let b = bytes.get(start..start.checked_add(sector_size)?)?;
+        Some(
+            b.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
+    };
+    const RESERVED: u32 = 0xFFFF_FFFA;
+    const DIFSECT: u32 = 0xFFFF_FFFC;
+    let max_sectors = bytes.len() / sector_size + 1;
+    let mut difat: Vec<u32> = (0..109).filter_map(|i| u32_at(76 + 4 * i)).collect();
+    let mut next = u32_at(68).unwrap_or(u32::MAX);
+    let mut steps = 0;
+    while next < RESERVED {
+        steps += 1;
+        if steps > max_sectors {
+            return true;
+        }
+        match sector(next) {
+            Some(ids) => difat.extend(ids),
+            None => return false,
+        }
+        match difat.pop() {
+            Some(n) => next = n,
+            None => return false,
+        }
+    }
+    let mut fat: Vec<u32> = Vec::new();
+    for id in difat.into_iter().filter(|&id| id < DIFSECT) {
+        match sector(id) {
+            Some(ids) => fat.extend(ids),
+            None => return false,
+        }
+    }
+    // The table maps each sector to the next: a functional graph; look for a cycle.
+    let mut state = vec![0u8; fat.len()];
+    let mut path = Vec::new();
+    for start in 0..fat.len() {
+        let mut cur = start;
+        path.clear();
+        loop {
+            match state.get(cur) {
+                Some(0) => {
+                    state[cur] = 1;
+                    path.push(cur);
+                    cur = fat.get(cur).map_or(usize::MAX, |&n| n as usize);
+                }
+                Some(1) => return true,
+                _ => break,
+            }
+        }
+        for &p in &path {
+            state[p] = 2;
+        }
+    }
+    false
+}
+
 /// Reads one sheet of a workbook. Empty cells are dropped before layout so that a sheet whose
 /// used range claims a million rows costs only its real cells.
 pub fn read_sheet(
@@ -178,6 +252,12 @@ pub fn read_sheet(
             (sheet, names)
         }
         Workbook::Xls => {
+            if cfb_chain_loops(bytes) {
+                return Err(ImportError::Sheet {
+                    file: file.to_owned(),
+                    detail: "corrupt xls: a sector chain loops".into(),
+                });
+            }
             let mut wb = Xls::new(Cursor::new(bytes)).map_err(|e| sheet_error(file, e))?;
             let names = wb.sheet_names();
             let sheet = choose(file, &names, wanted)?;
@@ -231,6 +311,30 @@ mod tests {
         assert_eq!(g.row(0).iter().collect::<Vec<_>>(), ["a", "", "c"]);
         assert_eq!(g.row(1).iter().collect::<Vec<_>>(), ["", "x"]);
         assert_eq!((g.source_row(0), g.source_row(1), blank), (1, 4, 2));
+    }
+
+    #[test]
+    fn a_looping_xls_sector_chain_is_an_error_not_an_out_of_memory() {
+        // Found by `cargo fuzz run read_file` (first byte is the fuzzer's name selector).
+        let crash = include_bytes!("../../../../tests/data/import/fuzz/xls-cfb-chain-oom.bin");
+        let limits = SheetLimits {
+            max_rows: 10,
+            max_cols: 10,
+            max_cells: 100,
+        };
+        let mut blank = 0;
+        let e = read_sheet(
+            "c.xls",
+            &crash[1..],
+            Workbook::Xls,
+            None,
+            limits,
+            &mut blank,
+        )
+        .unwrap_err();
+        assert_eq!(e.to_string(), "c.xls: corrupt xls: a sector chain loops");
+        let good = include_bytes!("../../../../tests/data/import/reps.xls");
+        assert!(!cfb_chain_loops(good));
     }
 
     #[test]
