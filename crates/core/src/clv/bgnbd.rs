@@ -221,8 +221,15 @@ impl Grouped {
                 continue;
             };
             let a4 = ln_a - ln_bx - rx * ltx;
-            let lse = log_sum_exp(a3, a4);
-            let w4 = (a4 - lse).exp();
+            // log-sum-exp with one exponential: e = exp(−|a4 − a3|) ≤ 1, and the weight of
+            // the second term w4 = exp(a4 − lse) follows from the same e.
+            let d = a4 - a3;
+            let e = (-d.abs()).exp();
+            let (lse, w4) = if d > 0.0 {
+                (a4 + e.ln_1p(), 1.0 / (1.0 + e))
+            } else {
+                (a3 + e.ln_1p(), e / (1.0 + e))
+            };
             let w3 = 1.0 - w4;
             ll += w * lse;
             g[0] -= w * (w3 * lt + w4 * ltx);

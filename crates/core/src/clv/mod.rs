@@ -5,10 +5,12 @@
 mod bgnbd;
 mod gamma_gamma;
 mod optimize;
+mod simulate;
 pub mod special;
 
 pub use bgnbd::{BgNbdFit, BgNbdParams, fit_bgnbd};
 pub use gamma_gamma::{GammaGammaFit, GammaGammaParams, fit_gamma_gamma};
+pub use simulate::simulate_summaries;
 
 use crate::model::Money;
 use serde::{Deserialize, Serialize};
@@ -49,9 +51,6 @@ impl CustomerSummary {
         }
         if self.frequency == 0 && self.recency != 0.0 {
             return Some("recency must be 0 when frequency is 0");
-        }
-        if self.frequency > 0 && self.recency == 0.0 {
-            return Some("recency must be > 0 when frequency is > 0");
         }
         if let Some(m) = self.monetary {
             if !m.is_finite() || m < 0.0 {
@@ -205,6 +204,8 @@ pub struct CustomerValue {
     pub expected_purchases: f64,
     /// Gamma-Gamma posterior mean spend per purchase; `None` without a spend model.
     pub expected_spend: Option<f64>,
+    /// Σ (E[Y(i·L)] − E[Y((i−1)·L)]) / (1+d)^i over the horizon: CLV per unit of margin·E[M].
+    pub discounted_purchases: f64,
     /// Discounted margin over the horizon; `None` without a spend model.
     pub clv: Option<f64>,
 }
@@ -273,24 +274,97 @@ impl ClvModel {
             cumulative.push(e);
         }
         let expected_purchases = cumulative.last().copied().unwrap_or(0.0);
+        let mut discounted_purchases = 0.0;
+        let mut factor = 1.0;
+        for w in cumulative.windows(2) {
+            factor /= 1.0 + self.config.discount_monthly;
+            discounted_purchases += (w[1] - w[0]) * factor;
+        }
+        let base = CustomerValue {
+            p_alive,
+            expected_purchases,
+            expected_spend: None,
+            discounted_purchases,
+            clv: None,
+        };
+        self.with_spend(base, c)
+    }
+}
+
+impl ClvModel {
+    /// Predictions for many customers, computing the BG/NBD part once per distinct
+    /// (x, tₓ, T): with daily or weekly data there are far fewer of those than customers.
+    pub fn predict_all(&self, data: &[CustomerSummary]) -> Vec<CustomerValue> {
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let key = |c: &CustomerSummary| (c.frequency, c.recency.to_bits(), c.t.to_bits());
+        order.sort_unstable_by_key(|&i| data.get(i).map(key));
+        let mut out = vec![
+            CustomerValue {
+                p_alive: f64::NAN,
+                expected_purchases: f64::NAN,
+                expected_spend: None,
+                discounted_purchases: f64::NAN,
+                clv: None,
+            };
+            data.len()
+        ];
+        let mut cached: Option<((u32, u64, u64), CustomerValue)> = None;
+        for i in order {
+            let Some(c) = data.get(i) else { continue };
+            let k = key(c);
+            let base = match cached {
+                Some((ck, v)) if ck == k => v,
+                _ => {
+                    let v = self.predict(&CustomerSummary {
+                        monetary: None,
+                        ..*c
+                    });
+                    cached = Some((k, v));
+                    v
+                }
+            };
+            if let Some(slot) = out.get_mut(i) {
+                *slot = self.with_spend(base, c);
+            }
+        }
+        out
+    }
+
+    /// Adds the spend model to purchase-only predictions: CLV is linear in E[M], so
+    /// `predict` with E[M] = 1 gives the discounted transactions, scaled here.
+    fn with_spend(&self, base: CustomerValue, c: &CustomerSummary) -> CustomerValue {
         let expected_spend = self.gamma_gamma.as_ref().and_then(|g| {
             g.params
                 .expected_spend(c.frequency, c.monetary.unwrap_or(0.0))
         });
-        let clv = expected_spend.map(|spend| {
-            let mut total = 0.0;
-            let mut factor = 1.0;
-            for w in cumulative.windows(2) {
-                factor /= 1.0 + self.config.discount_monthly;
-                total += (w[1] - w[0]) * factor;
-            }
-            self.config.margin * spend * total
-        });
         CustomerValue {
-            p_alive,
-            expected_purchases,
             expected_spend,
-            clv,
+            clv: expected_spend.map(|s| s * base.discounted_purchases * self.config.margin),
+            ..base
+        }
+    }
+}
+
+/// Headline numbers of a CLV run.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct ClvStats {
+    pub customers: usize,
+    pub repeat_customers: usize,
+    pub p_alive: Option<Distribution>,
+    pub expected_purchases: Option<Distribution>,
+    pub expected_spend: Option<Distribution>,
+    pub clv: Option<Distribution>,
+}
+
+impl ClvStats {
+    pub fn of(data: &[CustomerSummary], values: &[CustomerValue]) -> Self {
+        Self {
+            customers: data.len(),
+            repeat_customers: data.iter().filter(|c| c.frequency > 0).count(),
+            p_alive: Distribution::of(values.iter().map(|v| v.p_alive), 10),
+            expected_purchases: Distribution::of(values.iter().map(|v| v.expected_purchases), 20),
+            expected_spend: Distribution::of(values.iter().filter_map(|v| v.expected_spend), 20),
+            clv: Distribution::of(values.iter().filter_map(|v| v.clv), 20),
         }
     }
 }

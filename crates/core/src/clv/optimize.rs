@@ -20,9 +20,9 @@ const LOG_BOUND: f64 = 30.0;
 
 /// Maximises `ll` (log-likelihood and its gradient in the natural, positive parameters) over
 /// θ > 0. `total_weight` normalises the objective to a per-customer scale so that tolerances
-/// do not depend on the sample size. Every start is run; the best end point is polished by a
-/// fresh restart (a restart discards the curvature memory, which guards against a stale
-/// quasi-Newton model stopping early).
+/// do not depend on the sample size. The best end point is polished by a fresh restart (which
+/// discards the curvature memory and so guards against a stale quasi-Newton model stopping
+/// early).
 pub fn fit_positive<const N: usize>(
     ll: &impl Fn(&[f64; N]) -> (f64, [f64; N]),
     total_weight: f64,
@@ -44,7 +44,9 @@ pub fn fit_positive<const N: usize>(
         }
         (-v * scale, grad)
     };
-    let mut best: Option<(Minimum<N>, usize)> = None;
+    // Starts are tried in order until one converges; the others are the restarts for
+    // likelihoods on which the first start stalls or leaves the feasible box.
+    let mut best: Option<Minimum<N>> = None;
     let mut iterations = 0;
     for start in starts {
         if start.iter().any(|t| !(*t > 0.0)) {
@@ -52,11 +54,15 @@ pub fn fit_positive<const N: usize>(
         }
         let m = lbfgs(&objective, start.map(f64::ln), 500);
         iterations += m.iterations;
-        if m.f.is_finite() && best.as_ref().is_none_or(|(b, _)| m.f < b.f) {
-            best = Some((m, iterations));
+        let converged = m.converged;
+        if m.f.is_finite() && best.as_ref().is_none_or(|b| m.f < b.f) {
+            best = Some(m);
+        }
+        if converged {
+            break;
         }
     }
-    let (first, _) = best?;
+    let first = best?;
     let polished = lbfgs(&objective, first.x, 500);
     iterations += polished.iterations;
     let end = if polished.f <= first.f {
@@ -159,7 +165,14 @@ fn lbfgs<const N: usize>(
                 accepted = Some((xn, fxn, gn));
                 break;
             }
-            step *= 0.5;
+            // Minimiser of the quadratic through f(x), f'(x) and f(x + step·d), kept within
+            // [0.1, 0.5]·step; plain halving when the trial value is not finite.
+            step = if fxn.is_finite() {
+                let q = -slope * step * step / (2.0 * (fxn - fx - slope * step));
+                q.clamp(0.1 * step, 0.5 * step)
+            } else {
+                0.5 * step
+            };
         }
         let Some((xn, fxn, gn)) = accepted else {
             return Minimum {

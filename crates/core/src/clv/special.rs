@@ -144,18 +144,26 @@ fn series(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<f64> {
     let mut term = 1.0f64;
     let mut sum = 1.0f64;
     let mut biggest = 1.0f64;
-    let turn = a.abs() + b.abs() + c.abs() + 2.0;
+    // Past `turn` all factors (a+m), (b+m), (c+m) are positive, and the term ratio
+    // z·f(m), f(m) = (a+m)(b+m)/((c+m)(m+1)), obeys |f(m) − 1| ≤ (|a+b−c−1|·m + |ab−c|) /
+    // ((c+m)(m+1)), a bound that decreases in m: it bounds every later ratio, hence the tail.
+    let turn = 0f64.max(-a).max(-b).max(-c) + 1.0;
+    let (slope, offset) = ((a + b - c - 1.0).abs(), (a * b - c).abs());
+    // ratio of term n+1 to term n.
+    let mut ratio = a * b / c * z;
     for n in 0..max_terms {
         let nf = n as f64;
-        let ratio = (a + nf) * (b + nf) / ((c + nf) * (nf + 1.0)) * z;
         term *= ratio;
         sum += term;
         biggest = biggest.max(term.abs());
         if !sum.is_finite() {
             return None;
         }
-        let next = ((a + nf + 1.0) * (b + nf + 1.0) / ((c + nf + 1.0) * (nf + 2.0)) * z).abs();
-        if nf > turn && next < 1.0 && term.abs() * next / (1.0 - next) <= EPS * sum.abs() {
+        let m = nf + 1.0;
+        let den = (c + m) * (m + 1.0);
+        ratio = (a + m) * (b + m) / den * z;
+        let rho = z.abs() * (1.0 + (slope * m + offset) / den);
+        if m > turn && rho < 1.0 && term.abs() * rho <= EPS * (1.0 - rho) * sum.abs() {
             if biggest > 1e6 * sum.abs() {
                 return None;
             }

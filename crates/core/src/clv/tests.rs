@@ -8,7 +8,7 @@ use super::special::hyp2f1;
 use super::*;
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Beta, Distribution, Exp, Gamma};
+use rand_distr::{Distribution, Gamma};
 
 /// (a, b, c, z, ₂F₁) from mpmath 1.4.1 `hyp2f1` at 40 digits, covering every branch: the
 /// series, Pfaff for z < −1/2 and z ≪ −1, the 1−z formula, the ODE continuation for
@@ -118,35 +118,6 @@ fn gamma_gamma_reproduces_the_published_cdnow_fit() {
     assert!(sig3(fit.params.gamma, 15.44), "gamma {}", fit.params.gamma);
 }
 
-/// Draws (x, tₓ, T) from the BG/NBD story: λ ~ Gamma(r, α), p ~ Beta(a, b); purchases at
-/// Poisson(λ) times after a first purchase at 0, dropping out after each with probability p.
-fn simulate_bgnbd(p: BgNbdParams, n: usize, seed: u64) -> Vec<CustomerSummary> {
-    let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let lambda = Gamma::new(p.r, 1.0 / p.alpha).expect("valid");
-    let drop = Beta::new(p.a, p.b).expect("valid");
-    (0..n)
-        .map(|i| {
-            let big_t = 26.0 + (i % 27) as f64;
-            let l = lambda.sample(&mut rng);
-            let pd = drop.sample(&mut rng);
-            let gap = Exp::new(l.max(1e-12)).expect("valid");
-            let (mut x, mut t, mut last) = (0u32, 0.0, 0.0);
-            loop {
-                t += gap.sample(&mut rng);
-                if t > big_t {
-                    break;
-                }
-                x += 1;
-                last = t;
-                if rand::Rng::random::<f64>(&mut rng) < pd {
-                    break;
-                }
-            }
-            CustomerSummary::new(x, last, big_t)
-        })
-        .collect()
-}
-
 #[test]
 fn bgnbd_recovers_simulated_parameters() {
     let truth = BgNbdParams {
@@ -155,7 +126,7 @@ fn bgnbd_recovers_simulated_parameters() {
         a: 0.8,
         b: 2.5,
     };
-    let data = simulate_bgnbd(truth, 20_000, 7);
+    let data = simulate_summaries(truth, None, 20_000, 52.0, 0.0, 7).expect("valid");
     let fit = fit_bgnbd(&data).expect("fit");
     let se = fit.std_errors.expect("se");
     let pairs = [
@@ -271,4 +242,20 @@ fn clv_discounts_expected_transactions_monthly() {
         fit_clv(&[CustomerSummary::new(1, 5.0, 3.0)], config),
         Err(ClvError::InvalidSummary { index: 0, .. })
     ));
+}
+
+#[test]
+fn predict_all_matches_one_by_one_predictions() {
+    let data = cdnow();
+    let model = fit_clv(&data, ClvConfig::default()).expect("fit");
+    let all = model.predict_all(&data);
+    assert_eq!(all.len(), data.len());
+    for (c, v) in data.iter().zip(&all).step_by(97) {
+        assert_eq!(*v, model.predict(c));
+    }
+    let stats = ClvStats::of(&data, &all);
+    assert_eq!(stats.repeat_customers, 946);
+    let p = stats.p_alive.expect("p_alive");
+    assert!(p.p10 > 0.0 && p.max <= 1.0);
+    assert_eq!(p.counts.iter().sum::<u64>(), 2357);
 }
