@@ -30,13 +30,13 @@ fn quartiles(key: String, mut v: Vec<f64>) -> Option<KeyQuartiles> {
     })
 }
 
-fn by_key(items: impl Iterator<Item = (String, f64)>) -> Vec<KeyQuartiles> {
-    let mut map: std::collections::BTreeMap<String, Vec<f64>> = Default::default();
+fn by_key<'a>(items: impl Iterator<Item = (&'a str, f64)>) -> Vec<KeyQuartiles> {
+    let mut map: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
     for (k, v) in items {
         map.entry(k).or_default().push(v);
     }
     map.into_iter()
-        .filter_map(|(k, v)| quartiles(k, v))
+        .filter_map(|(k, v)| quartiles(k.to_string(), v))
         .collect()
 }
 
@@ -85,7 +85,7 @@ pub fn repurchase_report(
         };
         let k = keys(ds, i);
         all.push(cycle);
-        typed.push((k[0].clone(), k[1].clone(), cycle));
+        typed.push((k[0], k[1], cycle));
         let since = now - last;
         let next = last + cycle.round() as i64;
         if next >= now && next < now + 7 {
@@ -105,8 +105,8 @@ pub fn repurchase_report(
             let k = keys(ds, i);
             Some(OverdueCustomer {
                 customer_id: ds.name(c.id.0).to_string(),
-                customer_type: k[0].clone(),
-                owner_rep_id: k[3].clone(),
+                customer_type: k[0].to_string(),
+                owner_rep_id: k[3].to_string(),
                 last_order: Timestamp::from_days(last).date_string(),
                 cycle_days: cycle,
                 days_since_last: since,
@@ -118,8 +118,8 @@ pub fn repurchase_report(
     RepurchaseReport {
         customers_with_cycle: all.len(),
         cycle_days: quartiles("all".into(), all),
-        by_customer_type: by_key(typed.iter().map(|t| (t.0.clone(), t.2))),
-        by_channel: by_key(typed.iter().map(|t| (t.1.clone(), t.2))),
+        by_customer_type: by_key(typed.iter().map(|t| (t.0, t.2))),
+        by_channel: by_key(typed.iter().map(|t| (t.1, t.2))),
         overdue_k: config.overdue_k,
         overdue_count,
         due_next_7_days: due,
@@ -292,7 +292,7 @@ pub fn lifecycle_report(
         .map_or(now - 90, |t| t.day())
         .min(now);
     let mut counts = [0usize; 5];
-    let mut by_type: std::collections::BTreeMap<String, [usize; 5]> = Default::default();
+    let mut by_type: std::collections::BTreeMap<&str, [usize; 5]> = Default::default();
     let mut trans = [[0usize; 5]; 6];
     for i in 0..facts.len() {
         let days = facts.days(i).0;
@@ -301,7 +301,7 @@ pub fn lifecycle_report(
         };
         let s = stage as usize;
         counts[s] += 1;
-        by_type.entry(keys(ds, i)[0].clone()).or_default()[s] += 1;
+        by_type.entry(keys(ds, i)[0]).or_default()[s] += 1;
         let before = facts.days_before(i, from_day);
         let prev = stage_at(before, from_day, rules, config.overdue_k, params);
         trans[prev.map_or(5, |p| p as usize)][s] += 1;
@@ -332,7 +332,7 @@ pub fn lifecycle_report(
             .map(|(key, c)| {
                 let total: usize = c.iter().sum();
                 KeyStages {
-                    key,
+                    key: key.to_string(),
                     customers: c,
                     churned_share: if total > 0 {
                         c[4] as f64 / total as f64
@@ -441,7 +441,7 @@ pub fn loyalty_report(
         by_customer_type: by_key(
             idx.iter()
                 .enumerate()
-                .filter_map(|(i, v)| Some((keys(ds, i)[0].clone(), (*v)?))),
+                .filter_map(|(i, v)| Some((keys(ds, i)[0], (*v)?))),
         ),
     }
 }

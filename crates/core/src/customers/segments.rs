@@ -273,17 +273,17 @@ pub struct SegmentReport {
     pub repeat_by_source: Vec<KeyRate>,
 }
 
-/// The segment keys of a customer row, for breakdowns.
-pub(crate) fn keys(ds: &Dataset, i: usize) -> [String; 5] {
-    let unknown = || "(unknown)".to_string();
+/// The segment keys of a customer row, for breakdowns: customer type, channel, region, owner
+/// rep and source, borrowed from the dataset (no allocation per customer).
+pub(crate) fn keys(ds: &Dataset, i: usize) -> [&str; 5] {
+    const UNKNOWN: &str = "(unknown)";
     let Some(c) = ds.customers.get(i) else {
-        return [unknown(), unknown(), unknown(), unknown(), unknown()];
+        return [UNKNOWN; 5];
     };
-    let sym = |s: Option<crate::model::Sym>| s.map_or_else(unknown, |s| ds.name(s).to_string());
+    let sym = |s: Option<crate::model::Sym>| s.map_or(UNKNOWN, |s| ds.name(s));
     [
-        c.customer_type
-            .map_or_else(unknown, |t| t.as_str().to_string()),
-        c.channel.map_or_else(unknown, |t| t.as_str().to_string()),
+        c.customer_type.map_or(UNKNOWN, |t| t.as_str()),
+        c.channel.map_or(UNKNOWN, |t| t.as_str()),
         sym(c.region),
         sym(c.owner.map(|r| r.0)),
         sym(c.source),
@@ -291,8 +291,8 @@ pub(crate) fn keys(ds: &Dataset, i: usize) -> [String; 5] {
 }
 
 /// Groups `(key, success)` pairs into sorted rates.
-pub(crate) fn rates(pairs: impl Iterator<Item = (String, bool)>) -> Vec<KeyRate> {
-    let mut map: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+pub(crate) fn rates<'a>(pairs: impl Iterator<Item = (&'a str, bool)>) -> Vec<KeyRate> {
+    let mut map: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
     for (k, ok) in pairs {
         let e = map.entry(k).or_default();
         e.0 += 1;
@@ -302,7 +302,7 @@ pub(crate) fn rates(pairs: impl Iterator<Item = (String, bool)>) -> Vec<KeyRate>
         .map(|(key, (n, k))| {
             let p = Proportion::wilson(k, n);
             KeyRate {
-                key,
+                key: key.to_string(),
                 customers: n,
                 repeat: k,
                 rate: p.rate,
@@ -319,11 +319,11 @@ pub fn segment_report(
     config: &CustomerConfig,
 ) -> SegmentReport {
     let from = facts.as_of_day - config.window_days;
-    let all_keys: Vec<[String; 5]> = (0..facts.len()).map(|i| keys(ds, i)).collect();
+    let all_keys: Vec<[&str; 5]> = (0..facts.len()).map(|i| keys(ds, i)).collect();
     let counts = |dim: usize| {
         let mut map: std::collections::BTreeMap<&str, (usize, i64)> = Default::default();
         for (i, k) in all_keys.iter().enumerate() {
-            let e = map.entry(k[dim].as_str()).or_default();
+            let e = map.entry(k[dim]).or_default();
             e.0 += 1;
             e.1 += facts.revenue_between(i, from, facts.as_of_day);
         }
@@ -341,7 +341,7 @@ pub fn segment_report(
             (n >= 1).then_some((i, n >= 2))
         })
         .collect();
-    let by = |dim: usize| rates(active.iter().map(|&(i, ok)| (all_keys[i][dim].clone(), ok)));
+    let by = |dim: usize| rates(active.iter().map(|&(i, ok)| (all_keys[i][dim], ok)));
     let repeat = active.iter().filter(|a| a.1).count() as u64;
     SegmentReport {
         window_days: config.window_days,

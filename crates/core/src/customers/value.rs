@@ -71,15 +71,15 @@ pub fn clv_section(
     let model = fit_clv(&data, config.clv)?;
     let values = model.predict_all(&data);
     let mut p_alive_by_row = vec![None; facts.len()];
-    let mut groups: [std::collections::BTreeMap<String, (usize, f64, f64, bool)>; 2] =
+    let mut groups: [std::collections::BTreeMap<&str, (usize, f64, f64, bool)>; 2] =
         Default::default();
     for (&(i, _), v) in rows.iter().zip(&values) {
         if let Some(slot) = p_alive_by_row.get_mut(i) {
             *slot = Some(v.p_alive);
         }
         let k = keys(ds, i);
-        for (g, key) in groups.iter_mut().zip([&k[4], &k[0]]) {
-            let e = g.entry(key.clone()).or_default();
+        for (g, key) in groups.iter_mut().zip([k[4], k[0]]) {
+            let e = g.entry(key).or_default();
             e.0 += 1;
             e.1 += v.clv.unwrap_or(0.0);
             e.2 += v.p_alive;
@@ -89,7 +89,7 @@ pub fn clv_section(
     let [by_source, by_type] = groups.map(|g| {
         g.into_iter()
             .map(|(key, (n, clv, p, has))| KeyValue {
-                key,
+                key: key.to_string(),
                 customers: n,
                 mean_clv: has.then(|| clv / n as f64),
                 total_clv: has.then_some(clv),
