@@ -5,7 +5,7 @@
 //! `Report`; a new family of measures adds its function there.
 
 use crate::error::CliError;
-use crate::load::load_paths;
+use crate::load::load_paths_with_report;
 use reallot_core::metrics::leads::LeadReport;
 use reallot_core::metrics::{MeasureConfig, RateRow, Report, report};
 use reallot_core::model::{Money, Timestamp};
@@ -16,7 +16,7 @@ use std::path::PathBuf;
 const MAX_ROWS: usize = 15;
 
 /// The text sections, in print order.
-const SECTIONS: &[fn(&Report, &mut String)] = &[lead_sections];
+const SECTIONS: &[fn(&Report, &mut String)] = &[quality_section, lead_sections, customer_sections];
 
 pub fn run(paths: &[PathBuf], as_of: Option<&str>, json: bool) -> Result<(), CliError> {
     let as_of = as_of
@@ -34,12 +34,13 @@ pub fn run(paths: &[PathBuf], as_of: Option<&str>, json: bool) -> Result<(), Cli
             missing.display()
         )));
     }
-    let ds = load_paths(paths)?;
+    let (ds, files) = load_paths_with_report(paths)?;
     let config = MeasureConfig {
         as_of,
         ..MeasureConfig::default()
     };
-    let r = report(&ds, &config);
+    let mut r = report(&ds, &config);
+    r.data_quality.files = files;
     let out = if json {
         let mut s = serde_json::to_string_pretty(&r)
             .map_err(|e| CliError::Input(format!("cannot write the report as JSON: {e}")))?;
@@ -483,5 +484,208 @@ fn lead_sections(r: &Report, out: &mut String) {
                 ]
             })
             .collect::<Vec<_>>(),
+    );
+}
+
+fn quality_section(r: &Report, out: &mut String) {
+    let q = &r.data_quality;
+    table(
+        out,
+        "Data quality: files read",
+        &["file", "table", "rows", "kept", "dropped", "altered"],
+        &q.files
+            .iter()
+            .map(|f| {
+                vec![
+                    f.file.clone(),
+                    f.table.as_str().into(),
+                    f.rows_read.to_string(),
+                    f.rows_kept.to_string(),
+                    f.rows_dropped.to_string(),
+                    f.rows_altered.to_string(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+    let findings: Vec<_> = q
+        .files
+        .iter()
+        .flat_map(|f| &f.findings)
+        .chain(&q.checks.findings)
+        .collect();
+    table(
+        out,
+        "Data quality: findings",
+        &["count", "finding"],
+        &findings
+            .iter()
+            .map(|f| vec![f.count.to_string(), f.message.clone()])
+            .collect::<Vec<_>>(),
+    );
+}
+
+fn key_rate_rows(rows: &[reallot_core::customers::KeyRate]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|k| {
+            vec![
+                k.key.clone(),
+                k.customers.to_string(),
+                k.repeat.to_string(),
+                pct(k.rate),
+                format!("{}–{}", pct(k.ci_low), pct(k.ci_high)),
+            ]
+        })
+        .collect()
+}
+
+fn customer_sections(r: &Report, out: &mut String) {
+    let c = &r.customers;
+    let _ = writeln!(
+        out,
+        "\nCustomers: {} ({} with orders before the as-of date)",
+        c.customers, c.customers_with_orders
+    );
+    table(
+        out,
+        "Value tiers (by cumulative revenue share)",
+        &["tier", "customers", "revenue", "share"],
+        &c.tiers
+            .tiers
+            .iter()
+            .map(|t| {
+                vec![
+                    format!("{:?}", t.tier),
+                    t.customers.to_string(),
+                    money(Money(t.revenue)),
+                    pct(t.revenue_share),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+    let s = &c.segments;
+    let _ = writeln!(
+        out,
+        "\nRepeat-purchase rate (last {} days): {} of {} = {} (95% CI {}–{})",
+        s.window_days,
+        s.repeat_rate.successes,
+        s.repeat_rate.trials,
+        pct(s.repeat_rate.rate),
+        pct(s.repeat_rate.ci_low),
+        pct(s.repeat_rate.ci_high)
+    );
+    let headers = ["key", "customers", "repeat", "rate", "95% CI"];
+    table(
+        out,
+        "Repeat rate by customer type",
+        &headers,
+        &key_rate_rows(&s.repeat_by_customer_type),
+    );
+    table(
+        out,
+        "Repeat rate by source",
+        &headers,
+        &key_rate_rows(&s.repeat_by_source),
+    );
+    let p = &c.repurchase;
+    table(
+        out,
+        "Repurchase cycle in days by customer type",
+        &["type", "customers", "p25", "median", "p75"],
+        &p.by_customer_type
+            .iter()
+            .map(|q| {
+                vec![
+                    q.key.clone(),
+                    q.customers.to_string(),
+                    num(Some(q.p25), 1),
+                    num(Some(q.median), 1),
+                    num(Some(q.p75), 1),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+    let _ = writeln!(
+        out,
+        "\nOverdue customers (days since last order > {} × own cycle): {}",
+        p.overdue_k, p.overdue_count
+    );
+    table(
+        out,
+        "Lifecycle stages",
+        &["stage", "customers"],
+        &c.lifecycle
+            .stages
+            .iter()
+            .map(|s| vec![format!("{:?}", s.stage), s.customers.to_string()])
+            .collect::<Vec<_>>(),
+    );
+    match &c.clv {
+        Some(v) => {
+            let b = &v.bgnbd.params;
+            let _ = writeln!(
+                out,
+                "\nBG/NBD: r {:.4}, alpha {:.4}, a {:.4}, b {:.4} (log-likelihood {:.2}, {} customers)",
+                b.r, b.alpha, b.a, b.b, v.bgnbd.log_likelihood, v.bgnbd.customers
+            );
+            if let Some(g) = &v.gamma_gamma {
+                let _ = writeln!(
+                    out,
+                    "Gamma-Gamma: p {:.4}, q {:.4}, gamma {:.4} (log-likelihood {:.2})",
+                    g.params.p, g.params.q, g.params.gamma, g.log_likelihood
+                );
+            }
+            if let Some(d) = &v.clv {
+                let _ = writeln!(
+                    out,
+                    "CLV per customer: mean {:.2}, p10 {:.2}, median {:.2}, p90 {:.2}",
+                    d.mean, d.p10, d.p50, d.p90
+                );
+            }
+        }
+        None => {
+            let _ = writeln!(
+                out,
+                "\nCLV: not fitted ({})",
+                c.clv_error.as_deref().unwrap_or("no data")
+            );
+        }
+    }
+    table(
+        out,
+        "Reclaims by reason",
+        &[
+            "reason",
+            "reclaims",
+            "reassigned",
+            "median days in pool",
+            "re-activated ≤ 90 d",
+            "revenue recovered",
+            "lost for good",
+        ],
+        &c.reclaim
+            .by_reason
+            .iter()
+            .map(|s| {
+                vec![
+                    s.key.clone(),
+                    s.reclaims.to_string(),
+                    s.reassigned.to_string(),
+                    num(s.median_days_in_pool, 1),
+                    pct(s.reactivation_90.rate),
+                    money(Money(s.revenue_recovered)),
+                    s.lost_for_good.to_string(),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
+    let k = &c.kpis.total;
+    let _ = writeln!(
+        out,
+        "\nKPIs (last {} days): revenue {} vs {} before ({}), retention {}",
+        c.kpis.window_days,
+        money(Money(k.revenue)),
+        money(Money(k.revenue_previous)),
+        k.growth.map_or("n/a".into(), pct),
+        pct(k.retention.rate)
     );
 }

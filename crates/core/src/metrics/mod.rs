@@ -248,8 +248,20 @@ impl MeanCi {
 pub struct Report {
     #[serde(serialize_with = "serialize_date")]
     pub as_of: Timestamp,
+    pub data_quality: DataQuality,
     #[serde(flatten)]
     pub leads: leads::LeadReport,
+    #[serde(flatten)]
+    pub customers: crate::customers::CustomerReport,
+}
+
+/// What the data was like: per-file import outcomes (filled by whoever read the files) and
+/// the cross-table checks over the dataset.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct DataQuality {
+    pub files: Vec<crate::import::TableReport>,
+    #[serde(flatten)]
+    pub checks: crate::quality::QualityReport,
 }
 
 /// Writes a timestamp as its `YYYY-MM-DD` date in reports (times there are day-precise).
@@ -260,8 +272,14 @@ pub fn serialize_date<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok
 /// Computes every measure of the report.
 pub fn report(ds: &Dataset, config: &MeasureConfig) -> Report {
     let scope = config.scope(ds);
+    let customer_config = crate::customers::CustomerConfig::new(scope.as_of);
     Report {
         as_of: scope.as_of,
+        data_quality: DataQuality {
+            files: Vec::new(),
+            checks: crate::quality::check(ds, scope.as_of),
+        },
         leads: leads::lead_report(ds, &scope),
+        customers: crate::customers::customer_report(ds, &customer_config),
     }
 }

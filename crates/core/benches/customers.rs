@@ -1,0 +1,30 @@
+//! Customer-measure benchmarks: `customer_report` (every measure, CLV fit included) on the
+//! demo organisation. Scale m by default; set `REALLOT_BENCH_SCALE=l` for the 6M-order scale.
+//! Run with `cargo bench -p reallot-core --bench customers`.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use reallot_core::customers::{CustomerConfig, CustomerFacts, customer_report};
+use reallot_core::demo::{DEMO_AS_OF, DemoConfig, Scale, demo_dataset};
+use std::hint::black_box;
+
+fn bench(c: &mut Criterion) {
+    let scale = std::env::var("REALLOT_BENCH_SCALE")
+        .ok()
+        .and_then(|s| Scale::parse(&s))
+        .unwrap_or(Scale::M);
+    let ds = demo_dataset(&DemoConfig { scale, seed: 42 });
+    let config = CustomerConfig::new(DEMO_AS_OF);
+    let mut g = c.benchmark_group("customers");
+    g.sample_size(10);
+    let label = format!("{scale:?}").to_lowercase();
+    g.bench_function(format!("facts/{label}"), |b| {
+        b.iter(|| CustomerFacts::build(black_box(&ds), DEMO_AS_OF).len())
+    });
+    g.bench_function(format!("customer_report/{label}"), |b| {
+        b.iter(|| customer_report(black_box(&ds), &config).customers)
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,428 @@
+//! Customer lifetime value: BG/NBD (purchase count, P(alive)) and Gamma-Gamma (spend) fitted
+//! by maximum likelihood, per-customer predictions and discounted CLV over a horizon.
+//! See `docs/clv.md` for the models, formulas and validation.
+
+mod bgnbd;
+mod gamma_gamma;
+mod optimize;
+mod simulate;
+pub mod special;
+
+pub use bgnbd::{BgNbdFit, BgNbdParams, fit_bgnbd};
+pub use gamma_gamma::{GammaGammaFit, GammaGammaParams, fit_gamma_gamma};
+pub use simulate::simulate_summaries;
+
+use crate::model::Money;
+use serde::{Deserialize, Serialize};
+
+/// One customer's purchase history in the summary form of the literature (and of the Python
+/// `lifetimes` package): `frequency` = repeat purchases (purchase periods after the first),
+/// `recency` = time of the last purchase since the first, `t` = time from the first purchase
+/// to the end of observation, `monetary` = mean value of the repeat purchases.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+pub struct CustomerSummary {
+    pub frequency: u32,
+    pub recency: f64,
+    #[serde(rename = "T")]
+    pub t: f64,
+    pub monetary: Option<f64>,
+}
+
+impl CustomerSummary {
+    pub fn new(frequency: u32, recency: f64, t: f64) -> Self {
+        Self {
+            frequency,
+            recency,
+            t,
+            monetary: None,
+        }
+    }
+
+    /// Why this summary cannot be modelled, if it cannot.
+    pub fn problem(&self) -> Option<&'static str> {
+        if !(self.t.is_finite() && self.t >= 0.0) {
+            return Some("T must be a finite number ≥ 0");
+        }
+        if !(self.recency.is_finite() && self.recency >= 0.0) {
+            return Some("recency must be a finite number ≥ 0");
+        }
+        if self.recency > self.t {
+            return Some("recency must not exceed T");
+        }
+        if self.frequency == 0 && self.recency != 0.0 {
+            return Some("recency must be 0 when frequency is 0");
+        }
+        if let Some(m) = self.monetary {
+            if !m.is_finite() || m < 0.0 {
+                return Some("monetary must be a finite number ≥ 0");
+            }
+        }
+        None
+    }
+}
+
+/// The time unit of recency and T.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum TimeUnit {
+    #[default]
+    Day,
+    /// Fractional weeks of 7 days computed from daily dates, as in FHL 2005.
+    Week,
+}
+
+impl TimeUnit {
+    pub fn parse(s: &str) -> Option<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "day" | "days" | "d" => Some(TimeUnit::Day),
+            "week" | "weeks" | "w" => Some(TimeUnit::Week),
+            _ => None,
+        }
+    }
+
+    pub fn days(self) -> f64 {
+        match self {
+            TimeUnit::Day => 1.0,
+            TimeUnit::Week => 7.0,
+        }
+    }
+
+    /// The length of a month (365.25/12 days) in this unit; CLV is discounted monthly.
+    pub fn month(self) -> f64 {
+        365.25 / 12.0 / self.days()
+    }
+}
+
+/// One transaction: a customer (dense index chosen by the caller), its day number and amount.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Transaction {
+    pub customer: u32,
+    pub day: i64,
+    pub amount: Money,
+}
+
+/// Summarises transactions observed up to and including `period_end_day`: several
+/// transactions of one customer on one day are one purchase (their amounts added), frequency
+/// counts the purchase days after the first, monetary is the mean over those repeat days
+/// (0 with no repeat), in major currency units. Returns `(customer, summary)` in customer
+/// order for every customer with a purchase on or before the period end.
+pub fn summarise_transactions(
+    transactions: &[Transaction],
+    period_end_day: i64,
+    unit: TimeUnit,
+) -> Vec<(u32, CustomerSummary)> {
+    let mut tx: Vec<(u32, i64, i64)> = transactions
+        .iter()
+        .filter(|t| t.day <= period_end_day)
+        .map(|t| (t.customer, t.day, t.amount.0))
+        .collect();
+    tx.sort_unstable();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(&(customer, first_day, _)) = tx.get(i) {
+        let mut days = 0u32;
+        let mut last_day = first_day;
+        let mut repeat_minor: i128 = 0;
+        while let Some(&(c, day, amount)) = tx.get(i) {
+            if c != customer {
+                break;
+            }
+            if day != last_day {
+                days += 1;
+                last_day = day;
+            }
+            if day != first_day {
+                repeat_minor += i128::from(amount);
+            }
+            i += 1;
+        }
+        let u = unit.days();
+        let monetary = if days > 0 {
+            // Minor units to major, as `Money::as_major` does, without narrowing the i128 sum.
+            repeat_minor as f64 / 100.0 / f64::from(days)
+        } else {
+            0.0
+        };
+        out.push((
+            customer,
+            CustomerSummary {
+                frequency: days,
+                recency: (last_day - first_day) as f64 / u,
+                t: (period_end_day - first_day) as f64 / u,
+                monetary: Some(monetary),
+            },
+        ));
+    }
+    out
+}
+
+/// Errors of the CLV family.
+#[derive(Clone, PartialEq, Debug, thiserror::Error)]
+pub enum ClvError {
+    #[error("no customers to fit")]
+    NoCustomers,
+    #[error("customer {index}: {problem}")]
+    InvalidSummary { index: usize, problem: &'static str },
+    #[error("{0}")]
+    FitFailed(&'static str),
+    #[error("invalid clv setting {name} = {value}: {expected}")]
+    InvalidConfig {
+        name: &'static str,
+        value: f64,
+        expected: &'static str,
+    },
+}
+
+/// CLV settings.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+pub struct ClvConfig {
+    /// Horizon in months (of 365.25/12 days).
+    pub horizon_months: u32,
+    /// Profit margin applied to revenue, in [0, 1] typically.
+    pub margin: f64,
+    /// Discount rate per month.
+    pub discount_monthly: f64,
+    pub unit: TimeUnit,
+}
+
+impl Default for ClvConfig {
+    fn default() -> Self {
+        Self {
+            horizon_months: 12,
+            margin: 1.0,
+            discount_monthly: 0.01,
+            unit: TimeUnit::Day,
+        }
+    }
+}
+
+/// Per-customer predictions.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+pub struct CustomerValue {
+    pub p_alive: f64,
+    /// Expected purchases over the horizon.
+    pub expected_purchases: f64,
+    /// Gamma-Gamma posterior mean spend per purchase; `None` without a spend model.
+    pub expected_spend: Option<f64>,
+    /// Σ (E[Y(i·L)] − E[Y((i−1)·L)]) / (1+d)^i over the horizon: CLV per unit of margin·E[M].
+    pub discounted_purchases: f64,
+    /// Discounted margin over the horizon; `None` without a spend model.
+    pub clv: Option<f64>,
+}
+
+/// A fitted CLV model with everything needed to predict.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct ClvModel {
+    pub bgnbd: BgNbdFit,
+    pub gamma_gamma: Option<GammaGammaFit>,
+    pub config: ClvConfig,
+}
+
+/// Fits both models on validated summaries.
+pub fn fit_clv(data: &[CustomerSummary], config: ClvConfig) -> Result<ClvModel, ClvError> {
+    check_config(&config)?;
+    if let Some((index, problem)) = data
+        .iter()
+        .enumerate()
+        .find_map(|(i, c)| c.problem().map(|p| (i, p)))
+    {
+        return Err(ClvError::InvalidSummary { index, problem });
+    }
+    let bgnbd = fit_bgnbd(data)?;
+    let gamma_gamma = fit_gamma_gamma(data)?;
+    Ok(ClvModel {
+        bgnbd,
+        gamma_gamma,
+        config,
+    })
+}
+
+fn check_config(c: &ClvConfig) -> Result<(), ClvError> {
+    if !(c.margin.is_finite() && c.margin >= 0.0) {
+        return Err(ClvError::InvalidConfig {
+            name: "margin",
+            value: c.margin,
+            expected: "a number ≥ 0",
+        });
+    }
+    if !(c.discount_monthly.is_finite() && c.discount_monthly > -1.0) {
+        return Err(ClvError::InvalidConfig {
+            name: "discount",
+            value: c.discount_monthly,
+            expected: "a rate > −1 per month",
+        });
+    }
+    Ok(())
+}
+
+impl ClvModel {
+    /// Predictions for one customer. CLV is the discounted expected-transactions sum (the
+    /// approach of the `lifetimes` package): margin · E[M] · Σ_{i=1..H} (E[Y(i·L)] − E[Y((i−1)·L)])
+    /// / (1+d)^i, with L one month in the data's time unit, H the horizon in months and d the
+    /// monthly discount rate.
+    pub fn predict(&self, c: &CustomerSummary) -> CustomerValue {
+        let p = &self.bgnbd.params;
+        let month = self.config.unit.month();
+        let h = self.config.horizon_months;
+        let p_alive = p.p_alive(c.frequency, c.recency, c.t);
+        let mut cumulative = Vec::with_capacity(h as usize + 1);
+        cumulative.push(0.0);
+        for i in 1..=h {
+            let e = p
+                .expected_purchases(f64::from(i) * month, c.frequency, c.recency, c.t)
+                .unwrap_or(f64::NAN);
+            cumulative.push(e);
+        }
+        let expected_purchases = cumulative.last().copied().unwrap_or(0.0);
+        let mut discounted_purchases = 0.0;
+        let mut factor = 1.0;
+        for w in cumulative.windows(2) {
+            factor /= 1.0 + self.config.discount_monthly;
+            discounted_purchases += (w[1] - w[0]) * factor;
+        }
+        let base = CustomerValue {
+            p_alive,
+            expected_purchases,
+            expected_spend: None,
+            discounted_purchases,
+            clv: None,
+        };
+        self.with_spend(base, c)
+    }
+}
+
+impl ClvModel {
+    /// Predictions for many customers, computing the BG/NBD part once per distinct
+    /// (x, tₓ, T): with daily or weekly data there are far fewer of those than customers.
+    pub fn predict_all(&self, data: &[CustomerSummary]) -> Vec<CustomerValue> {
+        let mut order: Vec<usize> = (0..data.len()).collect();
+        let key = |c: &CustomerSummary| (c.frequency, c.recency.to_bits(), c.t.to_bits());
+        order.sort_unstable_by_key(|&i| data.get(i).map(key));
+        let mut out = vec![
+            CustomerValue {
+                p_alive: f64::NAN,
+                expected_purchases: f64::NAN,
+                expected_spend: None,
+                discounted_purchases: f64::NAN,
+                clv: None,
+            };
+            data.len()
+        ];
+        let mut cached: Option<((u32, u64, u64), CustomerValue)> = None;
+        for i in order {
+            let Some(c) = data.get(i) else { continue };
+            let k = key(c);
+            let base = match cached {
+                Some((ck, v)) if ck == k => v,
+                _ => {
+                    let v = self.predict(&CustomerSummary {
+                        monetary: None,
+                        ..*c
+                    });
+                    cached = Some((k, v));
+                    v
+                }
+            };
+            if let Some(slot) = out.get_mut(i) {
+                *slot = self.with_spend(base, c);
+            }
+        }
+        out
+    }
+
+    /// Adds the spend model to purchase-only predictions: CLV is linear in E[M], so
+    /// `predict` with E[M] = 1 gives the discounted transactions, scaled here.
+    fn with_spend(&self, base: CustomerValue, c: &CustomerSummary) -> CustomerValue {
+        let expected_spend = self.gamma_gamma.as_ref().and_then(|g| {
+            g.params
+                .expected_spend(c.frequency, c.monetary.unwrap_or(0.0))
+        });
+        CustomerValue {
+            expected_spend,
+            clv: expected_spend.map(|s| s * base.discounted_purchases * self.config.margin),
+            ..base
+        }
+    }
+}
+
+/// Headline numbers of a CLV run.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct ClvStats {
+    pub customers: usize,
+    pub repeat_customers: usize,
+    pub p_alive: Option<Distribution>,
+    pub expected_purchases: Option<Distribution>,
+    pub expected_spend: Option<Distribution>,
+    pub clv: Option<Distribution>,
+}
+
+impl ClvStats {
+    pub fn of(data: &[CustomerSummary], values: &[CustomerValue]) -> Self {
+        Self {
+            customers: data.len(),
+            repeat_customers: data.iter().filter(|c| c.frequency > 0).count(),
+            p_alive: Distribution::of(values.iter().map(|v| v.p_alive), 10),
+            expected_purchases: Distribution::of(values.iter().map(|v| v.expected_purchases), 20),
+            expected_spend: Distribution::of(values.iter().filter_map(|v| v.expected_spend), 20),
+            clv: Distribution::of(values.iter().filter_map(|v| v.clv), 20),
+        }
+    }
+}
+
+/// Distribution summary of a per-customer quantity.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct Distribution {
+    pub count: usize,
+    pub mean: f64,
+    pub total: f64,
+    pub p10: f64,
+    pub p50: f64,
+    pub p90: f64,
+    pub max: f64,
+    /// Equal-width histogram over [0, max]: bin edges (bins + 1 values) and counts.
+    pub edges: Vec<f64>,
+    pub counts: Vec<u64>,
+}
+
+impl Distribution {
+    /// `None` when no finite values are given.
+    pub fn of(values: impl Iterator<Item = f64>, bins: usize) -> Option<Self> {
+        let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
+            return None;
+        }
+        v.sort_unstable_by(f64::total_cmp);
+        let q = |p| crate::stats::quantile_sorted(&v, p).unwrap_or(0.0);
+        let total: f64 = v.iter().sum();
+        let min = v.first().copied().unwrap_or(0.0).min(0.0);
+        let max = v.last().copied().unwrap_or(0.0);
+        let bins = bins.max(1);
+        let width = (max - min) / bins as f64;
+        let edges: Vec<f64> = (0..=bins).map(|i| min + width * i as f64).collect();
+        let mut counts = vec![0u64; bins];
+        for x in &v {
+            let i = if width > 0.0 {
+                (((x - min) / width) as usize).min(bins - 1)
+            } else {
+                0
+            };
+            if let Some(c) = counts.get_mut(i) {
+                *c += 1;
+            }
+        }
+        Some(Self {
+            count: v.len(),
+            mean: total / v.len() as f64,
+            total,
+            p10: q(0.1),
+            p50: q(0.5),
+            p90: q(0.9),
+            max,
+            edges,
+            counts,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,186 @@
+//! Orders grouped by customer row in one pass (a counting sort into compressed rows), with the
+//! per-customer distinct purchase days the cycle, lifecycle and CLV measures use.
+
+use crate::Dataset;
+use crate::model::Timestamp;
+
+/// Per-customer order history up to (excluding) `as_of`.
+#[derive(Clone, Debug)]
+pub struct CustomerFacts {
+    /// Customer row per interned symbol (`u32::MAX`: not a customer).
+    row_of_sym: Vec<u32>,
+    /// `purchase_days[day_start[i]..day_start[i+1]]`: customer i's distinct order days, sorted.
+    day_start: Vec<usize>,
+    purchase_days: Vec<i64>,
+    /// Revenue per distinct day, aligned with `purchase_days` (minor units).
+    day_revenue: Vec<i64>,
+    /// Number of order rows per customer (several on one day count separately here).
+    pub order_count: Vec<u32>,
+    pub as_of_day: i64,
+    /// Orders whose customer is not in the customers table.
+    pub orphan_orders: usize,
+}
+
+impl CustomerFacts {
+    pub fn build(ds: &Dataset, as_of: Timestamp) -> Self {
+        let n = ds.customers.len();
+        let mut row_of_sym = vec![u32::MAX; ds.names.len()];
+        for (i, c) in ds.customers.iter().enumerate() {
+            if let Some(slot) = row_of_sym.get_mut(c.id.0.0 as usize) {
+                *slot = i as u32;
+            }
+        }
+        let as_of_day = as_of.day();
+        let mut counts = vec![0usize; n + 1];
+        let mut orphan_orders = 0;
+        let mut row_of_order: Vec<u32> = Vec::with_capacity(ds.orders.len());
+        for o in &ds.orders {
+            let r = row_of_sym
+                .get(o.customer.0.0 as usize)
+                .copied()
+                .unwrap_or(u32::MAX);
+            if r == u32::MAX {
+                orphan_orders += 1;
+            } else if o.date < as_of {
+                if let Some(c) = counts.get_mut(r as usize + 1) {
+                    *c += 1;
+                }
+                row_of_order.push(r);
+                continue;
+            }
+            row_of_order.push(u32::MAX);
+        }
+        for i in 0..n {
+            counts[i + 1] += counts[i];
+        }
+        let total = counts[n];
+        let mut fill = counts.clone();
+        let mut days = vec![0i64; total];
+        let mut amounts = vec![0i64; total];
+        for (o, &r) in ds.orders.iter().zip(&row_of_order) {
+            if r == u32::MAX {
+                continue;
+            }
+            if let Some(pos) = fill.get_mut(r as usize) {
+                if let (Some(d), Some(a)) = (days.get_mut(*pos), amounts.get_mut(*pos)) {
+                    *d = o.date.day();
+                    *a = o.amount.0;
+                }
+                *pos += 1;
+            }
+        }
+        let mut order_count = vec![0u32; n];
+        let mut day_start = Vec::with_capacity(n + 1);
+        let mut purchase_days = Vec::with_capacity(total);
+        let mut day_revenue = Vec::with_capacity(total);
+        let mut pairs: Vec<(i64, i64)> = Vec::new();
+        for i in 0..n {
+            day_start.push(purchase_days.len());
+            let (lo, hi) = (counts[i], counts[i + 1]);
+            order_count[i] = (hi - lo) as u32;
+            pairs.clear();
+            pairs.extend(
+                days.get(lo..hi)
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .zip(amounts.get(lo..hi).unwrap_or_default().iter().copied()),
+            );
+            if !pairs.is_sorted_by_key(|p| p.0) {
+                pairs.sort_unstable_by_key(|p| p.0);
+            }
+            for &(d, a) in &pairs {
+                if purchase_days.len() > day_start[i] && purchase_days.last() == Some(&d) {
+                    if let Some(last) = day_revenue.last_mut() {
+                        *last += a;
+                    }
+                } else {
+                    purchase_days.push(d);
+                    day_revenue.push(a);
+                }
+            }
+        }
+        day_start.push(purchase_days.len());
+        Self {
+            row_of_sym,
+            day_start,
+            purchase_days,
+            day_revenue,
+            order_count,
+            as_of_day,
+            orphan_orders,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.order_count.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.order_count.is_empty()
+    }
+
+    /// The customer row of an interned customer id.
+    pub fn row(&self, sym: crate::model::Sym) -> Option<usize> {
+        self.row_of_sym
+            .get(sym.0 as usize)
+            .copied()
+            .filter(|r| *r != u32::MAX)
+            .map(|r| r as usize)
+    }
+
+    /// Customer i's distinct purchase days (sorted) and the revenue of each.
+    pub fn days(&self, i: usize) -> (&[i64], &[i64]) {
+        let lo = self.day_start.get(i).copied().unwrap_or(0);
+        let hi = self.day_start.get(i + 1).copied().unwrap_or(lo);
+        (
+            self.purchase_days.get(lo..hi).unwrap_or_default(),
+            self.day_revenue.get(lo..hi).unwrap_or_default(),
+        )
+    }
+
+    /// Customer i's distinct purchase days before `day` (exclusive).
+    pub fn days_before(&self, i: usize, day: i64) -> &[i64] {
+        let (d, _) = self.days(i);
+        let k = d.partition_point(|x| *x < day);
+        d.get(..k).unwrap_or_default()
+    }
+
+    pub fn revenue(&self, i: usize) -> i64 {
+        self.days(i).1.iter().sum()
+    }
+
+    /// Revenue of customer i on days in [from, to).
+    pub fn revenue_between(&self, i: usize, from: i64, to: i64) -> i64 {
+        let (d, r) = self.days(i);
+        let lo = d.partition_point(|x| *x < from);
+        let hi = d.partition_point(|x| *x < to);
+        r.get(lo..hi.max(lo)).unwrap_or_default().iter().sum()
+    }
+
+    /// Number of purchase days of customer i in [from, to).
+    pub fn purchases_between(&self, i: usize, from: i64, to: i64) -> usize {
+        let (d, _) = self.days(i);
+        d.partition_point(|x| *x < to)
+            .saturating_sub(d.partition_point(|x| *x < from))
+    }
+
+    pub fn with_orders(&self) -> usize {
+        self.order_count.iter().filter(|c| **c > 0).count()
+    }
+
+    /// Median interval between consecutive purchase days, `None` with fewer than two.
+    pub fn cycle_days(&self, i: usize) -> Option<f64> {
+        cycle_of(self.days(i).0)
+    }
+}
+
+/// Median gap between consecutive sorted days; `None` with fewer than two days.
+pub fn cycle_of(days: &[i64]) -> Option<f64> {
+    if days.len() < 2 {
+        return None;
+    }
+    let mut gaps: Vec<f64> = days.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+    gaps.sort_unstable_by(f64::total_cmp);
+    crate::stats::quantile_sorted(&gaps, 0.5)
+}

@@ -1,0 +1,128 @@
+//! Customer measures (SPEC §3 "Customers and recovery"): tiers and RFM, repeat-purchase rate,
+//! repurchase cycle and overdue customers, lifecycle stages, cohorts and retention, loyalty,
+//! CLV by source and segment, reclaim effectiveness and KPIs. See `docs/customers.md`.
+//!
+//! Everything starts from one pass that groups orders by customer (`facts`); the measures
+//! then work on per-customer vectors indexed by customer row.
+
+mod cohorts;
+mod facts;
+mod kpis;
+mod lifecycle;
+mod reclaim;
+mod segments;
+mod value;
+
+pub use cohorts::*;
+pub use facts::*;
+pub use kpis::*;
+pub use lifecycle::*;
+pub use reclaim::*;
+pub use segments::*;
+pub use value::*;
+
+use crate::Dataset;
+use crate::clv::{ClvConfig, TimeUnit};
+use crate::model::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// Settings of the customer measures.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+pub struct CustomerConfig {
+    /// The end of observation (exclusive): orders at or after it are ignored.
+    pub as_of: Timestamp,
+    /// Length of the analysis window ending at `as_of`, in days (repeat rate, KPIs).
+    pub window_days: i64,
+    /// A customer is overdue when the days since the last order exceed k × its own cycle.
+    pub overdue_k: f64,
+    /// Cumulative revenue share closing tier A and tier B (customers sorted by revenue).
+    pub tier_a_share: f64,
+    pub tier_b_share: f64,
+    /// CLV horizon, margin and discount (time unit is always days here).
+    pub clv: ClvConfig,
+    pub lifecycle: LifecycleRules,
+    /// Lifecycle transitions are counted between this date and `as_of`
+    /// (default: 90 days before `as_of`).
+    pub transitions_from: Option<Timestamp>,
+    /// Longest per-customer list in the report (overdue customers, top CLV).
+    pub list_limit: usize,
+}
+
+impl CustomerConfig {
+    pub fn new(as_of: Timestamp) -> Self {
+        Self {
+            as_of,
+            window_days: 365,
+            overdue_k: 1.5,
+            tier_a_share: 0.8,
+            tier_b_share: 0.95,
+            clv: ClvConfig {
+                unit: TimeUnit::Day,
+                ..ClvConfig::default()
+            },
+            lifecycle: LifecycleRules::default(),
+            transitions_from: None,
+            list_limit: 100,
+        }
+    }
+}
+
+/// Every customer measure, as the `report` command and the Customers page show them.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct CustomerReport {
+    /// Also the whole report's `as_of`, which carries it once when this report is a section.
+    #[serde(skip_serializing)]
+    pub as_of: String,
+    pub customers: usize,
+    pub customers_with_orders: usize,
+    pub tiers: TierReport,
+    pub segments: SegmentReport,
+    pub rfm: RfmReport,
+    pub repurchase: RepurchaseReport,
+    pub lifecycle: LifecycleReport,
+    pub cohorts: CohortReport,
+    pub loyalty: LoyaltyReport,
+    /// `None` when the BG/NBD model cannot be fitted (e.g. no orders); the reason is in
+    /// `clv_error`.
+    pub clv: Option<ClvSection>,
+    pub clv_error: Option<String>,
+    pub reclaim: ReclaimReport,
+    pub kpis: KpiReport,
+}
+
+/// Computes every customer measure of `ds` under `config`.
+pub fn customer_report(ds: &Dataset, config: &CustomerConfig) -> CustomerReport {
+    let facts = CustomerFacts::build(ds, config.as_of);
+    let (clv, clv_error) = match clv_section(ds, &facts, config) {
+        Ok(c) => (Some(c), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let tiers = tiers(ds, &facts, config);
+    let rfm = rfm(&facts, config);
+    let segments = segment_report(ds, &facts, config);
+    let repurchase = repurchase_report(ds, &facts, config);
+    let lifecycle = lifecycle_report(ds, &facts, config, clv.as_ref());
+    let cohorts = cohort_report(&facts, config);
+    let loyalty = loyalty_report(ds, &facts, config);
+    let reclaim = reclaim_report(ds, &facts, config);
+    let kpis = kpi_report(ds, &facts, config);
+    CustomerReport {
+        as_of: config.as_of.date_string(),
+        customers: ds.customers.len(),
+        customers_with_orders: facts.with_orders(),
+        tiers,
+        segments,
+        rfm,
+        repurchase,
+        lifecycle,
+        cohorts,
+        loyalty,
+        clv,
+        clv_error,
+        reclaim,
+        kpis,
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,358 @@
+//! Segments, A/B/C value tiers by cumulative revenue share, RFM quintile scores and the
+//! repeat-purchase rate by segment, rep and acquisition source.
+
+use super::{CustomerConfig, CustomerFacts};
+use crate::Dataset;
+use crate::stats::Proportion;
+use serde::Serialize;
+
+/// A/B/C value tier.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tier {
+    A,
+    B,
+    C,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct TierStats {
+    pub tier: Tier,
+    pub customers: usize,
+    /// Revenue in the window, minor units.
+    pub revenue: i64,
+    pub revenue_share: f64,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct TierReport {
+    pub a_share: f64,
+    pub b_share: f64,
+    pub tiers: Vec<TierStats>,
+}
+
+/// Tier per customer row: customers sorted by window revenue (descending); A until the
+/// cumulative share reaches `tier_a_share` (the customer crossing it included), then B until
+/// `tier_b_share`, the rest (and customers without revenue) C.
+pub fn tier_of_customers(facts: &CustomerFacts, config: &CustomerConfig) -> (Vec<Tier>, Vec<i64>) {
+    let from = facts.as_of_day - config.window_days;
+    let revenue: Vec<i64> = (0..facts.len())
+        .map(|i| facts.revenue_between(i, from, facts.as_of_day).max(0))
+        .collect();
+    let total: i64 = revenue.iter().sum();
+    let mut order: Vec<usize> = (0..facts.len()).collect();
+    order.sort_unstable_by(|&a, &b| revenue[b].cmp(&revenue[a]).then(a.cmp(&b)));
+    let mut tier = vec![Tier::C; facts.len()];
+    let mut before = 0i64;
+    for i in order {
+        let r = revenue[i];
+        if r <= 0 || total <= 0 {
+            break;
+        }
+        let share_before = before as f64 / total as f64;
+        tier[i] = if share_before < config.tier_a_share {
+            Tier::A
+        } else if share_before < config.tier_b_share {
+            Tier::B
+        } else {
+            Tier::C
+        };
+        before += r;
+    }
+    (tier, revenue)
+}
+
+pub fn tiers(_ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) -> TierReport {
+    let (tier, revenue) = tier_of_customers(facts, config);
+    let total: i64 = revenue.iter().sum();
+    let tiers = [Tier::A, Tier::B, Tier::C]
+        .into_iter()
+        .map(|t| {
+            let (customers, rev) = tier
+                .iter()
+                .zip(&revenue)
+                .filter(|(x, _)| **x == t)
+                .fold((0, 0i64), |(n, s), (_, r)| (n + 1, s + r));
+            TierStats {
+                tier: t,
+                customers,
+                revenue: rev,
+                revenue_share: if total > 0 {
+                    rev as f64 / total as f64
+                } else {
+                    0.0
+                },
+            }
+        })
+        .collect();
+    TierReport {
+        a_share: config.tier_a_share,
+        b_share: config.tier_b_share,
+        tiers,
+    }
+}
+
+/// RFM scores 1–5 per dimension (5 best: most recent, most frequent, highest revenue).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+pub struct RfmScore {
+    pub r: u8,
+    pub f: u8,
+    pub m: u8,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct RfmCell {
+    pub code: String,
+    pub customers: usize,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct RfmGroup {
+    pub group: &'static str,
+    pub customers: usize,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct RfmReport {
+    pub customers: usize,
+    /// Customers per R, F, M score 1..=5.
+    pub r_counts: [usize; 5],
+    pub f_counts: [usize; 5],
+    pub m_counts: [usize; 5],
+    /// Non-empty RFM cells ("545" …), most populated first.
+    pub cells: Vec<RfmCell>,
+    /// Named groups: champions (R≥4, F≥4), loyal (F≥4), new (F=1, R≥4), at_risk (R≤2, F≥3),
+    /// hibernating (R≤2, F≤2), others.
+    pub groups: Vec<RfmGroup>,
+}
+
+/// Quintile score 1..=5 of each value (higher value → higher score), ties sharing the score of
+/// their first rank, so equal customers always score equally.
+pub fn quintile_scores(values: &[f64]) -> Vec<u8> {
+    let n = values.len();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
+    let mut out = vec![1u8; n];
+    let mut first_rank = 0;
+    for (rank, &i) in order.iter().enumerate() {
+        if rank > 0 && values[order[rank - 1]] != values[i] {
+            first_rank = rank;
+        }
+        out[i] = (1 + 5 * first_rank / n.max(1)).min(5) as u8;
+    }
+    out
+}
+
+/// RFM scores for customers with at least one order (`None` for the others).
+pub fn rfm_scores(facts: &CustomerFacts) -> Vec<Option<RfmScore>> {
+    let rows: Vec<usize> = (0..facts.len())
+        .filter(|&i| !facts.days(i).0.is_empty())
+        .collect();
+    let recency: Vec<f64> = rows
+        .iter()
+        .map(|&i| {
+            let last = facts.days(i).0.last().copied().unwrap_or(0);
+            -((facts.as_of_day - last) as f64)
+        })
+        .collect();
+    let freq: Vec<f64> = rows.iter().map(|&i| facts.days(i).0.len() as f64).collect();
+    let money: Vec<f64> = rows.iter().map(|&i| facts.revenue(i) as f64).collect();
+    let (r, f, m) = (
+        quintile_scores(&recency),
+        quintile_scores(&freq),
+        quintile_scores(&money),
+    );
+    let mut out = vec![None; facts.len()];
+    for (k, &i) in rows.iter().enumerate() {
+        out[i] = Some(RfmScore {
+            r: r[k],
+            f: f[k],
+            m: m[k],
+        });
+    }
+    out
+}
+
+pub fn rfm(facts: &CustomerFacts, _config: &CustomerConfig) -> RfmReport {
+    let scores = rfm_scores(facts);
+    let mut r_counts = [0; 5];
+    let mut f_counts = [0; 5];
+    let mut m_counts = [0; 5];
+    let mut cells = vec![0usize; 125];
+    let names = [
+        "champions",
+        "loyal",
+        "new",
+        "at_risk",
+        "hibernating",
+        "others",
+    ];
+    let mut groups = [0usize; 6];
+    let mut customers = 0;
+    for s in scores.iter().flatten() {
+        customers += 1;
+        let (r, f, m) = (s.r as usize - 1, s.f as usize - 1, s.m as usize - 1);
+        r_counts[r] += 1;
+        f_counts[f] += 1;
+        m_counts[m] += 1;
+        cells[r * 25 + f * 5 + m] += 1;
+        let g = if s.r >= 4 && s.f >= 4 {
+            0
+        } else if s.f >= 4 {
+            1
+        } else if s.f == 1 && s.r >= 4 {
+            2
+        } else if s.r <= 2 && s.f >= 3 {
+            3
+        } else if s.r <= 2 {
+            4
+        } else {
+            5
+        };
+        groups[g] += 1;
+    }
+    let mut cells: Vec<RfmCell> = cells
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(k, &n)| RfmCell {
+            code: format!("{}{}{}", k / 25 + 1, (k / 5) % 5 + 1, k % 5 + 1),
+            customers: n,
+        })
+        .collect();
+    cells.sort_by(|a, b| b.customers.cmp(&a.customers).then(a.code.cmp(&b.code)));
+    RfmReport {
+        customers,
+        r_counts,
+        f_counts,
+        m_counts,
+        cells,
+        groups: names
+            .iter()
+            .zip(groups)
+            .map(|(g, n)| RfmGroup {
+                group: g,
+                customers: n,
+            })
+            .collect(),
+    }
+}
+
+/// A rate for one key of a breakdown.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct KeyRate {
+    pub key: String,
+    pub customers: u64,
+    pub repeat: u64,
+    pub rate: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+}
+
+/// Customer counts and window revenue by one segment dimension.
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct SegmentCount {
+    pub key: String,
+    pub customers: usize,
+    pub revenue: i64,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct SegmentReport {
+    pub window_days: i64,
+    pub by_customer_type: Vec<SegmentCount>,
+    pub by_channel: Vec<SegmentCount>,
+    pub by_region: Vec<SegmentCount>,
+    /// Repeat-purchase rate: customers with ≥ 2 distinct purchase days in the window among
+    /// those with ≥ 1, with Wilson 95 % intervals.
+    pub repeat_rate: Proportion,
+    pub repeat_by_customer_type: Vec<KeyRate>,
+    pub repeat_by_channel: Vec<KeyRate>,
+    pub repeat_by_region: Vec<KeyRate>,
+    pub repeat_by_rep: Vec<KeyRate>,
+    pub repeat_by_source: Vec<KeyRate>,
+}
+
+/// The segment keys of a customer row, for breakdowns: customer type, channel, region, owner
+/// rep and source, borrowed from the dataset (no allocation per customer).
+pub(crate) fn keys(ds: &Dataset, i: usize) -> [&str; 5] {
+    const UNKNOWN: &str = "(unknown)";
+    let Some(c) = ds.customers.get(i) else {
+        return [UNKNOWN; 5];
+    };
+    let sym = |s: Option<crate::model::Sym>| s.map_or(UNKNOWN, |s| ds.name(s));
+    [
+        c.customer_type.map_or(UNKNOWN, |t| t.as_str()),
+        c.channel.map_or(UNKNOWN, |t| t.as_str()),
+        sym(c.region),
+        sym(c.owner.map(|r| r.0)),
+        sym(c.source),
+    ]
+}
+
+/// Groups `(key, success)` pairs into sorted rates.
+pub(crate) fn rates<'a>(pairs: impl Iterator<Item = (&'a str, bool)>) -> Vec<KeyRate> {
+    let mut map: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
+    for (k, ok) in pairs {
+        let e = map.entry(k).or_default();
+        e.0 += 1;
+        e.1 += u64::from(ok);
+    }
+    map.into_iter()
+        .map(|(key, (n, k))| {
+            let p = Proportion::wilson(k, n);
+            KeyRate {
+                key: key.to_string(),
+                customers: n,
+                repeat: k,
+                rate: p.rate,
+                ci_low: p.ci_low,
+                ci_high: p.ci_high,
+            }
+        })
+        .collect()
+}
+
+pub fn segment_report(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+) -> SegmentReport {
+    let from = facts.as_of_day - config.window_days;
+    let all_keys: Vec<[&str; 5]> = (0..facts.len()).map(|i| keys(ds, i)).collect();
+    let counts = |dim: usize| {
+        let mut map: std::collections::BTreeMap<&str, (usize, i64)> = Default::default();
+        for (i, k) in all_keys.iter().enumerate() {
+            let e = map.entry(k[dim]).or_default();
+            e.0 += 1;
+            e.1 += facts.revenue_between(i, from, facts.as_of_day);
+        }
+        map.into_iter()
+            .map(|(k, (n, r))| SegmentCount {
+                key: k.to_string(),
+                customers: n,
+                revenue: r,
+            })
+            .collect::<Vec<_>>()
+    };
+    let active: Vec<(usize, bool)> = (0..facts.len())
+        .filter_map(|i| {
+            let n = facts.purchases_between(i, from, facts.as_of_day);
+            (n >= 1).then_some((i, n >= 2))
+        })
+        .collect();
+    let by = |dim: usize| rates(active.iter().map(|&(i, ok)| (all_keys[i][dim], ok)));
+    let repeat = active.iter().filter(|a| a.1).count() as u64;
+    SegmentReport {
+        window_days: config.window_days,
+        by_customer_type: counts(0),
+        by_channel: counts(1),
+        by_region: counts(2),
+        repeat_rate: Proportion::wilson(repeat, active.len() as u64),
+        repeat_by_customer_type: by(0),
+        repeat_by_channel: by(1),
+        repeat_by_region: by(2),
+        repeat_by_rep: by(3),
+        repeat_by_source: by(4),
+    }
+}

@@ -1,0 +1,132 @@
+//! CLV over the customer base: BG/NBD + Gamma-Gamma fitted on the orders (daily purchase
+//! days up to `as_of`), the CLV distribution, and CLV by acquisition source and segment.
+
+use super::segments::keys;
+use super::{CustomerConfig, CustomerFacts};
+use crate::Dataset;
+use crate::clv::{
+    BgNbdFit, ClvConfig, ClvError, CustomerSummary, Distribution, GammaGammaFit, fit_clv,
+};
+use serde::Serialize;
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct KeyValue {
+    pub key: String,
+    pub customers: usize,
+    pub mean_clv: Option<f64>,
+    pub total_clv: Option<f64>,
+    pub mean_p_alive: f64,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct TopValue {
+    pub customer_id: String,
+    pub p_alive: f64,
+    pub expected_purchases: f64,
+    pub clv: Option<f64>,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize)]
+pub struct ClvSection {
+    pub bgnbd: BgNbdFit,
+    pub gamma_gamma: Option<GammaGammaFit>,
+    pub settings: ClvConfig,
+    pub p_alive: Option<Distribution>,
+    pub clv: Option<Distribution>,
+    pub by_source: Vec<KeyValue>,
+    pub by_customer_type: Vec<KeyValue>,
+    pub top: Vec<TopValue>,
+    /// P(alive) per customer row (`None` without orders); for other measures, not reported.
+    #[serde(skip)]
+    pub p_alive_by_row: Vec<Option<f64>>,
+}
+
+/// The summary (x, tₓ, T in days, mean repeat-day revenue) of customer row i.
+pub fn summary_of(facts: &CustomerFacts, i: usize) -> Option<CustomerSummary> {
+    let (days, revenue) = facts.days(i);
+    let (&first, &last) = (days.first()?, days.last()?);
+    let x = days.len() - 1;
+    let repeat: i64 = revenue.get(1..).unwrap_or_default().iter().sum();
+    Some(CustomerSummary {
+        frequency: x as u32,
+        recency: (last - first) as f64,
+        t: (facts.as_of_day - first) as f64,
+        monetary: Some(if x > 0 {
+            repeat as f64 / 100.0 / x as f64
+        } else {
+            0.0
+        }),
+    })
+}
+
+pub fn clv_section(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+) -> Result<ClvSection, ClvError> {
+    let rows: Vec<(usize, CustomerSummary)> = (0..facts.len())
+        .filter_map(|i| Some((i, summary_of(facts, i)?)))
+        .collect();
+    let data: Vec<CustomerSummary> = rows.iter().map(|r| r.1).collect();
+    let model = fit_clv(&data, config.clv)?;
+    let values = model.predict_all(&data);
+    let mut p_alive_by_row = vec![None; facts.len()];
+    let mut groups: [std::collections::BTreeMap<&str, (usize, f64, f64, bool)>; 2] =
+        Default::default();
+    for (&(i, _), v) in rows.iter().zip(&values) {
+        if let Some(slot) = p_alive_by_row.get_mut(i) {
+            *slot = Some(v.p_alive);
+        }
+        let k = keys(ds, i);
+        for (g, key) in groups.iter_mut().zip([k[4], k[0]]) {
+            let e = g.entry(key).or_default();
+            e.0 += 1;
+            e.1 += v.clv.unwrap_or(0.0);
+            e.2 += v.p_alive;
+            e.3 |= v.clv.is_some();
+        }
+    }
+    let [by_source, by_type] = groups.map(|g| {
+        g.into_iter()
+            .map(|(key, (n, clv, p, has))| KeyValue {
+                key: key.to_string(),
+                customers: n,
+                mean_clv: has.then(|| clv / n as f64),
+                total_clv: has.then_some(clv),
+                mean_p_alive: p / n as f64,
+            })
+            .collect::<Vec<_>>()
+    });
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    let rank = |k: usize| {
+        values
+            .get(k)
+            .map_or(0.0, |v| v.clv.unwrap_or(v.expected_purchases))
+    };
+    order.sort_by(|&a, &b| rank(b).total_cmp(&rank(a)).then(a.cmp(&b)));
+    let top = order
+        .into_iter()
+        .take(config.list_limit)
+        .filter_map(|k| {
+            let (i, _) = rows.get(k)?;
+            let v = values.get(k)?;
+            Some(TopValue {
+                customer_id: ds.name(ds.customers.get(*i)?.id.0).to_string(),
+                p_alive: v.p_alive,
+                expected_purchases: v.expected_purchases,
+                clv: v.clv,
+            })
+        })
+        .collect();
+    Ok(ClvSection {
+        p_alive: Distribution::of(values.iter().map(|v| v.p_alive), 10),
+        clv: Distribution::of(values.iter().filter_map(|v| v.clv), 20),
+        bgnbd: model.bgnbd,
+        gamma_gamma: model.gamma_gamma,
+        settings: model.config,
+        by_source,
+        by_customer_type: by_type,
+        top,
+        p_alive_by_row,
+    })
+}
