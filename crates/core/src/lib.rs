@@ -2,9 +2,12 @@
 //! seeds. It never does I/O, never reads a clock and never draws entropy, so the same code runs
 //! natively in the `reallot` CLI and as WebAssembly in the browser app, with the same results.
 
+pub mod assign;
 pub mod dataset;
 pub mod demo;
+pub mod engine;
 pub mod model;
+pub mod reclaim;
 pub mod stats;
 pub mod write;
 
