@@ -8,6 +8,7 @@ pub mod demo;
 pub mod engine;
 pub mod model;
 pub mod reclaim;
+pub mod sim;
 pub mod stats;
 pub mod write;
 

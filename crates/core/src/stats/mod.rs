@@ -1,6 +1,8 @@
 //! Statistical primitives shared by the measures: quantiles, intervals, inequality.
 //! Submodules add the heavier machinery (shrinkage, survival curves) next to these.
 
+pub mod normal;
+
 use serde::Serialize;
 
 /// The normal quantile for a two-sided 95 % interval.
