@@ -104,7 +104,7 @@ pub enum Decision {
         at: Timestamp,
         deadline: Timestamp,
     },
-    /// A lead reclaimed too often is closed as lost.
+    /// A lead is closed as lost: reclaimed too often, or unserved past the pool expiry.
     GivenUp { lead: LeadId, at: Timestamp },
 }
 
@@ -149,6 +149,7 @@ enum TimerKind {
     CustomerDeadline,
     CustomerReminder,
     PoolDispatch,
+    PoolExpiry,
     Batch,
 }
 
@@ -274,7 +275,10 @@ impl Engine {
 
     fn is_live(&self, t: i64, kind: TimerKind, ix: u32, generation: u32) -> bool {
         match kind {
-            TimerKind::LeadDeadline | TimerKind::LeadReminder | TimerKind::PoolDispatch => self
+            TimerKind::LeadDeadline
+            | TimerKind::LeadReminder
+            | TimerKind::PoolDispatch
+            | TimerKind::PoolExpiry => self
                 .leads
                 .get(ix as usize)
                 .is_some_and(|l| l.generation == generation && !l.closed),
@@ -306,7 +310,17 @@ impl Engine {
                 TimerKind::CustomerReminder => self.remind_customer(ix, at),
                 TimerKind::PoolDispatch => {
                     if self.leads[ix as usize].owner.is_none() {
-                        self.dispatch(ix, at);
+                        self.dispatch(ix, at, true);
+                    }
+                }
+                TimerKind::PoolExpiry => {
+                    let l = &mut self.leads[ix as usize];
+                    if l.owner.is_none() {
+                        l.closed = true;
+                        l.generation += 1;
+                        let id = l.id;
+                        self.waiting.retain(|w| *w != ix);
+                        self.decisions.push_back(Decision::GivenUp { lead: id, at });
                     }
                 }
                 TimerKind::Batch => {
@@ -355,7 +369,7 @@ impl Engine {
                 }
             }
             None => {
-                self.dispatch(ix, now);
+                self.dispatch(ix, now, true);
             }
         }
     }
@@ -656,8 +670,9 @@ impl Engine {
         }
     }
 
-    /// Tries to hand one lead to a rep now; on failure it waits in the pool.
-    fn dispatch(&mut self, ix: u32, now: Timestamp) -> bool {
+    /// Tries to hand one lead to a rep now; on failure a `fresh` lead starts waiting in the
+    /// pool (one already waiting stays where it is).
+    fn dispatch(&mut self, ix: u32, now: Timestamp, fresh: bool) -> bool {
         let ask = self.ask(ix, now);
         let (policy, states) = (&self.policy, &self.reps);
         let allow = |i: usize| allows(policy, states, i);
@@ -679,15 +694,30 @@ impl Engine {
                 true
             }
             None => {
-                if !self.waiting.contains(&ix) {
-                    self.waiting.push_back(ix);
-                    self.decisions.push_back(Decision::NoRepEligible {
-                        lead: self.leads[ix as usize].id,
-                        at: now,
-                    });
+                if fresh {
+                    self.start_waiting(ix, now);
                 }
                 false
             }
+        }
+    }
+
+    /// The lead waits in the pool for a rep, until its expiry if the policy sets one.
+    fn start_waiting(&mut self, ix: u32, now: Timestamp) {
+        self.waiting.push_back(ix);
+        let l = &self.leads[ix as usize];
+        self.decisions.push_back(Decision::NoRepEligible {
+            lead: l.id,
+            at: now,
+        });
+        if let Some(secs) = self.policy.pool_expiry_secs() {
+            let g = l.generation;
+            self.timers.push(Reverse((
+                now.0.saturating_add(secs),
+                TimerKind::PoolExpiry,
+                ix,
+                g,
+            )));
         }
     }
 
@@ -713,16 +743,13 @@ impl Engine {
                 continue;
             }
             scanned += 1;
-            self.waiting.remove(k);
-            if !self.dispatch(ix, now) {
-                // Put it back where it was, ahead of newer leads.
-                if let Some(pos) = self.waiting.iter().position(|w| *w == ix) {
-                    self.waiting.remove(pos);
+            if self.dispatch(ix, now, false) {
+                self.waiting.remove(k);
+                if region.is_some() {
+                    break;
                 }
-                self.waiting.insert(k, ix);
+            } else {
                 k += 1;
-            } else if region.is_some() {
-                break;
             }
         }
     }
@@ -774,13 +801,7 @@ impl Engine {
                         at: now,
                     });
                 }
-                _ => {
-                    self.waiting.push_back(ix);
-                    self.decisions.push_back(Decision::NoRepEligible {
-                        lead: self.leads[ix as usize].id,
-                        at: now,
-                    });
-                }
+                _ => self.start_waiting(ix, now),
             }
         }
     }

@@ -45,6 +45,8 @@ pub struct ReclaimPolicy {
     pub pool_dispatch_days: f64,
     /// After this many reclaims a lead is given up (closed as lost).
     pub max_reclaims_per_lead: Option<u32>,
+    /// A lead that waits this long in the pool without any eligible rep is given up.
+    pub pool_expiry_days: Option<f64>,
 }
 
 impl Default for ReclaimPolicy {
@@ -66,6 +68,7 @@ impl Default for ReclaimPolicy {
             repurchase_k: None,
             pool_dispatch_days: 1.5,
             max_reclaims_per_lead: Some(3),
+            pool_expiry_days: None,
         }
     }
 }
@@ -221,6 +224,11 @@ impl ReclaimPolicy {
     pub fn in_cooldown(&self, reclaimed_at: Timestamp, now: Timestamp) -> bool {
         self.cooldown_days
             .is_some_and(|d| now < reclaimed_at.add_secs(secs(d)))
+    }
+
+    /// How long an unserved lead may wait in the pool, in seconds.
+    pub fn pool_expiry_secs(&self) -> Option<i64> {
+        self.pool_expiry_days.map(|d| secs(d.max(0.0)))
     }
 
     /// The pool pick-up delay in seconds.

@@ -111,6 +111,10 @@ pub struct Filters {
     pub capacity: bool,
     /// Rep has received fewer leads today than their daily quota.
     pub daily_quota: bool,
+    /// Overload guard: when the rep the selector picks already holds this many times their
+    /// capacity, the lead waits in the pool instead (the rule "don't pile more on a swamped
+    /// rep", applied after skills and region have had their say).
+    pub max_load_ratio: Option<f64>,
 }
 
 impl Default for Filters {
@@ -121,6 +125,7 @@ impl Default for Filters {
             active: true,
             capacity: true,
             daily_quota: false,
+            max_load_ratio: None,
         }
     }
 }
@@ -445,7 +450,12 @@ impl Assigner {
             return None;
         }
         let selector = self.strategy.selector.clone();
-        self.select(&selector, g, ask, values)
+        let pick = self.select(&selector, g, ask, values)?;
+        let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
+            let r = &g.reps[pick];
+            r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
+        });
+        (!swamped).then_some(pick)
     }
 
     fn select(
