@@ -4,6 +4,7 @@
 mod demo;
 mod error;
 mod load;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -34,11 +35,35 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Replay the lead history under the strategies and reclaim policy of a scenario.
+    Simulate {
+        /// Canonical CSV files or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Scenario file (TOML, or JSON when it ends in .json).
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Monte Carlo runs per strategy (overrides the scenario).
+        #[arg(long)]
+        runs: Option<u32>,
+        /// Seed of the common random numbers (overrides the scenario).
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Demo { out, scale, seed } => demo::run(&out, &scale, seed),
+        Command::Simulate {
+            paths,
+            scenario,
+            runs,
+            seed,
+            json,
+        } => simulate::run(&paths, &scenario, runs, seed, json),
     }
 }
 
