@@ -738,11 +738,13 @@ impl Engine {
                 self.waiting.remove(k);
                 continue;
             }
+            // Every look counts toward the bound, so leads of other regions cannot make a
+            // freed slot cost the length of the queue.
+            scanned += 1;
             if skip {
                 k += 1;
                 continue;
             }
-            scanned += 1;
             if self.dispatch(ix, now, false) {
                 self.waiting.remove(k);
                 if region.is_some() {
