@@ -23,7 +23,9 @@ fn bench(c: &mut Criterion) {
             b.iter(|| black_box(sim.job(&scenario, &variants, Job { variant: k, run: 0 })))
         });
     }
-    g.bench_function("prepare", |b| b.iter(|| black_box(Simulation::prepare(&ds))));
+    g.bench_function("prepare", |b| {
+        b.iter(|| black_box(Simulation::prepare(&ds)))
+    });
     g.finish();
 }
 
