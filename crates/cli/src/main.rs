@@ -8,6 +8,7 @@ mod error;
 mod inspect;
 mod load;
 mod report;
+mod simulate;
 
 use clap::{Parser, Subcommand};
 use error::CliError;
@@ -97,6 +98,23 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Replay the lead history under assignment strategies and reclaim policies.
+    Simulate {
+        /// Canonical CSV files or folders of them.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Scenario file (TOML, or JSON when it ends in .json).
+        #[arg(long)]
+        scenario: PathBuf,
+        /// Monte Carlo runs per strategy (overrides the scenario).
+        #[arg(long)]
+        runs: Option<u32>,
+        /// Seed of the common random numbers (overrides the scenario).
+        #[arg(long)]
+        seed: Option<u64>,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -129,6 +147,13 @@ fn run(cli: Cli) -> Result<(), CliError> {
             discount,
             json,
         }),
+        Command::Simulate {
+            paths,
+            scenario,
+            runs,
+            seed,
+            json,
+        } => simulate::run(&paths, &scenario, runs, seed, json),
     }
 }
 

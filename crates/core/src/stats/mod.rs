@@ -2,6 +2,7 @@
 //! Submodules add the heavier machinery (shrinkage, survival curves) next to these.
 
 pub mod km;
+pub mod normal;
 pub mod shrink;
 
 use serde::Serialize;

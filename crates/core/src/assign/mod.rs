@@ -1,0 +1,572 @@
+//! Assignment strategies as data: eligibility filters, then a selector that picks one rep for
+//! a lead (or, for batch-optimal, a whole batch). "No rep eligible" is `None`, not an error.
+
+mod flow;
+
+pub use flow::{BatchLead, optimal_batch};
+
+use crate::dataset::Dataset;
+use crate::model::{CustomerType, CustomerTypeSet, RepId, Role, Sym, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// A rep as the engine sees it.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct RosterRep {
+    pub id: RepId,
+    pub region: Option<Sym>,
+    pub team: Option<Sym>,
+    pub role: Option<Role>,
+    /// Most open leads at once (`u32::MAX` when unknown).
+    pub capacity: u32,
+    pub skills: CustomerTypeSet,
+    pub active_from: Option<Timestamp>,
+    pub active_to: Option<Timestamp>,
+    /// Weight for weighted round robin.
+    pub weight: f64,
+    /// Monthly cost in minor units.
+    pub monthly_cost: i64,
+}
+
+impl RosterRep {
+    pub fn is_active_at(&self, t: Timestamp) -> bool {
+        self.active_from.is_none_or(|f| f <= t) && self.active_to.is_none_or(|e| t <= e)
+    }
+}
+
+/// The reps, plus the text of the region and team names they use (so that strategies can
+/// name territories in words).
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct Roster {
+    pub reps: Vec<RosterRep>,
+    pub names: Vec<(Sym, String)>,
+}
+
+impl Roster {
+    /// The roster of a dataset's reps table, in row order.
+    pub fn from_dataset(ds: &Dataset) -> Self {
+        let mut names: Vec<(Sym, String)> = Vec::new();
+        let mut note = |s: Option<Sym>| {
+            if let Some(s) = s
+                && !names.iter().any(|(k, _)| *k == s)
+            {
+                names.push((s, ds.name(s).to_string()));
+            }
+        };
+        for r in &ds.reps {
+            note(r.region);
+            note(r.team);
+        }
+        for l in &ds.leads {
+            note(l.region);
+        }
+        let reps = ds
+            .reps
+            .iter()
+            .map(|r| RosterRep {
+                id: r.id,
+                region: r.region,
+                team: r.team,
+                role: r.role,
+                capacity: r.capacity.unwrap_or(u32::MAX),
+                skills: r.skills,
+                active_from: r.active_from,
+                active_to: r.active_to,
+                weight: r.capacity.map_or(1.0, |c| c.max(1) as f64),
+                monthly_cost: r.monthly_cost.map_or(0, |m| m.0),
+            })
+            .collect();
+        Self { reps, names }
+    }
+
+    /// The symbol of a region or team name.
+    pub fn sym(&self, name: &str) -> Option<Sym> {
+        self.names.iter().find(|(_, n)| n == name).map(|(s, _)| *s)
+    }
+}
+
+/// How strictly a filter applies.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    /// Not applied.
+    #[default]
+    Off,
+    /// Only reps that pass.
+    Require,
+    /// Reps that pass if there are any, otherwise all.
+    Prefer,
+}
+
+/// Eligibility filters, applied before the selector.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Filters {
+    /// Rep's region equals the lead's.
+    pub region: Rule,
+    /// Rep is skilled in the lead's customer type.
+    pub skills: Rule,
+    /// Rep is employed and available now.
+    pub active: bool,
+    /// Rep holds fewer open leads than their capacity.
+    pub capacity: bool,
+    /// Rep has received fewer leads today than their daily quota.
+    pub daily_quota: bool,
+    /// Overload guard: when the rep the selector picks already holds this many times their
+    /// capacity, the lead waits in the pool instead (the rule "don't pile more on a swamped
+    /// rep", applied after skills and region have had their say).
+    pub max_load_ratio: Option<f64>,
+}
+
+impl Default for Filters {
+    fn default() -> Self {
+        Self {
+            region: Rule::Require,
+            skills: Rule::Prefer,
+            active: true,
+            capacity: true,
+            daily_quota: false,
+            max_load_ratio: None,
+        }
+    }
+}
+
+/// The daily quota derived from monthly capacity: `ceil(capacity × turnover / working_days)`.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Quota {
+    /// How many times a month a rep's capacity turns over.
+    pub turnover_per_month: f64,
+    pub working_days: f64,
+}
+
+impl Default for Quota {
+    fn default() -> Self {
+        Self {
+            turnover_per_month: 1.0,
+            working_days: 22.0,
+        }
+    }
+}
+
+impl Quota {
+    pub fn daily(&self, capacity: u32) -> u32 {
+        if capacity == u32::MAX {
+            return u32::MAX;
+        }
+        let q = capacity as f64 * self.turnover_per_month / self.working_days.max(1.0);
+        (q.ceil() as u32).max(1)
+    }
+}
+
+/// A territory: the leads of a region go to a team.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Territory {
+    pub region: String,
+    pub team: String,
+}
+
+/// A tier: leads of a customer type go to reps of these roles.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Tier {
+    pub customer_type: CustomerType,
+    pub roles: Vec<Role>,
+}
+
+/// The default tiers: KA to key-account reps, large and medium to field sales, small to
+/// inside sales and telesales.
+pub fn default_tiers() -> Vec<Tier> {
+    vec![
+        Tier {
+            customer_type: CustomerType::Ka,
+            roles: vec![Role::KeyAccount],
+        },
+        Tier {
+            customer_type: CustomerType::Large,
+            roles: vec![Role::KeyAccount, Role::Field],
+        },
+        Tier {
+            customer_type: CustomerType::Medium,
+            roles: vec![Role::Field, Role::Inside],
+        },
+        Tier {
+            customer_type: CustomerType::Small,
+            roles: vec![Role::Inside, Role::Telesales],
+        },
+    ]
+}
+
+/// Which rep among the eligible ones gets the lead.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Selector {
+    /// In turn, skipping reps that are not eligible.
+    RoundRobin,
+    /// In turn, in proportion to each rep's weight (smooth weighted round robin).
+    WeightedRoundRobin,
+    /// Lowest open leads / capacity.
+    LeastLoaded,
+    /// Lowest share of today's quota used.
+    CapacityQuota,
+    /// The region's team (least loaded within it); reps of other teams only if none is eligible.
+    Territory { territories: Vec<Territory> },
+    /// Reps whose role fits the customer type (least loaded among them), else anyone eligible.
+    Tiered {
+        #[serde(default = "default_tiers")]
+        tiers: Vec<Tier>,
+    },
+    /// The customer's current owner when eligible, else the fallback selector.
+    StickyOwner { fallback: Box<Selector> },
+    /// Highest expected value of this lead for the rep (rep × segment win model), ties to the
+    /// least loaded; `load_penalty` discounts the value by the rep's load ratio.
+    ScoreBased {
+        #[serde(default)]
+        load_penalty: f64,
+    },
+    /// Collects leads for `batch_hours`, then maximises total expected value under capacities
+    /// (min-cost flow). `max_share` caps any rep's share of one batch.
+    BatchOptimal {
+        #[serde(default = "default_batch_hours")]
+        batch_hours: f64,
+        #[serde(default)]
+        max_share: Option<f64>,
+    },
+}
+
+fn default_batch_hours() -> f64 {
+    24.0
+}
+
+/// A complete strategy: a name, filters, quota and selector.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Strategy {
+    pub name: String,
+    #[serde(default)]
+    pub filters: Filters,
+    #[serde(default)]
+    pub quota: Quota,
+    pub selector: Selector,
+}
+
+/// Expected value (win probability × deal value, in major units) of a lead of each customer
+/// type for each rep; the score-based and batch-optimal selectors read it.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct ValueTable {
+    /// `values[rep][customer type index]`.
+    pub values: Vec<[f64; 4]>,
+    /// Value when the lead's customer type is unknown.
+    pub untyped: Vec<f64>,
+}
+
+impl ValueTable {
+    pub fn get(&self, rep: usize, ty: Option<CustomerType>) -> f64 {
+        match ty {
+            Some(t) => self
+                .values
+                .get(rep)
+                .and_then(|v| v.get(t.index()))
+                .copied()
+                .unwrap_or(0.0),
+            None => self.untyped.get(rep).copied().unwrap_or(0.0),
+        }
+    }
+}
+
+/// A rep's live counters, kept by the engine.
+#[derive(Clone, Copy, PartialEq, Debug, Default)]
+pub struct RepState {
+    /// Open leads held.
+    pub load: u32,
+    /// Customers held (all, and those that have ordered).
+    pub customers: u32,
+    pub won_customers: u32,
+    /// Availability set by the caller (`false`: on leave).
+    pub away: bool,
+    /// Day number and count of leads received that day.
+    pub day: i64,
+    pub today: u32,
+    /// Day number and count of claims made that day.
+    pub claim_day: i64,
+    pub claims_today: u32,
+}
+
+impl RepState {
+    pub fn today_count(&self, day: i64) -> u32 {
+        if self.day == day { self.today } else { 0 }
+    }
+
+    pub fn claims_on(&self, day: i64) -> u32 {
+        if self.claim_day == day {
+            self.claims_today
+        } else {
+            0
+        }
+    }
+}
+
+/// What the selector knows about a lead.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Ask {
+    pub region: Option<Sym>,
+    pub customer_type: Option<CustomerType>,
+    /// The current owner of the lead's customer, if any.
+    pub owner: Option<usize>,
+    /// A rep that may not get the lead (previous owner in cooldown).
+    pub exclude: Option<usize>,
+}
+
+/// A strategy made ready for one roster: territory names resolved, cursors kept.
+#[derive(Clone, Debug)]
+pub struct Assigner {
+    pub strategy: Strategy,
+    territory: Vec<(Sym, Sym)>,
+    cursor: usize,
+    wrr: Vec<f64>,
+    scratch: Vec<usize>,
+    all: Vec<usize>,
+    by_region: Vec<(Sym, Vec<usize>)>,
+}
+
+/// Whether rep `i` passes the hard (non-"prefer") filters plus the extra holding check.
+pub struct Gate<'a> {
+    pub reps: &'a [RosterRep],
+    pub states: &'a [RepState],
+    pub now: Timestamp,
+    /// Extra per-rep test from the engine (holding cap).
+    pub allow: &'a dyn Fn(usize) -> bool,
+}
+
+impl Assigner {
+    pub fn new(strategy: Strategy, roster: &Roster) -> Self {
+        let territory = match &strategy.selector {
+            Selector::Territory { territories } => territories
+                .iter()
+                .filter_map(|t| Some((roster.sym(&t.region)?, roster.sym(&t.team)?)))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let mut by_region: Vec<(Sym, Vec<usize>)> = Vec::new();
+        for (i, r) in roster.reps.iter().enumerate() {
+            if let Some(reg) = r.region {
+                match by_region.iter_mut().find(|(k, _)| *k == reg) {
+                    Some((_, v)) => v.push(i),
+                    None => by_region.push((reg, vec![i])),
+                }
+            }
+        }
+        Self {
+            territory,
+            all: (0..roster.reps.len()).collect(),
+            by_region,
+            cursor: 0,
+            wrr: vec![0.0; roster.reps.len()],
+            scratch: Vec::new(),
+            strategy,
+        }
+    }
+
+    /// Whether this strategy assigns in batches, and the batch length in seconds.
+    pub fn batch_secs(&self) -> Option<i64> {
+        match self.strategy.selector {
+            Selector::BatchOptimal { batch_hours, .. } => {
+                Some((batch_hours.clamp(0.01, 24.0 * 365.0) * 3600.0) as i64)
+            }
+            _ => None,
+        }
+    }
+
+    /// The eligible reps for a lead into `self.scratch` (strict rules first, then relaxing the
+    /// "prefer" ones).
+    fn eligible(&mut self, g: &Gate, ask: &Ask) {
+        let f = &self.strategy.filters;
+        let day = g.now.day();
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        let hard = |i: usize| {
+            let r = &g.reps[i];
+            let s = &g.states[i];
+            Some(i) != ask.exclude
+                && (!f.active || (r.is_active_at(g.now) && !s.away))
+                && (!f.capacity || s.load < r.capacity)
+                && (!f.daily_quota || s.today_count(day) < self.strategy.quota.daily(r.capacity))
+                && (g.allow)(i)
+        };
+        let region_ok = |i: usize| ask.region.is_none() || g.reps[i].region == ask.region;
+        let skill_ok = |i: usize| {
+            ask.customer_type
+                .is_none_or(|t| g.reps[i].skills.contains(t))
+        };
+        // Every non-Off rule first; then skills "prefer" is dropped, then region "prefer"
+        // (a lead goes out of its skill before it goes out of its region).
+        let levels = [
+            (f.region != Rule::Off, f.skills != Rule::Off),
+            (f.region != Rule::Off, f.skills == Rule::Require),
+            (f.region == Rule::Require, f.skills == Rule::Require),
+        ];
+        let mut last = None;
+        for level in levels {
+            if last == Some(level) {
+                continue;
+            }
+            last = Some(level);
+            let (by_region, by_skill) = level;
+            // Reps of the lead's region come from the index rather than a scan of all reps.
+            let pool: &[usize] = match (by_region, ask.region) {
+                (true, Some(r)) => self
+                    .by_region
+                    .iter()
+                    .find(|(k, _)| *k == r)
+                    .map_or(&[], |(_, v)| v.as_slice()),
+                _ => &self.all,
+            };
+            for &i in pool {
+                if hard(i) && (!by_region || region_ok(i)) && (!by_skill || skill_ok(i)) {
+                    scratch.push(i);
+                }
+            }
+            if !scratch.is_empty() {
+                break;
+            }
+        }
+        self.scratch = scratch;
+    }
+
+    fn least_loaded(g: &Gate, cands: impl Iterator<Item = usize>) -> Option<usize> {
+        let mut best: Option<(f64, usize)> = None;
+        for i in cands {
+            let cap = g.reps[i].capacity.max(1) as f64;
+            let r = g.states[i].load as f64 / cap;
+            if best.is_none_or(|(b, _)| r < b) {
+                best = Some((r, i));
+            }
+        }
+        best.map(|(_, i)| i)
+    }
+
+    /// Picks a rep for one lead; `None` when no rep is eligible.
+    pub fn pick(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<usize> {
+        self.eligible(g, ask);
+        if self.scratch.is_empty() {
+            return None;
+        }
+        let selector = self.strategy.selector.clone();
+        let pick = self.select(&selector, g, ask, values)?;
+        let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
+            let r = &g.reps[pick];
+            r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
+        });
+        (!swamped).then_some(pick)
+    }
+
+    fn select(
+        &mut self,
+        sel: &Selector,
+        g: &Gate,
+        ask: &Ask,
+        values: &ValueTable,
+    ) -> Option<usize> {
+        let c = &self.scratch;
+        match sel {
+            Selector::RoundRobin => {
+                let n = g.reps.len().max(1);
+                // The first eligible rep at or after the cursor, in roster order.
+                let pick = c
+                    .iter()
+                    .copied()
+                    .find(|&i| i >= self.cursor)
+                    .or_else(|| c.first().copied())?;
+                self.cursor = (pick + 1) % n;
+                Some(pick)
+            }
+            Selector::WeightedRoundRobin => {
+                let total: f64 = c.iter().map(|&i| g.reps[i].weight.max(0.0)).sum();
+                let mut best: Option<(f64, usize)> = None;
+                for &i in c {
+                    if let Some(w) = self.wrr.get_mut(i) {
+                        *w += g.reps[i].weight.max(0.0);
+                        if best.is_none_or(|(b, _)| *w > b) {
+                            best = Some((*w, i));
+                        }
+                    }
+                }
+                let (_, pick) = best?;
+                if let Some(w) = self.wrr.get_mut(pick) {
+                    *w -= total;
+                }
+                Some(pick)
+            }
+            Selector::LeastLoaded | Selector::BatchOptimal { .. } => {
+                Self::least_loaded(g, c.iter().copied())
+            }
+            Selector::CapacityQuota => {
+                let day = g.now.day();
+                let q = &self.strategy.quota;
+                let mut best: Option<(f64, usize)> = None;
+                for &i in c {
+                    let used =
+                        g.states[i].today_count(day) as f64 / q.daily(g.reps[i].capacity) as f64;
+                    if best.is_none_or(|(b, _)| used < b) {
+                        best = Some((used, i));
+                    }
+                }
+                best.map(|(_, i)| i)
+            }
+            Selector::Territory { .. } => {
+                let team = self
+                    .territory
+                    .iter()
+                    .find(|(r, _)| Some(*r) == ask.region)
+                    .map(|(_, t)| *t);
+                let in_team = team.and_then(|t| {
+                    Self::least_loaded(g, c.iter().copied().filter(|&i| g.reps[i].team == Some(t)))
+                });
+                in_team.or_else(|| Self::least_loaded(g, c.iter().copied()))
+            }
+            Selector::Tiered { tiers } => {
+                let roles = ask
+                    .customer_type
+                    .and_then(|t| tiers.iter().find(|x| x.customer_type == t))
+                    .map(|x| x.roles.as_slice())
+                    .unwrap_or(&[]);
+                let tiered = Self::least_loaded(
+                    g,
+                    c.iter()
+                        .copied()
+                        .filter(|&i| g.reps[i].role.is_some_and(|r| roles.contains(&r))),
+                );
+                tiered.or_else(|| Self::least_loaded(g, c.iter().copied()))
+            }
+            Selector::StickyOwner { fallback } => match ask.owner {
+                Some(o) if c.contains(&o) => Some(o),
+                _ => {
+                    let fb = (**fallback).clone();
+                    self.select(&fb, g, ask, values)
+                }
+            },
+            Selector::ScoreBased { load_penalty } => {
+                let mut best: Option<(f64, f64, usize)> = None;
+                for &i in c {
+                    let ratio = g.states[i].load as f64 / g.reps[i].capacity.max(1) as f64;
+                    let v = values.get(i, ask.customer_type) * (1.0 - load_penalty * ratio);
+                    let better = match best {
+                        None => true,
+                        Some((bv, br, _)) => v > bv || (v == bv && ratio < br),
+                    };
+                    if better {
+                        best = Some((v, ratio, i));
+                    }
+                }
+                best.map(|(_, _, i)| i)
+            }
+        }
+    }
+
+    /// The eligible reps of a lead, for a batch (a copy of the candidate list).
+    pub fn candidates(&mut self, g: &Gate, ask: &Ask) -> Vec<usize> {
+        self.eligible(g, ask);
+        self.scratch.clone()
+    }
+}
+
+#[cfg(test)]
+mod tests;

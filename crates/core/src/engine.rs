@@ -1,0 +1,1009 @@
+//! The sans-IO assignment and reclaim engine: `handle_*(now, …)` calls in, [`Decision`]s out
+//! through [`Engine::poll_decision`], the next deadline from [`Engine::poll_timeout`].
+//!
+//! Like quinn-proto it owns no clock, no timer and no entropy: the caller (the rep view, the
+//! simulator, a test) says what time it is, and calls [`Engine::handle_timeout`] when the
+//! deadline it was given has come. The same inputs always give the same decisions.
+
+use crate::assign::{Ask, Assigner, BatchLead, Gate, RepState, Roster, Strategy, ValueTable};
+use crate::model::{CustomerId, CustomerType, LeadId, Sym, Timestamp};
+use crate::reclaim::{HeldCustomer, HeldLead, ReclaimPolicy, ReclaimReason};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, VecDeque};
+
+/// What the engine runs: a strategy, a reclaim policy, and the expected value of each rep on
+/// each segment (for the score-based and batch-optimal selectors; may be empty otherwise).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct EngineConfig {
+    pub strategy: Strategy,
+    pub policy: ReclaimPolicy,
+    #[serde(default)]
+    pub values: ValueTable,
+}
+
+/// A lead or a customer.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "id", rename_all = "snake_case")]
+pub enum Entity {
+    Lead(LeadId),
+    Customer(CustomerId),
+}
+
+/// A new lead.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct NewLead {
+    pub id: LeadId,
+    pub region: Option<Sym>,
+    pub customer_type: Option<CustomerType>,
+    /// The existing customer the lead belongs to (for the sticky-owner selector).
+    pub customer: Option<CustomerId>,
+}
+
+/// A customer the engine should track (held by `owner`, or in the pool).
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct NewCustomer {
+    pub id: CustomerId,
+    /// Roster index of the owner.
+    pub owner: Option<usize>,
+    pub last_order: Option<Timestamp>,
+    pub cycle_days: Option<f64>,
+}
+
+/// Why a claim was refused.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    UnknownEntity,
+    UnknownRep,
+    NotInPool,
+    RepInactive,
+    /// The rep already holds as many open leads as their capacity.
+    Capacity,
+    DailyClaimLimit,
+    HoldingCap,
+    Cooldown,
+}
+
+/// An output of the engine. Reps are roster indices.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "decision", rename_all = "snake_case")]
+pub enum Decision {
+    /// The strategy handed a lead to a rep.
+    Assigned {
+        lead: LeadId,
+        rep: usize,
+        at: Timestamp,
+    },
+    /// No rep was eligible: the lead waits in the pool.
+    NoRepEligible { lead: LeadId, at: Timestamp },
+    /// A rep's claim from the pool succeeded.
+    Claimed {
+        entity: Entity,
+        rep: usize,
+        at: Timestamp,
+    },
+    ClaimRefused {
+        entity: Entity,
+        rep: usize,
+        at: Timestamp,
+        reason: Refusal,
+    },
+    /// The entity went back to the pool.
+    Reclaimed {
+        entity: Entity,
+        rep: usize,
+        at: Timestamp,
+        reason: ReclaimReason,
+    },
+    /// The holder's reclaim deadline is near.
+    ReminderDue {
+        entity: Entity,
+        rep: usize,
+        at: Timestamp,
+        deadline: Timestamp,
+    },
+    /// A lead is closed as lost: reclaimed too often, or unserved past the pool expiry.
+    GivenUp { lead: LeadId, at: Timestamp },
+}
+
+#[derive(Clone, Debug)]
+struct LeadState {
+    id: LeadId,
+    region: Option<Sym>,
+    ty: Option<CustomerType>,
+    customer: Option<u32>,
+    owner: Option<u32>,
+    held_since: Timestamp,
+    contacted: bool,
+    opportunity: bool,
+    locked: bool,
+    closed: bool,
+    last_activity: Option<Timestamp>,
+    reclaims: u32,
+    prev_owner: Option<u32>,
+    reclaimed_at: Option<Timestamp>,
+    /// Bumped whenever the lead's deadlines change; stale timers carry an older value.
+    generation: u32,
+}
+
+#[derive(Clone, Debug)]
+struct CustomerState {
+    id: CustomerId,
+    owner: Option<u32>,
+    held_since: Timestamp,
+    last_touch: Option<Timestamp>,
+    last_order: Option<Timestamp>,
+    cycle_days: Option<f64>,
+    locked: bool,
+    prev_owner: Option<u32>,
+    reclaimed_at: Option<Timestamp>,
+    generation: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum TimerKind {
+    LeadDeadline,
+    LeadReminder,
+    CustomerDeadline,
+    CustomerReminder,
+    PoolDispatch,
+    PoolExpiry,
+    Batch,
+}
+
+/// (time, kind, entity index, generation), ordered so that the heap pops the earliest.
+type Timer = Reverse<(i64, TimerKind, u32, u32)>;
+
+/// The engine. See the module documentation.
+#[derive(Clone, Debug)]
+pub struct Engine {
+    roster: Roster,
+    policy: ReclaimPolicy,
+    values: ValueTable,
+    assigner: Assigner,
+    batch_secs: Option<i64>,
+    reps: Vec<RepState>,
+    leads: Vec<LeadState>,
+    lead_ix: FxHashMap<LeadId, u32>,
+    customers: Vec<CustomerState>,
+    customer_ix: FxHashMap<CustomerId, u32>,
+    timers: BinaryHeap<Timer>,
+    decisions: VecDeque<Decision>,
+    /// Leads waiting for a rep, oldest first.
+    waiting: VecDeque<u32>,
+    /// Leads collected for the next batch.
+    batch: Vec<u32>,
+    batch_due: Option<i64>,
+    last_day: i64,
+}
+
+/// How many waiting leads one freed slot looks at, so that a long queue cannot make every
+/// event linear in its length.
+const RETRY_SCAN: usize = 64;
+
+fn held(policy: &ReclaimPolicy, s: &RepState) -> u32 {
+    let customers = if policy.holding_cap_excludes_won {
+        s.customers.saturating_sub(s.won_customers)
+    } else {
+        s.customers
+    };
+    s.load.saturating_add(customers)
+}
+
+/// The holding cap as an eligibility test.
+fn allows(policy: &ReclaimPolicy, states: &[RepState], rep: usize) -> bool {
+    policy
+        .holding_cap
+        .is_none_or(|cap| states.get(rep).is_some_and(|s| held(policy, s) < cap))
+}
+
+impl Engine {
+    /// A new engine. Nothing here is random; the seed of a simulation lives in the simulator.
+    pub fn new(config: EngineConfig, roster: Roster) -> Self {
+        let assigner = Assigner::new(config.strategy, &roster);
+        Self {
+            batch_secs: assigner.batch_secs(),
+            assigner,
+            reps: vec![RepState::default(); roster.reps.len()],
+            roster,
+            policy: config.policy,
+            values: config.values,
+            leads: Vec::new(),
+            lead_ix: FxHashMap::default(),
+            customers: Vec::new(),
+            customer_ix: FxHashMap::default(),
+            timers: BinaryHeap::new(),
+            decisions: VecDeque::new(),
+            waiting: VecDeque::new(),
+            batch: Vec::new(),
+            batch_due: None,
+            last_day: i64::MIN,
+        }
+    }
+
+    pub fn roster(&self) -> &Roster {
+        &self.roster
+    }
+
+    pub fn policy(&self) -> &ReclaimPolicy {
+        &self.policy
+    }
+
+    /// A rep's live counters.
+    pub fn rep_state(&self, rep: usize) -> Option<&RepState> {
+        self.reps.get(rep)
+    }
+
+    /// The current holder of a lead (`None`: pool, closed or unknown).
+    pub fn lead_owner(&self, lead: LeadId) -> Option<usize> {
+        let l = self.leads.get(*self.lead_ix.get(&lead)? as usize)?;
+        l.owner.map(|o| o as usize)
+    }
+
+    /// The current holder of a customer.
+    pub fn customer_owner(&self, c: CustomerId) -> Option<usize> {
+        let s = self.customers.get(*self.customer_ix.get(&c)? as usize)?;
+        s.owner.map(|o| o as usize)
+    }
+
+    /// Leads waiting in the pool for a rep (or for the next batch).
+    pub fn waiting_leads(&self) -> usize {
+        self.waiting.len() + self.batch.len()
+    }
+
+    /// Number of leads, customers or both a rep holds toward the holding cap.
+    pub fn held(&self, rep: usize) -> u32 {
+        self.reps.get(rep).map_or(0, |s| held(&self.policy, s))
+    }
+
+    pub fn poll_decision(&mut self) -> Option<Decision> {
+        self.decisions.pop_front()
+    }
+
+    /// The next time [`Engine::handle_timeout`] has work to do.
+    pub fn poll_timeout(&mut self) -> Option<Timestamp> {
+        while let Some(Reverse((t, kind, ix, generation))) = self.timers.peek().copied() {
+            if self.is_live(t, kind, ix, generation) {
+                return Some(Timestamp(t));
+            }
+            self.timers.pop();
+        }
+        None
+    }
+
+    fn is_live(&self, t: i64, kind: TimerKind, ix: u32, generation: u32) -> bool {
+        match kind {
+            TimerKind::LeadDeadline
+            | TimerKind::LeadReminder
+            | TimerKind::PoolDispatch
+            | TimerKind::PoolExpiry => self
+                .leads
+                .get(ix as usize)
+                .is_some_and(|l| l.generation == generation && !l.closed),
+            TimerKind::CustomerDeadline | TimerKind::CustomerReminder => self
+                .customers
+                .get(ix as usize)
+                .is_some_and(|c| c.generation == generation),
+            TimerKind::Batch => self.batch_due == Some(t),
+        }
+    }
+
+    /// Fires every deadline at or before `now`. Calling it twice at the same instant does
+    /// nothing the second time.
+    pub fn handle_timeout(&mut self, now: Timestamp) {
+        self.new_day(now);
+        while let Some(Reverse((t, kind, ix, generation))) = self.timers.peek().copied() {
+            if t > now.0 {
+                break;
+            }
+            self.timers.pop();
+            if !self.is_live(t, kind, ix, generation) {
+                continue;
+            }
+            let at = Timestamp(t);
+            match kind {
+                TimerKind::LeadDeadline => self.reclaim_lead(ix, at),
+                TimerKind::LeadReminder => self.remind_lead(ix, at),
+                TimerKind::CustomerDeadline => self.reclaim_customer(ix, at),
+                TimerKind::CustomerReminder => self.remind_customer(ix, at),
+                TimerKind::PoolDispatch => {
+                    if self.leads[ix as usize].owner.is_none() {
+                        self.dispatch(ix, at, true);
+                    }
+                }
+                TimerKind::PoolExpiry => {
+                    let l = &mut self.leads[ix as usize];
+                    if l.owner.is_none() {
+                        l.closed = true;
+                        l.generation += 1;
+                        let id = l.id;
+                        self.waiting.retain(|w| *w != ix);
+                        self.decisions.push_back(Decision::GivenUp { lead: id, at });
+                    }
+                }
+                TimerKind::Batch => {
+                    self.batch_due = None;
+                    self.run_batch(at);
+                }
+            }
+        }
+    }
+
+    /// A new lead: assigned now, queued for the next batch, or left waiting in the pool.
+    pub fn handle_lead_created(&mut self, now: Timestamp, lead: NewLead) {
+        self.new_day(now);
+        if self.lead_ix.contains_key(&lead.id) {
+            return;
+        }
+        let ix = self.leads.len() as u32;
+        let customer = lead
+            .customer
+            .and_then(|c| self.customer_ix.get(&c).copied());
+        self.leads.push(LeadState {
+            id: lead.id,
+            region: lead.region,
+            ty: lead.customer_type,
+            customer,
+            owner: None,
+            held_since: now,
+            contacted: false,
+            opportunity: false,
+            locked: false,
+            closed: false,
+            last_activity: None,
+            reclaims: 0,
+            prev_owner: None,
+            reclaimed_at: None,
+            generation: 0,
+        });
+        self.lead_ix.insert(lead.id, ix);
+        match self.batch_secs {
+            Some(secs) => {
+                self.batch.push(ix);
+                if self.batch_due.is_none() {
+                    let due = now.0.saturating_add(secs);
+                    self.batch_due = Some(due);
+                    self.timers.push(Reverse((due, TimerKind::Batch, 0, 0)));
+                }
+            }
+            None => {
+                self.dispatch(ix, now, true);
+            }
+        }
+    }
+
+    pub fn handle_contacted(&mut self, now: Timestamp, lead: LeadId) {
+        self.update_lead(now, lead, |l| {
+            l.contacted = true;
+            l.last_activity = Some(now);
+        });
+    }
+
+    /// The lead's opportunity opened (qualified, proposal) or closed again.
+    pub fn handle_opportunity(&mut self, now: Timestamp, lead: LeadId, open: bool) {
+        self.update_lead(now, lead, |l| {
+            l.opportunity = open;
+            l.last_activity = Some(now);
+        });
+    }
+
+    /// An activity (visit, call, …) on a lead or customer: extends protection, counts as a
+    /// touch for the customer idle rule.
+    pub fn handle_activity(&mut self, now: Timestamp, entity: Entity) {
+        match entity {
+            Entity::Lead(l) => self.update_lead(now, l, |l| {
+                l.contacted = true;
+                l.last_activity = Some(now);
+            }),
+            Entity::Customer(c) => self.update_customer(now, c, |c| {
+                c.last_touch = Some(c.last_touch.map_or(now, |t| t.max(now)));
+            }),
+        }
+    }
+
+    /// A manager locks (or unlocks) an entity to its holder.
+    pub fn handle_lock(&mut self, now: Timestamp, entity: Entity, locked: bool) {
+        match entity {
+            Entity::Lead(l) => self.update_lead(now, l, |l| l.locked = locked),
+            Entity::Customer(c) => self.update_customer(now, c, |c| c.locked = locked),
+        }
+    }
+
+    pub fn handle_won(&mut self, now: Timestamp, lead: LeadId) {
+        self.close_lead(now, lead);
+    }
+
+    pub fn handle_lost(&mut self, now: Timestamp, lead: LeadId) {
+        self.close_lead(now, lead);
+    }
+
+    /// A customer to track, held by `owner` (counted toward the holding cap) or in the pool.
+    pub fn handle_customer(&mut self, now: Timestamp, c: NewCustomer) {
+        self.new_day(now);
+        if self.customer_ix.contains_key(&c.id) {
+            return;
+        }
+        let owner = c.owner.filter(|o| *o < self.reps.len()).map(|o| o as u32);
+        let ix = self.customers.len() as u32;
+        self.customers.push(CustomerState {
+            id: c.id,
+            owner,
+            held_since: now,
+            last_touch: c.last_order,
+            last_order: c.last_order,
+            cycle_days: c.cycle_days,
+            locked: false,
+            prev_owner: None,
+            reclaimed_at: None,
+            generation: 0,
+        });
+        self.customer_ix.insert(c.id, ix);
+        if let Some(o) = owner {
+            let s = &mut self.reps[o as usize];
+            s.customers += 1;
+            if c.last_order.is_some() {
+                s.won_customers += 1;
+            }
+        }
+        self.schedule_customer(ix);
+    }
+
+    /// An order by a customer: resets its idle and overdue clocks.
+    pub fn handle_order(&mut self, now: Timestamp, customer: CustomerId, cycle_days: Option<f64>) {
+        let Some(&ix) = self.customer_ix.get(&customer) else {
+            return;
+        };
+        let first = self.customers[ix as usize].last_order.is_none();
+        if first && let Some(o) = self.customers[ix as usize].owner {
+            self.reps[o as usize].won_customers += 1;
+        }
+        self.update_customer(now, customer, |c| {
+            c.last_order = Some(now);
+            c.last_touch = Some(now);
+            if cycle_days.is_some() {
+                c.cycle_days = cycle_days;
+            }
+        });
+    }
+
+    /// A rep goes on leave (`available = false`) or comes back.
+    pub fn handle_rep_availability(&mut self, now: Timestamp, rep: usize, available: bool) {
+        self.new_day(now);
+        if let Some(s) = self.reps.get_mut(rep) {
+            s.away = !available;
+            if available {
+                self.retry(now, self.roster.reps[rep].region);
+            }
+        }
+    }
+
+    /// A rep asks for an entity from the pool.
+    pub fn handle_claim(&mut self, now: Timestamp, rep: usize, entity: Entity) {
+        self.new_day(now);
+        let refuse = |reason| Decision::ClaimRefused {
+            entity,
+            rep,
+            at: now,
+            reason,
+        };
+        let Some(r) = self.roster.reps.get(rep) else {
+            self.decisions.push_back(refuse(Refusal::UnknownRep));
+            return;
+        };
+        let (owner, prev, reclaimed_at) = match entity {
+            Entity::Lead(id) => match self.lead_ix.get(&id) {
+                Some(&ix) => {
+                    let l = &self.leads[ix as usize];
+                    (
+                        if l.closed { Some(u32::MAX) } else { l.owner },
+                        l.prev_owner,
+                        l.reclaimed_at,
+                    )
+                }
+                None => {
+                    self.decisions.push_back(refuse(Refusal::UnknownEntity));
+                    return;
+                }
+            },
+            Entity::Customer(id) => match self.customer_ix.get(&id) {
+                Some(&ix) => {
+                    let c = &self.customers[ix as usize];
+                    (c.owner, c.prev_owner, c.reclaimed_at)
+                }
+                None => {
+                    self.decisions.push_back(refuse(Refusal::UnknownEntity));
+                    return;
+                }
+            },
+        };
+        let s = self.reps[rep];
+        let reason = if owner.is_some() {
+            Some(Refusal::NotInPool)
+        } else if !r.is_active_at(now) || s.away {
+            Some(Refusal::RepInactive)
+        } else if matches!(entity, Entity::Lead(_)) && s.load >= r.capacity {
+            Some(Refusal::Capacity)
+        } else if self
+            .policy
+            .daily_claim_limit
+            .is_some_and(|lim| s.claims_on(now.day()) >= lim)
+        {
+            Some(Refusal::DailyClaimLimit)
+        } else if self
+            .policy
+            .holding_cap
+            .is_some_and(|cap| self.held(rep) >= cap)
+        {
+            Some(Refusal::HoldingCap)
+        } else if prev == Some(rep as u32)
+            && reclaimed_at.is_some_and(|t| self.policy.in_cooldown(t, now))
+        {
+            Some(Refusal::Cooldown)
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.decisions.push_back(refuse(reason));
+            return;
+        }
+        let day = now.day();
+        let s = &mut self.reps[rep];
+        if s.claim_day != day {
+            s.claim_day = day;
+            s.claims_today = 0;
+        }
+        s.claims_today += 1;
+        match entity {
+            Entity::Lead(id) => {
+                if let Some(&ix) = self.lead_ix.get(&id) {
+                    self.waiting.retain(|w| *w != ix);
+                    self.batch.retain(|w| *w != ix);
+                    self.give_lead(ix, rep, now);
+                }
+            }
+            Entity::Customer(id) => {
+                if let Some(&ix) = self.customer_ix.get(&id) {
+                    let c = &mut self.customers[ix as usize];
+                    c.owner = Some(rep as u32);
+                    c.held_since = now;
+                    let ordered = c.last_order.is_some();
+                    c.generation += 1;
+                    let s = &mut self.reps[rep];
+                    s.customers += 1;
+                    if ordered {
+                        s.won_customers += 1;
+                    }
+                    self.schedule_customer(ix);
+                }
+            }
+        }
+        self.decisions.push_back(Decision::Claimed {
+            entity,
+            rep,
+            at: now,
+        });
+    }
+
+    fn new_day(&mut self, now: Timestamp) {
+        let day = now.day();
+        if day != self.last_day {
+            self.last_day = day;
+            // Daily quotas reset: leads that waited for one may now find a rep.
+            if !self.waiting.is_empty() && self.assigner.strategy.filters.daily_quota {
+                self.retry(now, None);
+            }
+        }
+    }
+
+    fn update_lead(&mut self, now: Timestamp, lead: LeadId, f: impl FnOnce(&mut LeadState)) {
+        self.new_day(now);
+        let Some(&ix) = self.lead_ix.get(&lead) else {
+            return;
+        };
+        let l = &mut self.leads[ix as usize];
+        if l.closed {
+            return;
+        }
+        f(l);
+        if l.owner.is_some() {
+            l.generation += 1;
+            self.schedule_lead(ix);
+        }
+    }
+
+    fn update_customer(
+        &mut self,
+        now: Timestamp,
+        c: CustomerId,
+        f: impl FnOnce(&mut CustomerState),
+    ) {
+        self.new_day(now);
+        let Some(&ix) = self.customer_ix.get(&c) else {
+            return;
+        };
+        let s = &mut self.customers[ix as usize];
+        f(s);
+        s.generation += 1;
+        self.schedule_customer(ix);
+    }
+
+    fn close_lead(&mut self, now: Timestamp, lead: LeadId) {
+        self.new_day(now);
+        let Some(&ix) = self.lead_ix.get(&lead) else {
+            return;
+        };
+        let l = &mut self.leads[ix as usize];
+        if l.closed {
+            return;
+        }
+        l.closed = true;
+        l.generation += 1;
+        if let Some(o) = l.owner {
+            let s = &mut self.reps[o as usize];
+            s.load = s.load.saturating_sub(1);
+            let region = self.roster.reps[o as usize].region;
+            self.retry(now, region);
+        }
+    }
+
+    fn ask(&self, ix: u32, now: Timestamp) -> Ask {
+        let l = &self.leads[ix as usize];
+        let owner = l
+            .customer
+            .and_then(|c| self.customers.get(c as usize))
+            .and_then(|c| c.owner)
+            .map(|o| o as usize);
+        let exclude = l
+            .prev_owner
+            .filter(|_| {
+                l.reclaimed_at
+                    .is_some_and(|t| self.policy.in_cooldown(t, now))
+            })
+            .map(|o| o as usize);
+        Ask {
+            region: l.region,
+            customer_type: l.ty,
+            owner,
+            exclude,
+        }
+    }
+
+    /// Tries to hand one lead to a rep now; on failure a `fresh` lead starts waiting in the
+    /// pool (one already waiting stays where it is).
+    fn dispatch(&mut self, ix: u32, now: Timestamp, fresh: bool) -> bool {
+        let ask = self.ask(ix, now);
+        let (policy, states) = (&self.policy, &self.reps);
+        let allow = |i: usize| allows(policy, states, i);
+        let gate = Gate {
+            reps: &self.roster.reps,
+            states,
+            now,
+            allow: &allow,
+        };
+        let pick = self.assigner.pick(&gate, &ask, &self.values);
+        match pick {
+            Some(rep) => {
+                self.give_lead(ix, rep, now);
+                self.decisions.push_back(Decision::Assigned {
+                    lead: self.leads[ix as usize].id,
+                    rep,
+                    at: now,
+                });
+                true
+            }
+            None => {
+                if fresh {
+                    self.start_waiting(ix, now);
+                }
+                false
+            }
+        }
+    }
+
+    /// The lead waits in the pool for a rep, until its expiry if the policy sets one.
+    fn start_waiting(&mut self, ix: u32, now: Timestamp) {
+        self.waiting.push_back(ix);
+        let l = &self.leads[ix as usize];
+        self.decisions.push_back(Decision::NoRepEligible {
+            lead: l.id,
+            at: now,
+        });
+        if let Some(secs) = self.policy.pool_expiry_secs() {
+            let g = l.generation;
+            self.timers.push(Reverse((
+                now.0.saturating_add(secs),
+                TimerKind::PoolExpiry,
+                ix,
+                g,
+            )));
+        }
+    }
+
+    /// A slot freed up (in `region`, or anywhere): look at the oldest waiting leads there.
+    fn retry(&mut self, now: Timestamp, region: Option<Sym>) {
+        if self.waiting.is_empty() {
+            return;
+        }
+        let mut scanned = 0;
+        let mut k = 0;
+        while k < self.waiting.len() && scanned < RETRY_SCAN {
+            let ix = self.waiting[k];
+            let l = &self.leads[ix as usize];
+            let skip = l.closed
+                || l.owner.is_some()
+                || (region.is_some() && l.region.is_some() && l.region != region);
+            if l.closed || l.owner.is_some() {
+                self.waiting.remove(k);
+                continue;
+            }
+            // Every look counts toward the bound, so leads of other regions cannot make a
+            // freed slot cost the length of the queue.
+            scanned += 1;
+            if skip {
+                k += 1;
+                continue;
+            }
+            if self.dispatch(ix, now, false) {
+                self.waiting.remove(k);
+                if region.is_some() {
+                    break;
+                }
+            } else {
+                k += 1;
+            }
+        }
+    }
+
+    fn run_batch(&mut self, now: Timestamp) {
+        let batch = std::mem::take(&mut self.batch);
+        let max_share = match self.assigner.strategy.selector {
+            crate::assign::Selector::BatchOptimal { max_share, .. } => max_share,
+            _ => None,
+        };
+        let mut leads = Vec::with_capacity(batch.len());
+        let (policy, states) = (&self.policy, &self.reps);
+        let allow = |i: usize| allows(policy, states, i);
+        let gate = Gate {
+            reps: &self.roster.reps,
+            states,
+            now,
+            allow: &allow,
+        };
+        for &ix in &batch {
+            let ask = self.ask(ix, now);
+            let candidates = self.assigner.candidates(&gate, &ask);
+            leads.push(BatchLead {
+                candidates,
+                customer_type: ask.customer_type,
+            });
+        }
+        let caps: Vec<u32> = (0..self.reps.len())
+            .map(|i| {
+                let by_capacity = self.roster.reps[i]
+                    .capacity
+                    .saturating_sub(self.reps[i].load);
+                let by_holding = policy.holding_cap.map_or(u32::MAX, |cap| {
+                    cap.saturating_sub(held(policy, &self.reps[i]))
+                });
+                by_capacity.min(by_holding)
+            })
+            .collect();
+        let per_rep =
+            max_share.map(|s| ((s.clamp(0.0, 1.0) * batch.len() as f64).ceil() as u32).max(1));
+        let picks = crate::assign::optimal_batch(&leads, &caps, &self.values, per_rep);
+        for (&ix, pick) in batch.iter().zip(picks) {
+            match pick {
+                Some(rep) if allows(&self.policy, &self.reps, rep) => {
+                    self.give_lead(ix, rep, now);
+                    self.decisions.push_back(Decision::Assigned {
+                        lead: self.leads[ix as usize].id,
+                        rep,
+                        at: now,
+                    });
+                }
+                _ => self.start_waiting(ix, now),
+            }
+        }
+    }
+
+    fn give_lead(&mut self, ix: u32, rep: usize, now: Timestamp) {
+        let day = now.day();
+        let s = &mut self.reps[rep];
+        s.load += 1;
+        if s.day != day {
+            s.day = day;
+            s.today = 0;
+        }
+        s.today += 1;
+        let l = &mut self.leads[ix as usize];
+        l.owner = Some(rep as u32);
+        l.held_since = now;
+        l.contacted = false;
+        l.opportunity = false;
+        l.last_activity = None;
+        l.generation += 1;
+        self.schedule_lead(ix);
+    }
+
+    fn schedule_lead(&mut self, ix: u32) {
+        let l = &self.leads[ix as usize];
+        let held = HeldLead {
+            customer_type: l.ty,
+            held_since: l.held_since,
+            contacted: l.contacted,
+            won: false,
+            locked: l.locked,
+            open_opportunity: l.opportunity,
+            last_activity: l.last_activity,
+        };
+        if let Some((deadline, _)) = self.policy.lead_deadline(&held) {
+            let g = l.generation;
+            self.timers
+                .push(Reverse((deadline.0, TimerKind::LeadDeadline, ix, g)));
+            if let Some(r) = self.policy.reminder_at(l.held_since, deadline) {
+                self.timers
+                    .push(Reverse((r.0, TimerKind::LeadReminder, ix, g)));
+            }
+        }
+    }
+
+    fn schedule_customer(&mut self, ix: u32) {
+        let c = &self.customers[ix as usize];
+        if c.owner.is_none() {
+            return;
+        }
+        let held = HeldCustomer {
+            held_since: c.held_since,
+            last_touch: c.last_touch,
+            last_order: c.last_order,
+            cycle_days: c.cycle_days,
+            locked: c.locked,
+        };
+        if let Some((deadline, _)) = self.policy.customer_deadline(&held) {
+            let g = c.generation;
+            self.timers
+                .push(Reverse((deadline.0, TimerKind::CustomerDeadline, ix, g)));
+            if let Some(r) = self.policy.reminder_at(c.held_since, deadline) {
+                self.timers
+                    .push(Reverse((r.0, TimerKind::CustomerReminder, ix, g)));
+            }
+        }
+    }
+
+    fn lead_held(&self, ix: u32) -> Option<(HeldLead, u32)> {
+        let l = &self.leads[ix as usize];
+        let owner = l.owner?;
+        Some((
+            HeldLead {
+                customer_type: l.ty,
+                held_since: l.held_since,
+                contacted: l.contacted,
+                won: false,
+                locked: l.locked,
+                open_opportunity: l.opportunity,
+                last_activity: l.last_activity,
+            },
+            owner,
+        ))
+    }
+
+    fn remind_lead(&mut self, ix: u32, at: Timestamp) {
+        if let Some((held, owner)) = self.lead_held(ix)
+            && let Some((deadline, _)) = self.policy.lead_deadline(&held)
+        {
+            self.decisions.push_back(Decision::ReminderDue {
+                entity: Entity::Lead(self.leads[ix as usize].id),
+                rep: owner as usize,
+                at,
+                deadline,
+            });
+        }
+    }
+
+    fn reclaim_lead(&mut self, ix: u32, at: Timestamp) {
+        let Some((held, owner)) = self.lead_held(ix) else {
+            return;
+        };
+        let Some((deadline, reason)) = self.policy.lead_deadline(&held) else {
+            return;
+        };
+        if deadline > at {
+            return;
+        }
+        let s = &mut self.reps[owner as usize];
+        s.load = s.load.saturating_sub(1);
+        let l = &mut self.leads[ix as usize];
+        l.owner = None;
+        l.prev_owner = Some(owner);
+        l.reclaimed_at = Some(at);
+        l.reclaims += 1;
+        l.generation += 1;
+        let id = l.id;
+        let give_up = self
+            .policy
+            .max_reclaims_per_lead
+            .is_some_and(|m| l.reclaims >= m);
+        self.decisions.push_back(Decision::Reclaimed {
+            entity: Entity::Lead(id),
+            rep: owner as usize,
+            at,
+            reason,
+        });
+        if give_up {
+            l.closed = true;
+            self.decisions.push_back(Decision::GivenUp { lead: id, at });
+        } else {
+            let g = l.generation;
+            let due = at.0.saturating_add(self.policy.pool_dispatch_secs());
+            self.timers
+                .push(Reverse((due, TimerKind::PoolDispatch, ix, g)));
+        }
+        let region = self.roster.reps[owner as usize].region;
+        self.retry(at, region);
+    }
+
+    fn customer_held(&self, ix: u32) -> Option<(HeldCustomer, u32)> {
+        let c = &self.customers[ix as usize];
+        Some((
+            HeldCustomer {
+                held_since: c.held_since,
+                last_touch: c.last_touch,
+                last_order: c.last_order,
+                cycle_days: c.cycle_days,
+                locked: c.locked,
+            },
+            c.owner?,
+        ))
+    }
+
+    fn remind_customer(&mut self, ix: u32, at: Timestamp) {
+        if let Some((held, owner)) = self.customer_held(ix)
+            && let Some((deadline, _)) = self.policy.customer_deadline(&held)
+        {
+            self.decisions.push_back(Decision::ReminderDue {
+                entity: Entity::Customer(self.customers[ix as usize].id),
+                rep: owner as usize,
+                at,
+                deadline,
+            });
+        }
+    }
+
+    fn reclaim_customer(&mut self, ix: u32, at: Timestamp) {
+        let Some((held, owner)) = self.customer_held(ix) else {
+            return;
+        };
+        let Some((deadline, reason)) = self.policy.customer_deadline(&held) else {
+            return;
+        };
+        if deadline > at {
+            return;
+        }
+        let c = &mut self.customers[ix as usize];
+        let ordered = c.last_order.is_some();
+        c.owner = None;
+        c.prev_owner = Some(owner);
+        c.reclaimed_at = Some(at);
+        c.generation += 1;
+        let id = c.id;
+        let s = &mut self.reps[owner as usize];
+        s.customers = s.customers.saturating_sub(1);
+        if ordered {
+            s.won_customers = s.won_customers.saturating_sub(1);
+        }
+        self.decisions.push_back(Decision::Reclaimed {
+            entity: Entity::Customer(id),
+            rep: owner as usize,
+            at,
+            reason,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;

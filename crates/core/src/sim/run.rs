@@ -1,0 +1,366 @@
+//! One Monte Carlo run: the lead stream replayed through the engine under one strategy and
+//! policy, with outcomes drawn from an [`Outcomes`] model.
+//!
+//! Random numbers are common across strategies: every draw is a hash of (seed, run, lead,
+//! spell, purpose), so lead 17's second owner sees the same uniform under every strategy, and
+//! strategy differences are not drowned in sampling noise (a paired comparison).
+
+use super::history::{History, SimLead};
+use super::model::{Outcomes, Reassign};
+use crate::assign::{Roster, Strategy, ValueTable};
+use crate::engine::{Decision, Engine, EngineConfig, Entity, NewLead};
+use crate::model::{LeadId, Sym, Timestamp};
+use crate::reclaim::{ReclaimPolicy, ReclaimReason};
+use serde::Serialize;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// The outcome of one run.
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize)]
+pub struct RunMetrics {
+    pub conversions: f64,
+    /// Sum of win probabilities at first contact: the conversions to expect, without the
+    /// coin flips.
+    pub expected_conversions: f64,
+    /// Major units.
+    pub revenue: f64,
+    pub cost: f64,
+    pub roi: f64,
+    pub response_hours: f64,
+    pub sales_cycle_days: f64,
+    pub utilisation: f64,
+    pub unassigned: f64,
+    pub reclaims: f64,
+    /// Gini of the expected value handed to each rep.
+    pub fairness_gini: f64,
+}
+
+/// Everything a run reads, shared by all runs.
+#[derive(Clone, Copy)]
+pub struct RunInput<'a> {
+    pub history: &'a History,
+    pub roster: &'a Roster,
+    pub outcomes: &'a dyn Outcomes,
+    pub values: &'a ValueTable,
+    /// Gross margin on revenue, for ROI.
+    pub margin: f64,
+    pub seed: u64,
+}
+
+fn mix(mut z: u64) -> u64 {
+    // SplitMix64's finaliser (Steele, Lea, Flood 2014): a bijective avalanche of 64 bits.
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The common random number for (seed, run, lead, spell, slot), uniform in (0, 1).
+pub fn uniform(seed: u64, run: u32, lead: usize, spell: u32, slot: u32) -> f64 {
+    let z =
+        mix(mix(mix(seed ^ u64::from(run)) ^ lead as u64)
+            ^ (u64::from(spell) << 8 | u64::from(slot)));
+    ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
+enum Ev {
+    Contact,
+    Opportunity,
+    Won,
+    Lost,
+}
+
+#[derive(Clone, Copy, Default)]
+struct LeadRun {
+    generation: u32,
+    spells: u32,
+    rep: usize,
+    start: i64,
+    held: bool,
+    ever_assigned: bool,
+    contacted_once: bool,
+    reassign: Option<ReclaimReason>,
+}
+
+struct Run<'a> {
+    input: RunInput<'a>,
+    run: u32,
+    engine: Engine,
+    events: BinaryHeap<Reverse<(i64, Ev, u32, u32)>>,
+    leads: Vec<LeadRun>,
+    m: RunMetrics,
+    held_secs: f64,
+    responses: f64,
+    cycles: f64,
+    ev_by_rep: Vec<f64>,
+}
+
+/// Simulates one run of one strategy and policy.
+pub fn simulate(
+    input: RunInput,
+    strategy: &Strategy,
+    policy: &ReclaimPolicy,
+    run: u32,
+) -> RunMetrics {
+    let engine = Engine::new(
+        EngineConfig {
+            strategy: strategy.clone(),
+            policy: policy.clone(),
+            values: input.values.clone(),
+        },
+        input.roster.clone(),
+    );
+    let mut r = Run {
+        input,
+        run,
+        engine,
+        events: BinaryHeap::new(),
+        leads: vec![LeadRun::default(); input.history.leads.len()],
+        m: RunMetrics::default(),
+        held_secs: 0.0,
+        responses: 0.0,
+        cycles: 0.0,
+        ev_by_rep: vec![0.0; input.roster.reps.len()],
+    };
+    let horizon = input.history.horizon;
+    for (i, l) in input.history.leads.iter().enumerate() {
+        if l.created >= horizon {
+            break;
+        }
+        r.advance(l.created);
+        r.engine.handle_lead_created(
+            l.created,
+            NewLead {
+                id: LeadId(Sym(i as u32)),
+                region: l.region,
+                customer_type: l.customer_type,
+                customer: l.customer,
+            },
+        );
+        r.drain();
+    }
+    r.advance(horizon);
+    r.finish()
+}
+
+impl Run<'_> {
+    fn lead(&self, i: usize) -> Option<&SimLead> {
+        self.input.history.leads.get(i)
+    }
+
+    fn advance(&mut self, until: Timestamp) {
+        loop {
+            let te = self.engine.poll_timeout().map(|t| t.0);
+            let ts = self.events.peek().map(|Reverse(e)| e.0);
+            let next = match (te, ts) {
+                (None, None) => break,
+                (Some(a), None) => (a, false),
+                (None, Some(b)) => (b, true),
+                // At a tie the lead's own event goes first: a contact exactly at the deadline
+                // still counts.
+                (Some(a), Some(b)) => {
+                    if b <= a {
+                        (b, true)
+                    } else {
+                        (a, false)
+                    }
+                }
+            };
+            if next.0 > until.0 {
+                break;
+            }
+            if next.1 {
+                if let Some(Reverse((t, ev, i, g))) = self.events.pop() {
+                    self.event(Timestamp(t), ev, i as usize, g);
+                }
+            } else {
+                self.engine.handle_timeout(Timestamp(next.0));
+            }
+            self.drain();
+        }
+    }
+
+    fn drain(&mut self) {
+        while let Some(d) = self.engine.poll_decision() {
+            match d {
+                Decision::Assigned { lead, rep, at }
+                | Decision::Claimed {
+                    entity: Entity::Lead(lead),
+                    rep,
+                    at,
+                } => self.assigned(lead.0.0 as usize, rep, at),
+                Decision::Reclaimed {
+                    entity: Entity::Lead(lead),
+                    at,
+                    reason,
+                    ..
+                } => {
+                    let i = lead.0.0 as usize;
+                    self.m.reclaims += 1.0;
+                    if let Some(s) = self.leads.get_mut(i) {
+                        s.generation += 1;
+                        s.held = false;
+                        s.reassign = Some(reason);
+                        self.held_secs += (at.0 - s.start) as f64;
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn assigned(&mut self, i: usize, rep: usize, at: Timestamp) {
+        let Some(lead) = self.input.history.leads.get(i) else {
+            return;
+        };
+        let Some(s) = self.leads.get_mut(i) else {
+            return;
+        };
+        s.generation += 1;
+        s.rep = rep;
+        s.start = at.0;
+        s.held = true;
+        s.ever_assigned = true;
+        let spell = s.spells;
+        s.spells += 1;
+        let generation = s.generation;
+        let cap = self
+            .input
+            .roster
+            .reps
+            .get(rep)
+            .map_or(1.0, |r| r.capacity.max(1) as f64);
+        let load = self
+            .engine
+            .rep_state(rep)
+            .map_or(0, |s| s.load.saturating_sub(1));
+        let ratio = load as f64 / cap;
+        if let Some(e) = self.ev_by_rep.get_mut(rep) {
+            *e += self.input.values.get(rep, lead.customer_type);
+        }
+        let u = uniform(self.input.seed, self.run, i, spell, 0);
+        let h = self.input.outcomes.delay_hours(rep, lead, ratio, u);
+        if h.is_finite() && h >= 0.0 {
+            let t = at.0.saturating_add((h * 3600.0) as i64);
+            self.events
+                .push(Reverse((t, Ev::Contact, i as u32, generation)));
+        }
+    }
+
+    fn event(&mut self, t: Timestamp, ev: Ev, i: usize, generation: u32) {
+        let Some(s) = self.leads.get(i).copied() else {
+            return;
+        };
+        if s.generation != generation || !s.held {
+            return;
+        }
+        let id = LeadId(Sym(i as u32));
+        let Some(lead) = self.lead(i).cloned() else {
+            return;
+        };
+        match ev {
+            Ev::Contact => {
+                self.engine.handle_contacted(t, id);
+                let h = (t.0 - s.start) as f64 / 3600.0;
+                if !s.contacted_once {
+                    self.responses += h;
+                    self.m.response_hours += 1.0;
+                    if let Some(s) = self.leads.get_mut(i) {
+                        s.contacted_once = true;
+                    }
+                }
+                let reassign = match s.reassign {
+                    None => Reassign::First,
+                    Some(ReclaimReason::NoDeal) => Reassign::AfterNoDeal,
+                    Some(_) => Reassign::AfterNoFollowUp,
+                };
+                let o = self.input.outcomes;
+                let p = o.p_win(s.rep, &lead, h, reassign);
+                self.m.expected_conversions += p;
+                let spell = s.spells.saturating_sub(1);
+                let u = uniform(self.input.seed, self.run, i, spell, 1);
+                let u2 = uniform(self.input.seed, self.run, i, spell, 2);
+                if u < p {
+                    let days = o.win_days(&lead, u2);
+                    let won = t.0.saturating_add((days * 86_400.0) as i64);
+                    let opp = t.0.saturating_add((days * 0.35 * 86_400.0) as i64);
+                    self.events
+                        .push(Reverse((opp, Ev::Opportunity, i as u32, generation)));
+                    self.events
+                        .push(Reverse((won.max(opp), Ev::Won, i as u32, generation)));
+                } else if (u - p) / (1.0 - p).max(1e-12) < 1.0 - o.p_stall(&lead) {
+                    let days = o.loss_days(&lead, u2);
+                    let lost = t.0.saturating_add((days * 86_400.0) as i64);
+                    self.events
+                        .push(Reverse((lost, Ev::Lost, i as u32, generation)));
+                }
+            }
+            Ev::Opportunity => self.engine.handle_opportunity(t, id, true),
+            Ev::Won | Ev::Lost => {
+                if ev == Ev::Won {
+                    self.engine.handle_won(t, id);
+                    self.m.conversions += 1.0;
+                    self.m.revenue += self.input.outcomes.deal_value(&lead);
+                    self.cycles += t.days_since(lead.created);
+                } else {
+                    self.engine.handle_lost(t, id);
+                }
+                self.held_secs += (t.0 - s.start) as f64;
+                if let Some(s) = self.leads.get_mut(i) {
+                    s.held = false;
+                    s.generation += 1;
+                }
+            }
+        }
+    }
+
+    fn finish(mut self) -> RunMetrics {
+        let h = self.input.history;
+        let horizon = h.horizon;
+        for s in &self.leads {
+            if s.held {
+                self.held_secs += (horizon.0 - s.start).max(0) as f64;
+            }
+        }
+        let n = h.leads.iter().take_while(|l| l.created < horizon).count();
+        self.m.unassigned = self.leads[..n].iter().filter(|s| !s.ever_assigned).count() as f64;
+        let contacted = self.m.response_hours;
+        self.m.response_hours = if contacted > 0.0 {
+            self.responses / contacted
+        } else {
+            0.0
+        };
+        self.m.sales_cycle_days = if self.m.conversions > 0.0 {
+            self.cycles / self.m.conversions
+        } else {
+            0.0
+        };
+        let start = h.leads.first().map_or(horizon, |l| l.created);
+        let mut capacity_secs = 0.0;
+        let mut rep_cost = 0.0;
+        for r in &self.input.roster.reps {
+            let from = r.active_from.map_or(start, |f| f.max(start));
+            let to = r.active_to.map_or(horizon, |t| t.min(horizon));
+            let span = (to.0 - from.0).max(0) as f64;
+            if r.capacity != u32::MAX {
+                capacity_secs += r.capacity as f64 * span;
+            }
+            rep_cost += r.monthly_cost as f64 / 100.0 * span / (30.44 * 86_400.0);
+        }
+        self.m.utilisation = if capacity_secs > 0.0 {
+            self.held_secs / capacity_secs
+        } else {
+            0.0
+        };
+        let lead_cost: f64 = h.leads[..n].iter().map(|l| l.cost as f64 / 100.0).sum();
+        self.m.cost = lead_cost + rep_cost;
+        self.m.roi = if self.m.cost > 0.0 {
+            (self.m.revenue * self.input.margin - self.m.cost) / self.m.cost
+        } else {
+            0.0
+        };
+        self.m.fairness_gini = crate::stats::gini(&self.ev_by_rep).unwrap_or(0.0);
+        self.m
+    }
+}
