@@ -1,8 +1,10 @@
 //! `reallot`: the command-line face of `reallot-core`. Reads files, calls the core, prints
 //! tables or JSON. Every failure is a message on stderr naming what went wrong, and exit 1.
 
+mod convert;
 mod demo;
 mod error;
+mod inspect;
 mod load;
 
 use clap::{Parser, Subcommand};
@@ -34,11 +36,40 @@ enum Command {
         #[arg(long, default_value_t = 42)]
         seed: u64,
     },
+    /// Decode, sniff and parse one file; write it as UTF-8 CSV or a JSON array of objects.
+    Convert {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value = "csv")]
+        to: convert::ConvertTo,
+        /// Sheet of a workbook (default: the first).
+        #[arg(long)]
+        sheet: Option<String>,
+        /// Output file (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Show what import detects in files and every data-quality finding.
+    Inspect {
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        #[arg(long)]
+        json: bool,
+        /// Dates after this are reported as future (default: today).
+        #[arg(long)]
+        as_of: Option<String>,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
     match cli.command {
         Command::Demo { out, scale, seed } => demo::run(&out, &scale, seed),
+        Command::Convert {
+            file,
+            to,
+            sheet,
+            out,
+        } => convert::run(&file, to, sheet, out.as_deref()),
+        Command::Inspect { files, json, as_of } => inspect::run(&files, json, as_of.as_deref()),
     }
 }
 

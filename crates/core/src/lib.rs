@@ -4,7 +4,9 @@
 
 pub mod dataset;
 pub mod demo;
+pub mod import;
 pub mod model;
+pub mod quality;
 pub mod stats;
 pub mod write;
 

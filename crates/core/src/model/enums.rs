@@ -39,6 +39,13 @@ macro_rules! canonical_enum {
 
             /// Accepts the canonical name or any synonym, ignoring case, spaces, `-` and `_`.
             pub fn parse(s: &str) -> Option<Self> {
+                // Canonical values (what the demo and `convert` write) skip the folding,
+                // which allocates: this keeps imports of canonical files fast.
+                $(
+                    if s == $canon {
+                        return Some($name::$variant);
+                    }
+                )+
                 let f = fold(s);
                 if f.is_empty() {
                     return None;
