@@ -2,6 +2,7 @@
 //! seeds. It never does I/O, never reads a clock and never draws entropy, so the same code runs
 //! natively in the `reallot` CLI and as WebAssembly in the browser app, with the same results.
 
+pub mod codec;
 pub mod dataset;
 pub mod demo;
 pub mod import;
