@@ -438,13 +438,13 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
             {findings
                 .into_iter()
                 .map(|f| {
-                    let head = format!(
-                        "{}{}: {} ({})",
-                        f.table.map(|t| format!("{t} ")).unwrap_or_default(),
-                        f.column.clone().unwrap_or_default(),
-                        f.message,
-                        f.count
-                    );
+                    let place: Vec<String> = f
+                        .table
+                        .map(|t| t.to_string())
+                        .into_iter()
+                        .chain(f.column.clone())
+                        .collect();
+                    let head = format!("{}: {} ({})", place.join(" "), f.message, f.count);
                     view! {
                         <li>
                             {head}
