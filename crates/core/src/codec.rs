@@ -180,7 +180,9 @@ impl Writer {
     }
 
     fn opt_f64s(&mut self, col: &[Option<f64>]) {
-        self.opt(col, |w, v| w.out.extend_from_slice(&v.to_bits().to_le_bytes()));
+        self.opt(col, |w, v| {
+            w.out.extend_from_slice(&v.to_bits().to_le_bytes())
+        });
     }
 
     /// Enum columns: one byte per row, 0 for none and index + 1 otherwise.
@@ -487,7 +489,10 @@ fn decode_v1(mut r: Reader<'_>) -> Result<Dataset, CodecError> {
     let active_from = r.opt_times(n)?;
     let active_to = r.opt_times(n)?;
     let monthly_cost = r.opt_money(n)?;
-    if skills.iter().any(|&b| u32::from(b) >> CustomerType::ALL.len() != 0) {
+    if skills
+        .iter()
+        .any(|&b| u32::from(b) >> CustomerType::ALL.len() != 0)
+    {
         return Err(r.corrupt("unknown customer type in skills"));
     }
     ds.reps = (0..n)
@@ -704,11 +709,38 @@ mod tests {
 
     fn small() -> Dataset {
         let mut ds = Dataset::new();
-        let rep = ["r1", "王伟", "East", "华东", "field", "12", "ka;small", "2024-01-01", "", "8000"];
+        let rep = [
+            "r1",
+            "王伟",
+            "East",
+            "华东",
+            "field",
+            "12",
+            "ka;small",
+            "2024-01-01",
+            "",
+            "8000",
+        ];
         assert!(ds.push_record(TableKind::Reps, &rep).kept);
         let lead = [
-            "L1", "2024-03-05 09:30", "展会", "", "华东", "大客户", "1200.50", "30", "r1",
-            "2024-03-05 10:00", "", "赢单", "", "2024-04-01", "", "999", "", "",
+            "L1",
+            "2024-03-05 09:30",
+            "展会",
+            "",
+            "华东",
+            "大客户",
+            "1200.50",
+            "30",
+            "r1",
+            "2024-03-05 10:00",
+            "",
+            "赢单",
+            "",
+            "2024-04-01",
+            "",
+            "999",
+            "",
+            "",
         ];
         assert!(ds.push_record(TableKind::Leads, &lead).kept);
         let order = ["", "C1", "2024/3/9", "¥1,234.50", "", "", "饮料", "2.5"];
@@ -746,13 +778,20 @@ mod tests {
             .iter()
             .map(|k| crate::write::table_csv(&ds, *k).len())
             .sum();
-        assert!(bytes.len() * 2 < csv, "{} bytes vs {csv} of CSV", bytes.len());
+        assert!(
+            bytes.len() * 2 < csv,
+            "{} bytes vs {csv} of CSV",
+            bytes.len()
+        );
     }
 
     #[test]
     fn refuses_damaged_and_foreign_bytes() {
         let bytes = encode(&small());
-        assert_eq!(decode(b"PK\x03\x04rest").err(), Some(CodecError::NotADataset));
+        assert_eq!(
+            decode(b"PK\x03\x04rest").err(),
+            Some(CodecError::NotADataset)
+        );
         assert_eq!(decode(b"").err(), Some(CodecError::NotADataset));
         let mut flipped = bytes.clone();
         if let Some(b) = flipped.get_mut(20) {
