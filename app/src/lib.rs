@@ -2,8 +2,13 @@
 //! domain work is done by `reallot-core`, and anything that decides over domain data is a
 //! plain function tested natively.
 
+pub mod datasets;
+pub mod i18n;
+pub mod import;
 pub mod overview;
 pub mod routes;
+pub mod settings;
 pub mod state;
+pub mod storage;
 
 pub use routes::App;

@@ -1,5 +1,7 @@
 //! The app shell: navigation bar and the page routes of SPEC §6.
 
+use crate::i18n::{Key, t};
+use crate::settings::{provide_settings, use_settings};
 use crate::state::provide_dataset;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
@@ -8,51 +10,64 @@ use leptos_router::path;
 mod data;
 mod overview;
 mod placeholder;
+mod settings;
 
 /// A page of the app: its route segment (also its test id) and its label.
 pub struct PageInfo {
     pub id: &'static str,
-    pub label: &'static str,
+    pub label: Key,
 }
 
 pub const PAGES: &[PageInfo] = &[
     PageInfo {
         id: "overview",
-        label: "Overview",
+        label: Key::Overview,
     },
     PageInfo {
         id: "data",
-        label: "Data",
+        label: Key::Data,
     },
     PageInfo {
         id: "leads",
-        label: "Leads",
+        label: Key::Leads,
     },
     PageInfo {
         id: "customers",
-        label: "Customers",
+        label: Key::Customers,
     },
     PageInfo {
         id: "pool",
-        label: "Pool",
+        label: Key::Pool,
     },
     PageInfo {
         id: "simulator",
-        label: "Simulator",
+        label: Key::Simulator,
     },
     PageInfo {
         id: "rep",
-        label: "Rep view",
+        label: Key::RepView,
     },
     PageInfo {
         id: "settings",
-        label: "Settings",
+        label: Key::Settings,
     },
 ];
 
 #[component]
 pub fn App() -> impl IntoView {
+    provide_settings();
     provide_dataset();
+    let settings = use_settings();
+    let lang = move || settings.with(|s| s.lang);
+    Effect::new(move |_| {
+        if let Some(root) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.document_element())
+        {
+            let _ = root.set_attribute("lang", lang().tag());
+        }
+    });
+    let label = move |k: Key| move || t(lang(), k);
     view! {
         <Router>
             <header class="topbar">
@@ -63,7 +78,7 @@ pub fn App() -> impl IntoView {
                         .map(|p| {
                             view! {
                                 <a href=format!("/{}", p.id) data-testid=format!("nav-{}", p.id)>
-                                    {p.label}
+                                    {label(p.label)}
                                 </a>
                             }
                         })
@@ -75,12 +90,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=overview::OverviewPage />
                     <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/data") view=data::DataPage />
-                    <Route path=path!("/leads") view=|| placeholder::page("leads", "Leads") />
-                    <Route path=path!("/customers") view=|| placeholder::page("customers", "Customers") />
-                    <Route path=path!("/pool") view=|| placeholder::page("pool", "Pool") />
-                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", "Simulator") />
-                    <Route path=path!("/rep") view=|| placeholder::page("rep", "Rep view") />
-                    <Route path=path!("/settings") view=|| placeholder::page("settings", "Settings") />
+                    <Route path=path!("/leads") view=|| placeholder::page("leads", Key::Leads) />
+                    <Route path=path!("/customers") view=|| placeholder::page("customers", Key::Customers) />
+                    <Route path=path!("/pool") view=|| placeholder::page("pool", Key::Pool) />
+                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator) />
+                    <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView) />
+                    <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>
             </main>
         </Router>

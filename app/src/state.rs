@@ -1,6 +1,13 @@
-//! App-wide state in context: the loaded dataset (the built-in demo on first visit).
+//! App-wide state in context: the active dataset and the stored datasets list.
+//!
+//! The built-in demo dataset is virtual: it is rebuilt by the core from [`DEMO_SEED`] whenever
+//! no stored dataset is active (first visit, or after the active one was deleted), so it costs
+//! no storage. The active dataset id survives reloads in localStorage.
 
+use crate::storage::{DEMO_ID, DatasetMeta, idb};
+use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
 use reallot_core::Dataset;
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use std::sync::Arc;
@@ -8,11 +15,21 @@ use std::sync::Arc;
 /// The seed of the built-in demo dataset, so every visitor sees the same demo organisation.
 pub const DEMO_SEED: u64 = 42;
 
-/// The dataset every page reads.
-#[derive(Clone)]
+/// localStorage key of the active dataset id.
+const ACTIVE_KEY: &str = "reallot.active";
+
+/// The dataset every page reads, and the stored datasets.
+#[derive(Clone, Copy)]
 pub struct DatasetState {
+    pub id: RwSignal<String>,
     pub name: RwSignal<String>,
     pub dataset: RwSignal<Arc<Dataset>>,
+    pub stored: RwSignal<Vec<DatasetMeta>>,
+    /// The last storage problem, for the user.
+    pub error: RwSignal<Option<String>>,
+    /// Bytes used and available, as reported by the browser.
+    pub estimate: RwSignal<Option<(f64, f64)>>,
+    pub persisted: RwSignal<Option<bool>>,
 }
 
 /// Builds the demo dataset with the same core that runs natively.
@@ -24,12 +41,77 @@ pub fn demo() -> Dataset {
 }
 
 pub fn provide_dataset() {
-    provide_context(DatasetState {
+    let active = LocalStorage::get::<String>(ACTIVE_KEY)
+        .ok()
+        .filter(|id| id != DEMO_ID);
+    let state = DatasetState {
+        id: RwSignal::new(DEMO_ID.to_owned()),
         name: RwSignal::new("demo".to_owned()),
-        dataset: RwSignal::new(Arc::new(demo())),
+        dataset: RwSignal::new(Arc::new(if active.is_some() {
+            Dataset::new()
+        } else {
+            demo()
+        })),
+        stored: RwSignal::new(Vec::new()),
+        error: RwSignal::new(None),
+        estimate: RwSignal::new(None),
+        persisted: RwSignal::new(None),
+    };
+    provide_context(state);
+    spawn_local(async move {
+        refresh(state).await;
+        match active {
+            Some(id) => {
+                if let Err(e) = open_stored(state, &id).await {
+                    state.error.set(Some(e));
+                    show_demo(state);
+                }
+            }
+            None => {}
+        }
+        state.persisted.set(Some(idb::request_persistence().await));
     });
 }
 
 pub fn use_dataset() -> DatasetState {
     expect_context::<DatasetState>()
+}
+
+/// Reloads the stored datasets list and the storage estimate.
+pub async fn refresh(state: DatasetState) {
+    match idb::list().await {
+        Ok(list) => state.stored.set(list),
+        Err(e) => state.error.set(Some(e)),
+    }
+    state.estimate.set(idb::estimate().await);
+}
+
+/// Switches to the demo dataset.
+pub fn show_demo(state: DatasetState) {
+    state.dataset.set(Arc::new(demo()));
+    state.id.set(DEMO_ID.to_owned());
+    state.name.set("demo".to_owned());
+    let _ = LocalStorage::set(ACTIVE_KEY, DEMO_ID);
+}
+
+/// Makes an in-memory dataset the active one (after an import or a restore stored it).
+pub fn activate(state: DatasetState, meta: &DatasetMeta, ds: Dataset) {
+    state.dataset.set(Arc::new(ds));
+    state.id.set(meta.id.clone());
+    state.name.set(meta.name.clone());
+    let _ = LocalStorage::set(ACTIVE_KEY, &meta.id);
+}
+
+/// Loads a stored dataset from IndexedDB and makes it active.
+pub async fn open_stored(state: DatasetState, id: &str) -> Result<(), String> {
+    let bytes = idb::load_bytes(id).await?;
+    let ds = reallot_core::codec::decode(&bytes).map_err(|e| e.to_string())?;
+    let meta = state
+        .stored
+        .get_untracked()
+        .into_iter()
+        .find(|m| m.id == id)
+        .ok_or_else(|| format!("dataset {id} is not stored"))?;
+    activate(state, &meta, ds);
+    Ok(())
 }

@@ -1,15 +1,609 @@
-//! Data page: which dataset is loaded.
+//! Data page: pick or drop files, check what import detected and how columns map, import into
+//! a named dataset, and manage stored datasets (switch, rename, delete, backup, restore).
+//! User data is only ever rendered as text.
 
-use crate::state::use_dataset;
+use crate::datasets::{format_bytes, format_date, meta_for, now_ms, random, today};
+use crate::import::{FileEntry, build_dataset, default_name, field_choices, table_choices};
+use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
+use crate::storage::{DEMO_ID, idb};
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use reallot_core::codec;
+use reallot_core::import::{Finding, ReadOptions, TextEncoding};
+use reallot_core::model::TableKind;
+use std::sync::Arc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{File, FileList, HtmlInputElement, HtmlSelectElement};
+
+async fn read_bytes(file: &File) -> Result<Vec<u8>, String> {
+    let buf = JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|_| format!("{}: the file could not be read", file.name()))?;
+    Ok(js_sys::Uint8Array::new(&buf).to_vec())
+}
+
+fn files_of(list: Option<FileList>) -> Vec<File> {
+    let Some(list) = list else { return Vec::new() };
+    (0..list.length()).filter_map(|i| list.get(i)).collect()
+}
+
+fn select_value(ev: &leptos::ev::Event) -> String {
+    ev.target()
+        .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
+}
+
+/// Offers `bytes` as a download named `name`.
+fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
+    let opts = web_sys::BlobPropertyBag::new();
+    opts.set_type("application/octet-stream");
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
+        .map_err(|_| "could not build the backup file".to_owned())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "could not offer the backup file".to_owned())?;
+    let doc = web_sys::window()
+        .and_then(|w| w.document())
+        .ok_or("no document")?;
+    let a = doc
+        .create_element("a")
+        .map_err(|_| "no anchor")?
+        .dyn_into::<web_sys::HtmlAnchorElement>()
+        .map_err(|_| "no anchor")?;
+    a.set_href(&url);
+    a.set_download(name);
+    a.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
 
 #[component]
 pub fn DataPage() -> impl IntoView {
     let state = use_dataset();
+    let files = RwSignal::new(Vec::<FileEntry>::new());
+    let name = RwSignal::new(String::new());
+    let busy = RwSignal::new(false);
+    let import_error = RwSignal::new(None::<String>);
+    let report = RwSignal::new(None::<(Vec<reallot_core::import::TableReport>, Vec<Finding>)>);
+    let notice = RwSignal::new(None::<String>);
+
+    let add_files = move |list: Vec<File>| {
+        spawn_local(async move {
+            for f in list {
+                match read_bytes(&f).await {
+                    Ok(bytes) => {
+                        let entry =
+                            FileEntry::read(f.name(), Arc::new(bytes), ReadOptions::default());
+                        files.update(|v| v.push(entry));
+                    }
+                    Err(e) => import_error.set(Some(e)),
+                }
+            }
+            name.set(default_name(&files.get_untracked()));
+        });
+    };
+
+    let on_pick = move |ev: leptos::ev::Event| {
+        let input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        if let Some(input) = input {
+            add_files(files_of(input.files()));
+            input.set_value("");
+        }
+    };
+    let on_drop = move |ev: leptos::ev::DragEvent| {
+        ev.prevent_default();
+        add_files(files_of(ev.data_transfer().and_then(|d| d.files())));
+    };
+
+    let do_import = move |_| {
+        import_error.set(None);
+        report.set(None);
+        let entries = files.get_untracked();
+        let outcome = match build_dataset(&entries, today()) {
+            Ok(o) => o,
+            Err(e) => {
+                import_error.set(Some(e));
+                return;
+            }
+        };
+        let bytes = codec::encode(&outcome.dataset);
+        let label = match name.get_untracked().trim() {
+            "" => default_name(&entries),
+            n => n.to_owned(),
+        };
+        let meta = meta_for(&label, &outcome.dataset, bytes.len(), now_ms(), random());
+        busy.set(true);
+        spawn_local(async move {
+            match idb::save(&meta, &bytes).await {
+                Ok(()) => {
+                    let mut findings: Vec<Finding> = Vec::new();
+                    findings.extend(outcome.quality.findings.iter().cloned());
+                    report.set(Some((outcome.reports.clone(), findings)));
+                    activate(state, &meta, outcome.dataset);
+                    files.set(Vec::new());
+                    refresh(state).await;
+                }
+                Err(e) => import_error.set(Some(e)),
+            }
+            busy.set(false);
+        });
+    };
+
+    let on_restore = move |ev: leptos::ev::Event| {
+        let input = ev
+            .target()
+            .and_then(|t| t.dyn_into::<HtmlInputElement>().ok());
+        let Some(input) = input else { return };
+        let picked = files_of(input.files());
+        input.set_value("");
+        spawn_local(async move {
+            for f in picked {
+                let result = async {
+                    let bytes = read_bytes(&f).await?;
+                    let ds = codec::decode(&bytes).map_err(|e| format!("{}: {e}", f.name()))?;
+                    let stem = f.name();
+                    let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
+                    let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
+                    idb::save(&meta, &bytes).await?;
+                    activate(state, &meta, ds);
+                    Ok::<_, String>(label)
+                }
+                .await;
+                match result {
+                    Ok(label) => notice.set(Some(format!("restored {label}"))),
+                    Err(e) => state.error.set(Some(e)),
+                }
+            }
+            refresh(state).await;
+        });
+    };
+
     view! {
         <section class="page" data-testid="page-data">
             <h1>"Data"</h1>
-            <p>"Current dataset: " {move || state.name.get()}</p>
+            <p>
+                "Current dataset: "
+                <strong data-testid="current-dataset">{move || state.name.get()}</strong>
+            </p>
+            {move || {
+                state
+                    .error
+                    .get()
+                    .map(|e| view! { <p class="error" data-testid="storage-error">{e}</p> })
+            }}
+            {move || notice.get().map(|n| view! { <p class="notice" data-testid="notice">{n}</p> })}
+
+            <div class="card">
+                <h2>"Import files"</h2>
+                <label
+                    class="dropzone"
+                    on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
+                    on:drop=on_drop
+                >
+                    "Drop CSV, TSV, XLSX or JSON-lines files here, or choose them: "
+                    <input type="file" multiple data-testid="file-input" on:change=on_pick />
+                </label>
+                {move || {
+                    files
+                        .get()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(index, entry)| view! { <FileCard index entry files /> })
+                        .collect_view()
+                }}
+                <div class="row">
+                    <label>
+                        "Dataset name "
+                        <input
+                            type="text"
+                            data-testid="dataset-name"
+                            prop:value=move || name.get()
+                            on:input=move |ev| name.set(event_target_value(&ev))
+                        />
+                    </label>
+                    <button
+                        data-testid="import-button"
+                        disabled=move || busy.get() || files.with(Vec::is_empty)
+                        on:click=do_import
+                    >
+                        "Import"
+                    </button>
+                    <button on:click=move |_| files.set(Vec::new())>"Clear"</button>
+                </div>
+                {move || {
+                    import_error
+                        .get()
+                        .map(|e| view! { <p class="error" data-testid="import-error">{e}</p> })
+                }}
+                {move || report.get().map(|(reports, quality)| view! { <ImportReport reports quality /> })}
+            </div>
+
+            <div class="card">
+                <h2>"Datasets"</h2>
+                <p class="muted" data-testid="storage-estimate">
+                    {move || match state.estimate.get() {
+                        Some((used, quota)) => {
+                            format!("Storage used: {} of {}", format_bytes(used), format_bytes(quota))
+                        }
+                        None => "Storage use unknown".to_owned(),
+                    }}
+                    {move || match state.persisted.get() {
+                        Some(true) => " · persistent",
+                        Some(false) => " · may be cleared by the browser under pressure",
+                        None => "",
+                    }}
+                </p>
+                <table class="table wide" data-testid="datasets">
+                    <thead>
+                        <tr>
+                            <th>"Name"</th>
+                            <th class="num">"Rows"</th>
+                            <th class="num">"Size"</th>
+                            <th>"Imported"</th>
+                            <th></th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        <tr data-testid="dataset-row-demo">
+                            <td>"demo"</td>
+                            <td class="num">"—"</td>
+                            <td class="num">"—"</td>
+                            <td>"built in"</td>
+                            <td>
+                                <button
+                                    disabled=move || state.id.get() == DEMO_ID
+                                    on:click=move |_| show_demo(state)
+                                >
+                                    "Open"
+                                </button>
+                            </td>
+                        </tr>
+                        <For
+                            each=move || state.stored.get()
+                            key=|m| (m.id.clone(), m.name.clone())
+                            let:meta
+                        >
+                            <DatasetRow meta />
+                        </For>
+                    </tbody>
+                </table>
+                <label class="row">
+                    "Restore from a backup file: "
+                    <input type="file" accept=".reallot" data-testid="restore-input" on:change=on_restore />
+                </label>
+            </div>
         </section>
+    }
+}
+
+#[component]
+fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> impl IntoView {
+    let reread = move |change: Box<dyn Fn(&mut ReadOptions) + Send + Sync>| {
+        files.update(|v| {
+            if let Some(f) = v.get_mut(index) {
+                let mut opts = f.opts.clone();
+                change(&mut opts);
+                *f = f.reread(opts);
+            }
+        });
+    };
+    let remove = move |_| {
+        files.update(|v| {
+            if index < v.len() {
+                v.remove(index);
+            }
+        })
+    };
+    let body = match &entry.parsed {
+        Err(e) => {
+            view! { <p class="error" data-testid="file-error">{e.to_string()}</p> }.into_any()
+        }
+        Ok(p) => {
+            let enc = p.encoding.map_or("—", TextEncoding::as_str);
+            let delim = p.delimiter.map_or("—".to_owned(), |d| {
+                if d == '\t' {
+                    "tab".to_owned()
+                } else {
+                    d.to_string()
+                }
+            });
+            let table = p.mapping.as_ref().map(|m| m.table);
+            let mapping = p.mapping.clone();
+            let headers = p.headers.clone();
+            let preview = p.preview(5);
+            let rows = p.rows();
+            view! {
+                <p class="muted" data-testid="file-detected">
+                    {format!("{:?} · encoding {enc} · delimiter {delim} · header row {} · {rows} rows", p.format, p.header_row)}
+                </p>
+                <div class="row">
+                    <label>
+                        "Encoding "
+                        <select
+                            data-testid=format!("encoding-{index}")
+                            on:change=move |ev| {
+                                let v = select_value(&ev);
+                                reread(Box::new(move |o| o.encoding = TextEncoding::parse(&v)));
+                            }
+                        >
+                            <option value="" selected=entry.opts.encoding.is_none()>"auto"</option>
+                            {[TextEncoding::Utf8, TextEncoding::Utf8Bom, TextEncoding::Utf16Le, TextEncoding::Utf16Be, TextEncoding::Gb18030]
+                                .into_iter()
+                                .map(|e| view! { <option value=e.as_str() selected=entry.opts.encoding == Some(e)>{e.as_str()}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        "Delimiter "
+                        <select
+                            data-testid=format!("delimiter-{index}")
+                            on:change=move |ev| {
+                                let v = select_value(&ev);
+                                reread(Box::new(move |o| o.delimiter = match v.as_str() { "tab" => Some('\t'), s => s.chars().next() }));
+                            }
+                        >
+                            <option value="" selected=entry.opts.delimiter.is_none()>"auto"</option>
+                            {[(",", ','), (";", ';'), ("tab", '\t'), ("|", '|')]
+                                .into_iter()
+                                .map(|(label, c)| view! { <option value=label selected=entry.opts.delimiter == Some(c)>{label}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        "Table "
+                        <select
+                            data-testid=format!("table-{index}")
+                            on:change=move |ev| {
+                                let v = select_value(&ev);
+                                reread(Box::new(move |o| o.table = TableKind::parse(&v)));
+                            }
+                        >
+                            <option value="" selected=table.is_none()>"unknown"</option>
+                            {table_choices()
+                                .iter()
+                                .map(|k| view! { <option value=k.as_str() selected=table == Some(*k)>{k.as_str()}</option> })
+                                .collect_view()}
+                        </select>
+                    </label>
+                </div>
+                {mapping.map(|m| {
+                    let fields = field_choices(m.table);
+                    view! {
+                        <table class="table wide" data-testid=format!("mapping-{index}")>
+                            <thead><tr><th>"Column"</th><th>"Field"</th><th class="num">"Confidence"</th></tr></thead>
+                            <tbody>
+                                {m.columns.iter().enumerate().map(|(col, c)| {
+                                    let current = c.field.clone();
+                                    let fields = fields.clone();
+                                    view! {
+                                        <tr>
+                                            <td>{c.source.clone()}</td>
+                                            <td>
+                                                <select
+                                                    data-testid=format!("map-{index}-{col}")
+                                                    on:change=move |ev| {
+                                                        let v = select_value(&ev);
+                                                        files.update(|all| {
+                                                            if let Some(f) = all.get_mut(index) {
+                                                                f.set_field(col, (!v.is_empty()).then_some(v.as_str()));
+                                                            }
+                                                        });
+                                                    }
+                                                >
+                                                    <option value="" selected=current.is_none()>"(not imported)"</option>
+                                                    {fields.into_iter().map(|f| view! { <option value=f selected=current.as_deref() == Some(f)>{f}</option> }).collect_view()}
+                                                </select>
+                                            </td>
+                                            <td class="num">{format!("{:.0}%", c.confidence * 100.0)}</td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    }
+                })}
+                <div class="scroll">
+                    <table class="table wide preview" data-testid=format!("preview-{index}")>
+                        <thead><tr>{headers.into_iter().map(|h| view! { <th>{h}</th> }).collect_view()}</tr></thead>
+                        <tbody>
+                            {preview.into_iter().map(|r| view! { <tr>{r.into_iter().map(|c| view! { <td>{c}</td> }).collect_view()}</tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+                <FindingList findings=p.findings.clone() />
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <div class="filecard" data-testid=format!("file-{index}")>
+            <h3>
+                {entry.name.clone()}
+                " "
+                <button on:click=remove>"Remove"</button>
+            </h3>
+            {body}
+        </div>
+    }
+}
+
+#[component]
+fn FindingList(findings: Vec<Finding>) -> impl IntoView {
+    view! {
+        <ul class="findings" data-testid="findings">
+            {findings
+                .into_iter()
+                .map(|f| {
+                    let place: Vec<String> = f
+                        .table
+                        .map(|t| t.to_string())
+                        .into_iter()
+                        .chain(f.column.clone())
+                        .collect();
+                    let head = format!("{}: {} ({})", place.join(" "), f.message, f.count);
+                    view! {
+                        <li>
+                            {head}
+                            <ul>
+                                {f.examples
+                                    .into_iter()
+                                    .map(|e| {
+                                        let detail = e.detail.map(|d| format!(" — {d}")).unwrap_or_default();
+                                        view! { <li>{format!("row {}: {:?}{detail}", e.row, e.value)}</li> }
+                                    })
+                                    .collect_view()}
+                            </ul>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ul>
+    }
+}
+
+#[component]
+fn ImportReport(
+    reports: Vec<reallot_core::import::TableReport>,
+    quality: Vec<Finding>,
+) -> impl IntoView {
+    view! {
+        <div data-testid="import-report">
+            <h3>"Data-quality report"</h3>
+            <table class="table wide">
+                <thead><tr><th>"File"</th><th>"Table"</th><th class="num">"Read"</th><th class="num">"Kept"</th><th class="num">"Dropped"</th><th class="num">"Altered"</th></tr></thead>
+                <tbody>
+                    {reports.iter().map(|r| view! {
+                        <tr>
+                            <td>{r.file.clone()}</td>
+                            <td>{r.table.as_str()}</td>
+                            <td class="num">{r.rows_read}</td>
+                            <td class="num">{r.rows_kept}</td>
+                            <td class="num">{r.rows_dropped}</td>
+                            <td class="num">{r.rows_altered}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <FindingList findings=reports.into_iter().flat_map(|r| r.findings).chain(quality).collect() />
+        </div>
+    }
+}
+
+#[component]
+fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
+    let state = use_dataset();
+    let id = meta.id.clone();
+    let confirming = RwSignal::new(false);
+    let renaming = RwSignal::new(None::<String>);
+    let testid = format!("dataset-row-{}", meta.name);
+    let open = {
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            spawn_local(async move {
+                if let Err(e) = open_stored(state, &id).await {
+                    state.error.set(Some(e));
+                }
+            });
+        }
+    };
+    let delete = {
+        let id = id.clone();
+        move |_| {
+            let id = id.clone();
+            spawn_local(async move {
+                match idb::delete(&id).await {
+                    Ok(()) => {
+                        if state.id.get_untracked() == id {
+                            show_demo(state);
+                        }
+                    }
+                    Err(e) => state.error.set(Some(e)),
+                }
+                refresh(state).await;
+            });
+        }
+    };
+    let backup = {
+        let id = id.clone();
+        let name = meta.name.clone();
+        move |_| {
+            let id = id.clone();
+            let name = name.clone();
+            spawn_local(async move {
+                let result = match idb::load_bytes(&id).await {
+                    Ok(bytes) => download(&format!("{name}.reallot"), &bytes),
+                    Err(e) => Err(e),
+                };
+                if let Err(e) = result {
+                    state.error.set(Some(e));
+                }
+            });
+        }
+    };
+    let save_name = {
+        let id = id.clone();
+        move |_| {
+            let Some(new) = renaming.get_untracked() else {
+                return;
+            };
+            let id = id.clone();
+            spawn_local(async move {
+                let new = new.trim().to_owned();
+                if new.is_empty() {
+                    return;
+                }
+                match idb::rename(&id, &new).await {
+                    Ok(()) => {
+                        if state.id.get_untracked() == id {
+                            state.name.set(new);
+                        }
+                    }
+                    Err(e) => state.error.set(Some(e)),
+                }
+                refresh(state).await;
+            });
+        }
+    };
+    let active = {
+        let id = id.clone();
+        Memo::new(move |_| state.id.with(|a| *a == id))
+    };
+    let name = meta.name.clone();
+    view! {
+        <tr data-testid=testid class:active=active>
+            <td>
+                {move || match renaming.get() {
+                    None => view! { <span data-testid="dataset-name-cell">{name.clone()}</span> }.into_any(),
+                    Some(v) => view! {
+                        <input type="text" data-testid="rename-input" prop:value=v on:input=move |ev| renaming.set(Some(event_target_value(&ev))) />
+                        <button data-testid="rename-save" on:click=save_name.clone()>"Save"</button>
+                    }.into_any(),
+                }}
+            </td>
+            <td class="num">{meta.rows}</td>
+            <td class="num">{format_bytes(meta.bytes as f64)}</td>
+            <td>{format_date(meta.created_ms)}</td>
+            <td class="actions">
+                <button data-testid="dataset-open" disabled=active on:click=open>"Open"</button>
+                <button data-testid="dataset-rename" on:click={
+                    let n = meta.name.clone();
+                    move |_| renaming.set(Some(n.clone()))
+                }>"Rename"</button>
+                <button data-testid="dataset-backup" on:click=backup>"Backup"</button>
+                {move || if confirming.get() {
+                    view! {
+                        <button class="danger" data-testid="dataset-delete-confirm" on:click=delete.clone()>"Delete for good"</button>
+                        <button on:click=move |_| confirming.set(false)>"Keep"</button>
+                    }.into_any()
+                } else {
+                    view! { <button data-testid="dataset-delete" on:click=move |_| confirming.set(true)>"Delete"</button> }.into_any()
+                }}
+            </td>
+        </tr>
     }
 }

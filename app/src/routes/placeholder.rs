@@ -1,11 +1,14 @@
 //! Pages whose content later work fills: a titled, empty page root.
 
+use crate::i18n::{Key, t};
+use crate::settings::use_settings;
 use leptos::prelude::*;
 
-pub fn page(id: &'static str, title: &'static str) -> impl IntoView {
+pub fn page(id: &'static str, title: Key) -> impl IntoView {
+    let settings = use_settings();
     view! {
         <section class="page" data-testid=format!("page-{id}")>
-            <h1>{title}</h1>
+            <h1>{move || t(settings.with(|s| s.lang), title)}</h1>
         </section>
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod assign;
 pub mod clv;
+pub mod codec;
 pub mod customers;
 pub mod dataset;
 pub mod demo;

@@ -1,0 +1,261 @@
+//! IndexedDB glue over web-sys: open with migrations, and the dataset operations of the
+//! storage schema, each as one transaction awaited to completion.
+
+use super::*;
+use js_sys::{Array, Promise, Uint8Array};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    IdbDatabase, IdbKeyRange, IdbObjectStoreParameters, IdbOpenDbRequest, IdbRequest,
+    IdbTransaction, IdbTransactionMode, IdbVersionChangeEvent,
+};
+
+/// A storage failure, as a message for the user.
+pub type StorageResult<T> = Result<T, String>;
+
+/// The name and message of a JS error (a `DOMException` such as `QuotaExceededError`).
+fn describe(e: &JsValue) -> (String, String) {
+    if let Some(d) = e.dyn_ref::<web_sys::DomException>() {
+        return (d.name(), d.message());
+    }
+    if let Some(err) = e.dyn_ref::<js_sys::Error>() {
+        return (String::from(err.name()), String::from(err.message()));
+    }
+    ("Error".to_owned(), e.as_string().unwrap_or_default())
+}
+
+fn message(e: &JsValue) -> String {
+    let (name, detail) = describe(e);
+    format!("{name}: {detail}")
+}
+
+/// Resolves with a request's result once it succeeds.
+async fn request(req: &IdbRequest) -> Result<JsValue, JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let ok_req = req.clone();
+        let err_req = req.clone();
+        let on_ok = Closure::once_into_js(move || {
+            let _ = resolve.call1(
+                &JsValue::NULL,
+                &ok_req.result().unwrap_or(JsValue::UNDEFINED),
+            );
+        });
+        let on_err = Closure::once_into_js(move || {
+            let e = err_req
+                .error()
+                .ok()
+                .flatten()
+                .map_or(JsValue::UNDEFINED, JsValue::from);
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        req.set_onsuccess(Some(on_ok.unchecked_ref()));
+        req.set_onerror(Some(on_err.unchecked_ref()));
+    });
+    JsFuture::from(promise).await
+}
+
+/// Resolves when a transaction commits; rejects with its error when it aborts.
+async fn committed(tx: &IdbTransaction) -> Result<(), JsValue> {
+    let promise = Promise::new(&mut |resolve, reject| {
+        let abort_tx = tx.clone();
+        let on_ok = Closure::once_into_js(move || {
+            let _ = resolve.call0(&JsValue::NULL);
+        });
+        let on_abort = Closure::once_into_js(move || {
+            let e = abort_tx.error().map_or_else(
+                || {
+                    web_sys::DomException::new_with_message_and_name(
+                        "transaction aborted",
+                        "AbortError",
+                    )
+                    .map_or(JsValue::UNDEFINED, JsValue::from)
+                },
+                JsValue::from,
+            );
+            let _ = reject.call1(&JsValue::NULL, &e);
+        });
+        tx.set_oncomplete(Some(on_ok.unchecked_ref()));
+        tx.set_onabort(Some(on_abort.unchecked_ref()));
+    });
+    JsFuture::from(promise).await.map(|_| ())
+}
+
+/// Opens the database, running the schema migrations a older stored version needs.
+pub async fn open() -> StorageResult<IdbDatabase> {
+    let factory = web_sys::window()
+        .and_then(|w| w.indexed_db().ok().flatten())
+        .ok_or_else(|| "this browser offers no IndexedDB storage".to_owned())?;
+    let req: IdbOpenDbRequest = factory
+        .open_with_u32(DB_NAME, SCHEMA_VERSION)
+        .map_err(|e| message(&e))?;
+    let on_upgrade =
+        Closure::<dyn FnMut(IdbVersionChangeEvent)>::new(move |e: IdbVersionChangeEvent| {
+            let Some(db) = e
+                .target()
+                .and_then(|t| t.dyn_into::<IdbOpenDbRequest>().ok())
+                .and_then(|r| r.result().ok())
+                .and_then(|r| r.dyn_into::<IdbDatabase>().ok())
+            else {
+                return;
+            };
+            for step in migrations(e.old_version() as u32) {
+                match step {
+                    Migration::CreateStores => {
+                        let params = IdbObjectStoreParameters::new();
+                        params.set_key_path(&JsValue::from_str("id"));
+                        let _ = db.create_object_store_with_optional_parameters(DATASETS, &params);
+                        let _ = db.create_object_store(BLOBS);
+                    }
+                }
+            }
+        });
+    req.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
+    let db = request(&req).await.map_err(|e| message(&e))?;
+    drop(on_upgrade);
+    db.dyn_into::<IdbDatabase>()
+        .map_err(|_| "IndexedDB returned no database".to_owned())
+}
+
+fn tx(db: &IdbDatabase, mode: IdbTransactionMode) -> StorageResult<IdbTransaction> {
+    let stores = Array::of2(&DATASETS.into(), &BLOBS.into());
+    db.transaction_with_str_sequence_and_mode(&stores, mode)
+        .map_err(|e| message(&e))
+}
+
+fn blob_key(id: &str, i: usize) -> JsValue {
+    Array::of2(&id.into(), &JsValue::from_f64(i as f64)).into()
+}
+
+fn to_js<T: serde::Serialize>(v: &T) -> StorageResult<JsValue> {
+    let json = serde_json::to_string(v).map_err(|e| e.to_string())?;
+    js_sys::JSON::parse(&json).map_err(|e| message(&e))
+}
+
+fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
+    let json = js_sys::JSON::stringify(v).ok()?.as_string()?;
+    serde_json::from_str(&json).ok()
+}
+
+/// Stores a dataset's meta and bytes in one transaction: all of it, or (on any failure,
+/// including a full quota) none of it.
+pub async fn save(meta: &DatasetMeta, bytes: &[u8]) -> StorageResult<()> {
+    let db = open().await?;
+    let tx = tx(&db, IdbTransactionMode::Readwrite)?;
+    let write = || -> Result<(), JsValue> {
+        let metas = tx.object_store(DATASETS)?;
+        let blobs = tx.object_store(BLOBS)?;
+        for (i, chunk) in chunks(bytes).into_iter().enumerate() {
+            blobs.put_with_key(&Uint8Array::from(chunk), &blob_key(&meta.id, i))?;
+        }
+        let value = to_js(meta).map_err(|e| JsValue::from_str(&e))?;
+        metas.put(&value)?;
+        Ok(())
+    };
+    if let Err(e) = write() {
+        let _ = tx.abort();
+        let (name, detail) = describe(&e);
+        return Err(write_error_message(&name, &detail));
+    }
+    committed(&tx).await.map_err(|e| {
+        let (name, detail) = describe(&e);
+        write_error_message(&name, &detail)
+    })
+}
+
+/// Every stored dataset's meta, oldest first.
+pub async fn list() -> StorageResult<Vec<DatasetMeta>> {
+    let db = open().await?;
+    let tx = tx(&db, IdbTransactionMode::Readonly)?;
+    let req = tx
+        .object_store(DATASETS)
+        .and_then(|s| s.get_all())
+        .map_err(|e| message(&e))?;
+    let all = request(&req).await.map_err(|e| message(&e))?;
+    let mut metas: Vec<DatasetMeta> = Array::from(&all)
+        .iter()
+        .filter_map(|v| from_js(&v))
+        .collect();
+    metas.sort_by(|a, b| a.created_ms.total_cmp(&b.created_ms));
+    Ok(metas)
+}
+
+/// The stored bytes of a dataset, reassembled from its chunks in one read transaction.
+pub async fn load_bytes(id: &str) -> StorageResult<Vec<u8>> {
+    let db = open().await?;
+    let tx = tx(&db, IdbTransactionMode::Readonly)?;
+    let metas = tx.object_store(DATASETS).map_err(|e| message(&e))?;
+    let blobs = tx.object_store(BLOBS).map_err(|e| message(&e))?;
+    let req = metas.get(&id.into()).map_err(|e| message(&e))?;
+    let meta: DatasetMeta = from_js(&request(&req).await.map_err(|e| message(&e))?)
+        .ok_or_else(|| format!("dataset {id} is not stored"))?;
+    let mut out = Vec::with_capacity(meta.bytes);
+    for i in 0..meta.chunks {
+        let req = blobs.get(&blob_key(id, i)).map_err(|e| message(&e))?;
+        let chunk = request(&req).await.map_err(|e| message(&e))?;
+        let chunk = chunk
+            .dyn_into::<Uint8Array>()
+            .map_err(|_| format!("dataset {id}: chunk {i} is missing"))?;
+        out.extend_from_slice(&chunk.to_vec());
+    }
+    Ok(out)
+}
+
+/// Renames a stored dataset.
+pub async fn rename(id: &str, name: &str) -> StorageResult<()> {
+    let db = open().await?;
+    let tx = tx(&db, IdbTransactionMode::Readwrite)?;
+    let metas = tx.object_store(DATASETS).map_err(|e| message(&e))?;
+    let req = metas.get(&id.into()).map_err(|e| message(&e))?;
+    let mut meta: DatasetMeta = from_js(&request(&req).await.map_err(|e| message(&e))?)
+        .ok_or_else(|| format!("dataset {id} is not stored"))?;
+    meta.name = name.to_owned();
+    metas.put(&to_js(&meta)?).map_err(|e| message(&e))?;
+    committed(&tx).await.map_err(|e| message(&e))
+}
+
+/// Deletes a dataset's meta and all its chunks in one transaction.
+pub async fn delete(id: &str) -> StorageResult<()> {
+    let db = open().await?;
+    let tx = tx(&db, IdbTransactionMode::Readwrite)?;
+    let run = || -> Result<(), JsValue> {
+        tx.object_store(DATASETS)?.delete(&id.into())?;
+        // Array keys order element-wise, so [id, 0] ..= [id, +inf] covers every chunk of id.
+        let range = IdbKeyRange::bound(
+            &blob_key(id, 0),
+            &Array::of2(&id.into(), &JsValue::from_f64(f64::INFINITY)),
+        )?;
+        tx.object_store(BLOBS)?.delete(&range)?;
+        Ok(())
+    };
+    run().map_err(|e| message(&e))?;
+    committed(&tx).await.map_err(|e| message(&e))
+}
+
+/// Usage and quota in bytes, when the browser reports them.
+pub async fn estimate() -> Option<(f64, f64)> {
+    let storage = web_sys::window()?.navigator().storage();
+    let est = JsFuture::from(storage.estimate().ok()?).await.ok()?;
+    let est: web_sys::StorageEstimate = est.unchecked_into();
+    Some((est.get_usage()?, est.get_quota()?))
+}
+
+/// Asks the browser to keep our data under storage pressure; whether it granted that.
+pub async fn request_persistence() -> bool {
+    let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
+        return false;
+    };
+    if let Ok(p) = storage.persisted() {
+        if JsFuture::from(p).await.ok().and_then(|v| v.as_bool()) == Some(true) {
+            return true;
+        }
+    }
+    match storage.persist() {
+        Ok(p) => JsFuture::from(p)
+            .await
+            .ok()
+            .and_then(|v| v.as_bool())
+            .unwrap_or(false),
+        Err(_) => false,
+    }
+}
