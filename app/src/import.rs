@@ -32,12 +32,11 @@ impl FileEntry {
     /// headers are unchanged.
     pub fn reread(&self, opts: ReadOptions) -> Self {
         let mut next = Self::read(self.name.clone(), self.bytes.clone(), opts);
-        if let (Ok(old), Ok(new)) = (&self.parsed, &mut next.parsed) {
-            if old.headers == new.headers
-                && old.mapping.as_ref().map(|m| m.table) == new.mapping.as_ref().map(|m| m.table)
-            {
-                new.mapping.clone_from(&old.mapping);
-            }
+        if let (Ok(old), Ok(new)) = (&self.parsed, &mut next.parsed)
+            && old.headers == new.headers
+            && old.mapping.as_ref().map(|m| m.table) == new.mapping.as_ref().map(|m| m.table)
+        {
+            new.mapping.clone_from(&old.mapping);
         }
         next
     }

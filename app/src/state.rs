@@ -60,14 +60,11 @@ pub fn provide_dataset() {
     provide_context(state);
     spawn_local(async move {
         refresh(state).await;
-        match active {
-            Some(id) => {
-                if let Err(e) = open_stored(state, &id).await {
-                    state.error.set(Some(e));
-                    show_demo(state);
-                }
-            }
-            None => {}
+        if let Some(id) = active
+            && let Err(e) = open_stored(state, &id).await
+        {
+            state.error.set(Some(e));
+            show_demo(state);
         }
         state.persisted.set(Some(idb::request_persistence().await));
     });

@@ -22,7 +22,7 @@ fn number_field(
                 type="number"
                 step=step
                 data-testid=format!("setting-{id}")
-                prop:value=move || settings.with(|s| get(s)).to_string()
+                prop:value=move || settings.with(get).to_string()
                 on:change=move |ev| {
                     if let Ok(v) = event_target_value(&ev).trim().parse::<f64>() {
                         settings.update(|s| {

@@ -245,10 +245,10 @@ pub async fn request_persistence() -> bool {
     let Some(storage) = web_sys::window().map(|w| w.navigator().storage()) else {
         return false;
     };
-    if let Ok(p) = storage.persisted() {
-        if JsFuture::from(p).await.ok().and_then(|v| v.as_bool()) == Some(true) {
-            return true;
-        }
+    if let Ok(p) = storage.persisted()
+        && JsFuture::from(p).await.ok().and_then(|v| v.as_bool()) == Some(true)
+    {
+        return true;
     }
     match storage.persist() {
         Ok(p) => JsFuture::from(p)

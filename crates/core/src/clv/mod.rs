@@ -52,10 +52,10 @@ impl CustomerSummary {
         if self.frequency == 0 && self.recency != 0.0 {
             return Some("recency must be 0 when frequency is 0");
         }
-        if let Some(m) = self.monetary {
-            if !m.is_finite() || m < 0.0 {
-                return Some("monetary must be a finite number ≥ 0");
-            }
+        if let Some(m) = self.monetary
+            && (!m.is_finite() || m < 0.0)
+        {
+            return Some("monetary must be a finite number ≥ 0");
         }
         None
     }

@@ -2,6 +2,10 @@
 //! log-parameters with restarts, and standard errors from a numerically differentiated
 //! Hessian of the log-likelihood.
 
+// Small dense matrices read best with explicit indices, and `!(x > 0.0)` is meant to reject
+// NaN as well as non-positive values.
+#![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
+
 /// A fitted parameter vector.
 #[derive(Clone, Debug)]
 pub struct Fitted<const N: usize> {

@@ -75,10 +75,10 @@ pub fn hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
         (None, None) => None,
     };
     if let Some(m) = terminating {
-        if let Some(k) = non_positive_int(c) {
-            if k < m {
-                return None;
-            }
+        if let Some(k) = non_positive_int(c)
+            && k < m
+        {
+            return None;
         }
         return Some(polynomial(a, b, c, z, m));
     }
@@ -186,10 +186,10 @@ fn upper(a: f64, b: f64, c: f64, z: f64) -> Option<f64> {
         let v = inner * (d * (1.0 - z).ln()).exp();
         return v.is_finite().then_some(v);
     }
-    if (d - d.round()).abs() > 0.05 {
-        if let Some(v) = one_minus_z(a, b, c, z) {
-            return Some(v);
-        }
+    if (d - d.round()).abs() > 0.05
+        && let Some(v) = one_minus_z(a, b, c, z)
+    {
+        return Some(v);
     }
     ode_continuation(a, b, c, z)
 }
@@ -392,8 +392,8 @@ mod tests {
     #[test]
     fn hyp2f1_closed_forms() {
         // ₂F₁(1,1;2;z) = −ln(1−z)/z and ₂F₁(a,b;b;z) = (1−z)^(−a) (A&S 15.1.3, 15.1.8).
-        for z in [-50.0, -3.0, -0.9, -0.3, 0.2, 0.6, 0.9, 0.999, 0.999_999] {
-            let want = -(-z as f64).ln_1p() / z;
+        for z in [-50.0_f64, -3.0, -0.9, -0.3, 0.2, 0.6, 0.9, 0.999, 0.999_999] {
+            let want = -(-z).ln_1p() / z;
             let got = hyp2f1(1.0, 1.0, 2.0, z).unwrap_or(f64::NAN);
             assert!(close(got, want, 1e-12), "z={z}: {got} vs {want}");
             let got = hyp2f1(0.7, 2.3, 2.3, z).unwrap_or(f64::NAN);

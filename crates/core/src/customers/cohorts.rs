@@ -87,10 +87,11 @@ pub fn cohort_report(facts: &CustomerFacts, _config: &CustomerConfig) -> CohortR
             if let Some(p) = period_active.get_mut(m) {
                 *p += 1;
             }
-            if k + 1 < seen.len() && seen.get(k + 1) == Some(&(m + 1)) {
-                if let Some(p) = period_kept.get_mut(m + 1) {
-                    *p += 1;
-                }
+            if k + 1 < seen.len()
+                && seen.get(k + 1) == Some(&(m + 1))
+                && let Some(p) = period_kept.get_mut(m + 1)
+            {
+                *p += 1;
             }
         }
     }

@@ -71,8 +71,7 @@ pub fn clv_section(
     let model = fit_clv(&data, config.clv)?;
     let values = model.predict_all(&data);
     let mut p_alive_by_row = vec![None; facts.len()];
-    let mut groups: [std::collections::BTreeMap<&str, (usize, f64, f64, bool)>; 2] =
-        Default::default();
+    let mut groups: [ValueGroups<'_>; 2] = Default::default();
     for (&(i, _), v) in rows.iter().zip(&values) {
         if let Some(slot) = p_alive_by_row.get_mut(i) {
             *slot = Some(v.p_alive);
@@ -130,3 +129,6 @@ pub fn clv_section(
         p_alive_by_row,
     })
 }
+
+/// Per key: customers, CLV sum, P(alive) sum, and whether any CLV was missing.
+type ValueGroups<'a> = std::collections::BTreeMap<&'a str, (usize, f64, f64, bool)>;

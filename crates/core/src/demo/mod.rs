@@ -351,10 +351,11 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
 
         // Ownership spells: the first owner, then up to two more after reclaims.
         let mut owner = self.pick_rep(created, region, ty, None);
-        if let Some(r) = owner {
-            if self.load_ratio(r) >= 1.5 && bernoulli(&mut self.rng, 0.5) {
-                owner = None; // everyone is swamped: the lead waits in the pool, unassigned
-            }
+        if let Some(r) = owner
+            && self.load_ratio(r) >= 1.5
+            && bernoulli(&mut self.rng, 0.5)
+        {
+            owner = None; // everyone is swamped: the lead waits in the pool, unassigned
         }
         let mut assigned_at = created.add_secs(300 + rng_below(&mut self.rng, 4 * 3600) as i64);
         let mut extra_log_odds = 0.0;
@@ -507,17 +508,17 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
             }
             _ => None,
         };
-        if let (Some(t), Some((rep, _))) = (won_at, final_owner) {
-            if bernoulli(&mut self.rng, 0.4) {
-                let late = delay_hours.is_some_and(|h| h > 24.0);
-                let score = (4.0 + w.reps[rep].satisfaction + 0.7 * normal(&mut self.rng)
-                    - if late { 0.4 } else { 0.0 })
-                .round()
-                .clamp(1.0, 5.0);
-                let at = t.add_days(3);
-                if at < DEMO_AS_OF {
-                    self.survey(rep, Some(lead_no), customer_no, at, score as u64, "csat5");
-                }
+        if let (Some(t), Some((rep, _))) = (won_at, final_owner)
+            && bernoulli(&mut self.rng, 0.4)
+        {
+            let late = delay_hours.is_some_and(|h| h > 24.0);
+            let score = (4.0 + w.reps[rep].satisfaction + 0.7 * normal(&mut self.rng)
+                - if late { 0.4 } else { 0.0 })
+            .round()
+            .clamp(1.0, 5.0);
+            let at = t.add_days(3);
+            if at < DEMO_AS_OF {
+                self.survey(rep, Some(lead_no), customer_no, at, score as u64, "csat5");
             }
         }
         let (rep_field, assigned_field) = match final_owner {
