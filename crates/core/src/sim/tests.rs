@@ -189,21 +189,6 @@ fn score_based_and_optimal_beat_round_robin_and_agree_with_the_truth() {
     // sign and is conservative (shrinkage pulls rep differences toward zero), never above
     // the true replay's 95th percentile.
     for (f, t) in fitted.strategies.iter().zip(&truth.strategies) {
-        eprintln!(
-            "{:>14}: simulated {:7.1} [{:7.1}, {:7.1}]  true {:7.1} [{:7.1}, {:7.1}]  uplift {:?} vs {:?}",
-            f.name,
-            f.conversions.mean,
-            f.conversions.p05,
-            f.conversions.p95,
-            t.conversions.mean,
-            t.conversions.p05,
-            t.conversions.p95,
-            f.uplift_vs_baseline
-                .map(|u| (u.conversions.p05, u.conversions.p95)),
-            t.uplift_vs_baseline.map(|u| u.conversions.mean),
-        );
-    }
-    for (f, t) in fitted.strategies.iter().zip(&truth.strategies) {
         let rel = (f.conversions.mean - t.conversions.mean).abs() / t.conversions.mean;
         assert!(
             rel < 0.08,
