@@ -11,14 +11,30 @@ use serde::Serialize;
 use std::path::{Path, PathBuf};
 
 /// What `clv` was asked to read and how to value it.
+#[derive(clap::Args)]
 pub struct ClvArgs {
+    /// CSV with customer_id, date, amount (one row per order).
+    #[arg(long)]
     pub transactions: Option<PathBuf>,
+    /// CSV with customer_id, frequency, recency, T and optionally monetary.
+    #[arg(long)]
     pub summary: Option<PathBuf>,
+    /// Last day observed (default: the last transaction date).
+    #[arg(long)]
     pub period_end: Option<String>,
+    /// Time unit of recency and T: day, or week (fractional weeks of 7 days).
+    #[arg(long, default_value = "day")]
     pub unit: String,
+    /// Horizon in months.
+    #[arg(long, default_value_t = 12)]
     pub horizon: u32,
+    /// Profit margin applied to revenue.
+    #[arg(long, default_value_t = 1.0)]
     pub margin: f64,
+    /// Discount rate per month.
+    #[arg(long, default_value_t = 0.01)]
     pub discount: f64,
+    #[arg(long)]
     pub json: bool,
 }
 

@@ -73,31 +73,7 @@ enum Command {
         json: bool,
     },
     /// Fit BG/NBD and Gamma-Gamma customer-value models and predict CLV.
-    Clv {
-        /// CSV with customer_id, date, amount (one row per order).
-        #[arg(long)]
-        transactions: Option<PathBuf>,
-        /// CSV with customer_id, frequency, recency, T and optionally monetary.
-        #[arg(long)]
-        summary: Option<PathBuf>,
-        /// Last day observed (default: the last transaction date).
-        #[arg(long)]
-        period_end: Option<String>,
-        /// Time unit of recency and T: day, or week (fractional weeks of 7 days).
-        #[arg(long, default_value = "day")]
-        unit: String,
-        /// Horizon in months.
-        #[arg(long, default_value_t = 12)]
-        horizon: u32,
-        /// Profit margin applied to revenue.
-        #[arg(long, default_value_t = 1.0)]
-        margin: f64,
-        /// Discount rate per month.
-        #[arg(long, default_value_t = 0.01)]
-        discount: f64,
-        #[arg(long)]
-        json: bool,
-    },
+    Clv(clv::ClvArgs),
     /// Replay the lead history under assignment strategies and reclaim policies.
     Simulate {
         /// Canonical CSV files or folders of them.
@@ -128,25 +104,7 @@ fn run(cli: Cli) -> Result<(), CliError> {
         } => convert::run(&file, to, sheet, out.as_deref()),
         Command::Inspect { files, json, as_of } => inspect::run(&files, json, as_of.as_deref()),
         Command::Report { paths, as_of, json } => report::run(&paths, as_of.as_deref(), json),
-        Command::Clv {
-            transactions,
-            summary,
-            period_end,
-            unit,
-            horizon,
-            margin,
-            discount,
-            json,
-        } => clv::run(&clv::ClvArgs {
-            transactions,
-            summary,
-            period_end,
-            unit,
-            horizon,
-            margin,
-            discount,
-            json,
-        }),
+        Command::Clv(args) => clv::run(&args),
         Command::Simulate {
             paths,
             scenario,

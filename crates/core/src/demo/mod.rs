@@ -121,6 +121,17 @@ impl RowBuf {
         self.end();
         self
     }
+    /// An optional id; empty when `None`.
+    fn opt_id(&mut self, prefix: char, n: Option<u64>, width: usize) -> &mut Self {
+        match n {
+            Some(n) => self.id(prefix, n, width),
+            None => self.none(),
+        }
+    }
+    /// An optional text; empty when `None`.
+    fn opt_s(&mut self, v: Option<&str>) -> &mut Self {
+        self.s(v.unwrap_or(""))
+    }
     fn ts(&mut self, t: Option<Timestamp>) -> &mut Self {
         if let Some(t) = t {
             t.write_canonical(&mut self.buf);
@@ -528,18 +539,12 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
         let contact = contact.filter(|c| *c < DEMO_AS_OF && rep_field.is_some());
         let r = &mut self.row;
         r.id('L', lead_no, 7).ts(Some(created)).s(src.name);
-        match campaign {
-            Some(c) => r.s(&w.campaigns[c].id),
-            None => r.none(),
-        };
+        r.opt_s(campaign.map(|c| w.campaigns[c].id.as_str()));
         r.s(REGIONS[region].name)
             .s(ty.as_str())
             .yuan(Some(est_value))
             .yuan(cost);
-        match rep_field {
-            Some(rep) => r.s(&w.reps[rep].id),
-            None => r.none(),
-        };
+        r.opt_s(rep_field.map(|rep| w.reps[rep].id.as_str()));
         r.ts(assigned_field)
             .ts(contact)
             .s(stage)
@@ -548,10 +553,7 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
             .ts(lost_at)
             .yuan(won_value)
             .s(lost_reason.unwrap_or(""));
-        match customer_no {
-            Some(c) => r.id('C', c, 6),
-            None => r.none(),
-        };
+        r.opt_id('C', customer_no, 6);
         r.emit(TableKind::Leads, self.sink);
     }
 
@@ -571,10 +573,7 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
         }
         let r = &mut self.row;
         r.s(kind).id(prefix, no, width);
-        match rep {
-            Some(rep) => r.s(&self.w.reps[rep].id),
-            None => r.none(),
-        };
+        r.opt_s(rep.map(|rep| self.w.reps[rep].id.as_str()));
         r.ts(Some(at))
             .s(reason)
             .emit(TableKind::Ownership, self.sink);
@@ -595,14 +594,8 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
         self.next_activity += 1;
         let r = &mut self.row;
         r.id('A', self.next_activity, 8).s(&self.w.reps[rep].id);
-        match lead {
-            Some(l) => r.id('L', l, 7),
-            None => r.none(),
-        };
-        match customer {
-            Some(c) => r.id('C', c, 6),
-            None => r.none(),
-        };
+        r.opt_id('L', lead, 7);
+        r.opt_id('C', customer, 6);
         r.ts(Some(at))
             .s(kind)
             .s(outcome)
@@ -620,14 +613,8 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
     ) {
         let r = &mut self.row;
         r.s(&self.w.reps[rep].id);
-        match lead {
-            Some(l) => r.id('L', l, 7),
-            None => r.none(),
-        };
-        match customer {
-            Some(c) => r.id('C', c, 6),
-            None => r.none(),
-        };
+        r.opt_id('L', lead, 7);
+        r.opt_id('C', customer, 6);
         r.ts(Some(at))
             .u(score)
             .s(scale)
@@ -841,10 +828,7 @@ impl<'w, 's, S: DemoSink> Generator<'w, 's, S> {
             .id('C', customer, 6)
             .date(t)
             .yuan(Some(amount));
-        match rep {
-            Some(rep) => r.s(&self.w.reps[rep].id),
-            None => r.none(),
-        };
+        r.opt_s(rep.map(|rep| self.w.reps[rep].id.as_str()));
         r.s(channel.as_str())
             .s(category)
             .u(qty)
