@@ -5,6 +5,21 @@ import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert } from '../harness.mjs';
 
+/** Waits until `name` is the active dataset: after a reload it loads from IndexedDB
+ *  asynchronously, so the label can lag the dataset list. */
+async function activeIs(page, name, what) {
+  try {
+    await page.waitForFunction(
+      (n) => document.querySelector('[data-testid="current-dataset"]')?.textContent === n,
+      name,
+      { timeout: 10_000 },
+    );
+  } catch {
+    const shown = await page.getByTestId('current-dataset').textContent();
+    assert(false, `${what}: active dataset is ${shown}, expected ${name}`);
+  }
+}
+
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/import');
 const GBK = join(fixtures, 'customers_gbk.csv');
 const XLSX = join(fixtures, 'orders.xlsx');
@@ -37,7 +52,7 @@ async function importFixtures(page, base, name) {
   const report = await page.getByTestId('import-report').textContent();
   assert(report.includes('线索来源'), 'the un-mapped column is reported');
   await page.getByTestId(`dataset-row-${name}`).waitFor();
-  assert((await page.getByTestId('current-dataset').textContent()) === name, 'imported dataset is active');
+  await activeIs(page, name, 'imported dataset is active');
 }
 
 export const journeys = [
@@ -54,7 +69,7 @@ export const journeys = [
       await page.waitForFunction(() => document.querySelector('[data-testid=size-customers] td:nth-child(2)')?.textContent === '3');
       assert(JSON.stringify(await sizes(page)) === JSON.stringify(before), 'same sizes after reload');
       await page.getByTestId('nav-data').click();
-      assert((await page.getByTestId('current-dataset').textContent()) === 'journey', 'still active after reload');
+      await activeIs(page, 'journey', 'still active after reload');
       await page.getByTestId('dataset-row-journey').waitFor();
       await page.screenshot({ path: join(artifacts, 'data-reloaded.png'), fullPage: true });
     },
@@ -66,7 +81,7 @@ export const journeys = [
       await page.getByTestId('dataset-row-doomed').getByTestId('dataset-delete').click();
       await page.getByTestId('dataset-row-doomed').getByTestId('dataset-delete-confirm').click();
       await page.getByTestId('dataset-row-doomed').waitFor({ state: 'detached' });
-      assert((await page.getByTestId('current-dataset').textContent()) === 'demo', 'back on the demo');
+      await activeIs(page, 'demo', 'back on the demo');
       await page.reload();
       await page.getByTestId('page-data').waitFor();
       await page.getByTestId('dataset-row-demo').waitFor();
@@ -94,7 +109,7 @@ export const journeys = [
       await page.getByTestId('dataset-row-kept').waitFor({ state: 'detached' });
       await page.getByTestId('restore-input').setInputFiles(file);
       await page.getByTestId('dataset-row-kept').waitFor();
-      assert((await page.getByTestId('current-dataset').textContent()) === 'kept', 'restored is active');
+      await activeIs(page, 'kept', 'restored is active');
       assert(JSON.stringify(await sizes(page)) === JSON.stringify(before), 'same sizes after restore');
     },
   },
@@ -114,7 +129,7 @@ export const journeys = [
       await page.reload();
       await page.getByTestId('page-data').waitFor();
       await page.getByTestId('dataset-row-safe').waitFor();
-      assert((await page.getByTestId('current-dataset').textContent()) === 'safe', 'still active');
+      await activeIs(page, 'safe', 'still active');
       assert(JSON.stringify(await sizes(page)) === JSON.stringify(before), 'stored data untouched');
     },
   },
