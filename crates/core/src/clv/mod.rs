@@ -426,3 +426,25 @@ impl Distribution {
 
 #[cfg(test)]
 mod tests;
+
+/// Checks an analytic gradient against central finite differences at `theta`.
+#[cfg(test)]
+fn assert_gradient_matches<const N: usize>(
+    ll_grad: impl Fn(&[f64; N]) -> (f64, [f64; N]),
+    theta: [f64; N],
+) {
+    let (_, grad) = ll_grad(&theta);
+    for i in 0..N {
+        let h = 1e-6;
+        let mut up = theta;
+        let mut dn = theta;
+        up[i] += h;
+        dn[i] -= h;
+        let fd = (ll_grad(&up).0 - ll_grad(&dn).0) / (2.0 * h);
+        assert!(
+            (fd - grad[i]).abs() < 1e-6 * (1.0 + fd.abs()),
+            "{i}: {fd} {}",
+            grad[i]
+        );
+    }
+}
