@@ -246,6 +246,19 @@ fn table(o: &Output) -> String {
 
 /// Reads a CSV with a header row; returns the header (trimmed, BOM removed, lowercased) and
 /// the reader positioned on the first record.
+/// Reads the next record into `rec`, advancing `row` (the 1-based file row, header = 1);
+/// `false` at the end of the file, a located error on a malformed row.
+fn next_record(
+    path: &Path,
+    rdr: &mut csv::Reader<std::fs::File>,
+    rec: &mut csv::StringRecord,
+    row: &mut usize,
+) -> Result<bool, CliError> {
+    *row += 1;
+    rdr.read_record(rec)
+        .map_err(|e| CliError::Input(format!("{}: row {row}: {e}", path.display())))
+}
+
 fn open_csv(path: &Path) -> Result<(Vec<String>, csv::Reader<std::fs::File>), CliError> {
     let file = std::fs::File::open(path).map_err(CliError::io(path, "read"))?;
     let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(file);
@@ -307,18 +320,7 @@ fn read_transactions(path: &Path) -> Result<(Vec<String>, Vec<Transaction>), Cli
     let mut tx = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut row = 1;
-    loop {
-        row += 1;
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                return Err(CliError::Input(format!(
-                    "{}: row {row}: {e}",
-                    path.display()
-                )));
-            }
-        }
+    while next_record(path, &mut rdr, &mut rec, &mut row)? {
         let id = cell(path, &rec, row, c_id, "customer_id")?;
         let date = cell(path, &rec, row, c_date, "date")?;
         let amount = cell(path, &rec, row, c_amount, "amount")?;
@@ -359,18 +361,7 @@ fn read_summary(path: &Path) -> Result<(Vec<String>, Vec<CustomerSummary>), CliE
     let mut data = Vec::new();
     let mut rec = csv::StringRecord::new();
     let mut row = 1;
-    loop {
-        row += 1;
-        match rdr.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                return Err(CliError::Input(format!(
-                    "{}: row {row}: {e}",
-                    path.display()
-                )));
-            }
-        }
+    while next_record(path, &mut rdr, &mut rec, &mut row)? {
         let number = |col: usize, name: &str| -> Result<f64, CliError> {
             let v = cell(path, &rec, row, col, name)?;
             v.parse::<f64>()
