@@ -8,7 +8,7 @@
 //! ln(prior odds) + Σ ln LR over the lead's values.
 
 use crate::dataset::Dataset;
-use crate::metrics::leads::frame::{Dim, LeadFrame, NO_TIME, NONE};
+use crate::metrics::leads::frame::{Dim, LeadFrame, NO_TIME, NO_TYPE, NONE};
 use crate::model::Timestamp;
 use crate::stats::Proportion;
 use serde::Serialize;
@@ -46,21 +46,37 @@ fn resolved(frame: &LeadFrame, i: usize) -> bool {
     frame.won[i] || frame.closed[i] != NO_TIME
 }
 
+/// The slots of lead `i`'s factor values, in [`FACTORS`] order, in tables of `lens` slots
+/// each (a missing value takes the last slot). Reads the frame's columns directly: this runs
+/// for every lead several times per report.
 #[inline]
-fn slot(frame: &LeadFrame, d: Dim, i: usize, n_slots: usize) -> usize {
-    match frame.key(d, i) {
-        NONE => n_slots - 1,
+fn slots(frame: &LeadFrame, i: usize, lens: &[usize; 4]) -> [usize; 4] {
+    let at = |col: &[u32], n: usize| match col.get(i).copied().unwrap_or(NONE) {
+        NONE => n - 1,
         k => k as usize,
-    }
+    };
+    let ty = match frame.ty.get(i).copied().unwrap_or(NO_TYPE) {
+        NO_TYPE => lens[2] - 1,
+        t => t as usize,
+    };
+    [
+        at(&frame.source, lens[0]),
+        at(&frame.region, lens[1]),
+        ty,
+        at(&frame.campaign, lens[3]),
+    ]
+}
+
+/// Table sizes of the factors: one slot per key plus "no value".
+fn slot_counts(frame: &LeadFrame) -> [usize; 4] {
+    FACTORS.map(|d| frame.key_count(d) + 1)
 }
 
 impl NaiveBayes {
     /// Fits on the resolved leads of the frame for which `train(i)` holds.
     pub fn fit(frame: &LeadFrame, train: impl Fn(usize) -> bool) -> Self {
-        let mut counts: Vec<Vec<(u64, u64)>> = FACTORS
-            .iter()
-            .map(|&d| vec![(0, 0); frame.key_count(d) + 1])
-            .collect();
+        let lens = slot_counts(frame);
+        let mut counts: Vec<Vec<(u64, u64)>> = lens.iter().map(|&n| vec![(0, 0); n]).collect();
         let (mut won, mut lost) = (0u64, 0u64);
         for i in 0..frame.len() {
             if !resolved(frame, i) || !train(i) {
@@ -69,13 +85,10 @@ impl NaiveBayes {
             let w = frame.won[i];
             won += w as u64;
             lost += (!w) as u64;
-            for (d, c) in FACTORS.iter().zip(counts.iter_mut()) {
-                let n = c.len();
-                let e = &mut c[slot(frame, *d, i, n)];
-                if w {
-                    e.0 += 1;
-                } else {
-                    e.1 += 1;
+            for (c, k) in counts.iter_mut().zip(slots(frame, i, &lens)) {
+                if let Some(e) = c.get_mut(k) {
+                    e.0 += w as u64;
+                    e.1 += (!w) as u64;
                 }
             }
         }
@@ -102,9 +115,16 @@ impl NaiveBayes {
 
     /// P(win) of frame lead `i`.
     pub fn predict(&self, frame: &LeadFrame, i: usize) -> f64 {
+        let lens = slot_counts(frame);
+        self.predict_with(frame, i, &lens)
+    }
+
+    /// P(win) of frame lead `i`, given the frame's [`slot_counts`].
+    #[inline]
+    fn predict_with(&self, frame: &LeadFrame, i: usize, lens: &[usize; 4]) -> f64 {
         let mut z = self.log_prior_odds;
-        for (d, t) in FACTORS.iter().zip(&self.log_lr) {
-            z += t.get(slot(frame, *d, i, t.len())).copied().unwrap_or(0.0);
+        for (t, k) in self.log_lr.iter().zip(slots(frame, i, lens)) {
+            z += t.get(k).copied().unwrap_or(0.0);
         }
         1.0 / (1.0 + (-z).exp())
     }
@@ -221,7 +241,10 @@ fn split_time(frame: &LeadFrame) -> Option<i64> {
 /// returns P(win) for every lead of the frame.
 pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let model = NaiveBayes::fit(frame, |_| true);
-    let p_win: Vec<f64> = (0..frame.len()).map(|i| model.predict(frame, i)).collect();
+    let lens = slot_counts(frame);
+    let p_win: Vec<f64> = (0..frame.len())
+        .map(|i| model.predict_with(frame, i, &lens))
+        .collect();
     let mut factors = Vec::new();
     for ((d, c), lr) in FACTORS.iter().zip(&model.counts).zip(&model.log_lr) {
         let last = c.len() - 1;
@@ -249,7 +272,7 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     });
     let mut pairs: Vec<(f64, bool)> = (0..frame.len())
         .filter(|&i| frame.created[i] >= split && resolved(frame, i))
-        .map(|i| (trained.predict(frame, i), frame.won[i]))
+        .map(|i| (trained.predict_with(frame, i, &lens), frame.won[i]))
         .collect();
     let base = (trained.won as f64) / ((trained.won + trained.lost).max(1) as f64);
     let brier_base_rate = (!pairs.is_empty()).then(|| {

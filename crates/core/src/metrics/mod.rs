@@ -6,6 +6,7 @@
 //! against a dataset (symbols instead of strings, the default as-of and window) into a
 //! [`Scope`] that answers "does this row count?" without allocating.
 
+pub mod join;
 pub mod leads;
 
 use crate::dataset::Dataset;

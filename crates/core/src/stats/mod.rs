@@ -3,6 +3,7 @@
 
 pub mod km;
 pub mod normal;
+pub mod radix;
 pub mod shrink;
 
 use serde::Serialize;

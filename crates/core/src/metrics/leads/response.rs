@@ -6,6 +6,7 @@ use crate::dataset::Dataset;
 use crate::metrics::{RateRow, ranked_rates};
 use crate::model::SECS_PER_HOUR;
 use crate::stats::Proportion;
+use crate::stats::radix::sort_by_high_half;
 use serde::Serialize;
 
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -67,21 +68,16 @@ fn load_bucket(load: f32) -> usize {
         .unwrap_or(LOAD_BUCKETS.len() - 1)
 }
 
-/// The type-7 quantile of unsorted data in O(n), reordering the slice.
-fn quantile_in_place(v: &mut [f32], q: f64) -> Option<f64> {
-    if v.is_empty() {
-        return None;
-    }
-    let h = (v.len() - 1) as f64 * q;
+/// The type-7 quantile of sorted data.
+fn quantile_of_sorted(v: &[f32], q: f64) -> Option<f64> {
+    let h = (v.len().checked_sub(1)?) as f64 * q;
     let lo = h.floor() as usize;
-    let (_, x, right) = v.select_nth_unstable_by(lo, f32::total_cmp);
-    let x = *x as f64;
+    let x = f64::from(*v.get(lo)?);
     let frac = h - lo as f64;
-    if frac == 0.0 || right.is_empty() {
-        return Some(x);
+    match v.get(lo + 1) {
+        Some(&next) if frac > 0.0 => Some(x + frac * (f64::from(next) - x)),
+        _ => Some(x),
     }
-    let next = right.iter().copied().fold(f32::INFINITY, f32::min) as f64;
-    Some(x + frac * (next - x))
 }
 
 #[derive(Clone, Copy, Default)]
@@ -92,24 +88,27 @@ struct Tally {
     in_sla: u64,
 }
 
-fn summarise(key: String, t: &Tally, hours: &mut [f32]) -> ResponseRow {
+/// A group's row; `hours` are its response times, sorted.
+fn summarise(key: String, t: &Tally, hours: &[f32]) -> ResponseRow {
     ResponseRow {
         key,
         assigned: t.assigned,
         contacted: t.contacted,
         never_contacted: t.assigned - t.contacted,
-        median_hours: quantile_in_place(hours, 0.5),
-        p90_hours: quantile_in_place(hours, 0.9),
+        median_hours: quantile_of_sorted(hours, 0.5),
+        p90_hours: quantile_of_sorted(hours, 0.9),
         within_sla: Proportion::wilson(t.in_sla, t.decided),
     }
 }
 
-/// Groups values by slot with a counting sort: returns the values laid out slot after slot
-/// and each slot's range start.
+/// Groups values by slot with a stable counting sort: returns the values laid out slot after
+/// slot (each slot keeping the input order) and each slot's range start.
 fn group(slots: &[u32], values: &[f32], n_slots: usize) -> (Vec<f32>, Vec<usize>) {
     let mut start = vec![0usize; n_slots + 1];
     for &s in slots {
-        start[s as usize + 1] += 1;
+        if let Some(c) = start.get_mut(s as usize + 1) {
+            *c += 1;
+        }
     }
     for i in 0..n_slots {
         start[i + 1] += start[i];
@@ -117,8 +116,12 @@ fn group(slots: &[u32], values: &[f32], n_slots: usize) -> (Vec<f32>, Vec<usize>
     let mut next = start.clone();
     let mut out = vec![0f32; values.len()];
     for (&s, &v) in slots.iter().zip(values) {
-        out[next[s as usize]] = v;
-        next[s as usize] += 1;
+        if let Some(n) = next.get_mut(s as usize)
+            && let Some(o) = out.get_mut(*n)
+        {
+            *o = v;
+            *n += 1;
+        }
     }
     (out, start)
 }
@@ -168,9 +171,11 @@ pub fn response_time(
     let mut by_rep = vec![Tally::default(); n_reps];
     let mut by_load = vec![Tally::default(); n_load];
     let mut overall = Tally::default();
-    let mut hours = Vec::new();
-    let mut rep_of = Vec::new();
-    let mut load_of = Vec::new();
+    // Contacted leads as (delay in whole seconds, position in `rep_of`/`load_of`), to be
+    // sorted once by delay; every group's quantiles then read its slice of sorted values.
+    let mut delays: Vec<u64> = Vec::with_capacity(frame.len());
+    let mut rep_of = Vec::with_capacity(frame.len());
+    let mut load_of = Vec::with_capacity(frame.len());
     // Conversion by SLA outcome: within, late, never contacted.
     let mut sla_conv = [(0u64, 0u64); 3];
     let sla_secs = sla_hours * SECS_PER_HOUR as f64;
@@ -198,7 +203,9 @@ pub fn response_time(
             t.in_sla += in_sla as u64;
         }
         if contacted {
-            hours.push((delay / SECS_PER_HOUR as f64) as f32);
+            // Delays beyond u32 seconds (136 years) are clamped: no real response is that late.
+            let secs = delay.min(f64::from(u32::MAX)) as u64;
+            delays.push(secs << 32 | delays.len() as u64);
             rep_of.push(rep);
             load_of.push(lb as u32);
         }
@@ -212,9 +219,20 @@ pub fn response_time(
         sla_conv[s].0 += frame.won[i] as u64;
         sla_conv[s].1 += 1;
     }
-    let (mut rep_hours, rep_start) = group(&rep_of, &hours, n_reps);
-    let (mut load_hours, load_start) = group(&load_of, &hours, n_load);
-    let overall_row = summarise("all".into(), &overall, &mut hours);
+    sort_by_high_half(&mut delays);
+    let hours: Vec<f32> = delays
+        .iter()
+        .map(|&d| ((d >> 32) as f64 / SECS_PER_HOUR as f64) as f32)
+        .collect();
+    let at = |col: &[u32]| -> Vec<u32> {
+        delays
+            .iter()
+            .map(|&d| col.get((d & 0xffff_ffff) as usize).copied().unwrap_or(0))
+            .collect()
+    };
+    let (rep_hours, rep_start) = group(&at(&rep_of), &hours, n_reps);
+    let (load_hours, load_start) = group(&at(&load_of), &hours, n_load);
+    let overall_row = summarise("all".into(), &overall, &hours);
     let mut rep_rows = Vec::new();
     let mut rep_medians = Vec::new();
     for (r, t) in by_rep.iter().enumerate() {
@@ -224,7 +242,9 @@ pub fn response_time(
         let row = summarise(
             frame.key_name(ds, Dim::Rep, r as u32),
             t,
-            &mut rep_hours[rep_start[r]..rep_start[r + 1]],
+            rep_hours
+                .get(rep_start[r]..rep_start[r + 1])
+                .unwrap_or_default(),
         );
         if let Some(m) = row.median_hours.filter(|_| t.contacted >= 10) {
             rep_medians.push((r, m));
@@ -244,7 +264,9 @@ pub fn response_time(
             summarise(
                 key,
                 &by_load[b],
-                &mut load_hours[load_start[b]..load_start[b + 1]],
+                load_hours
+                    .get(load_start[b]..load_start[b + 1])
+                    .unwrap_or_default(),
             )
         })
         .collect();
@@ -318,15 +340,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn in_place_quantiles_match_the_sorting_ones() {
-        let xs = [4.0f32, 1.0, 3.0, 2.0, 10.0];
+    fn sorted_f32_quantiles_match_the_f64_ones() {
+        let xs = [1.0f32, 2.0, 3.0, 4.0, 10.0];
         for q in [0.0, 0.25, 0.5, 0.9, 1.0] {
-            let mut v = xs;
             let sorted: Vec<f64> = xs.iter().map(|&x| x as f64).collect();
             let want = crate::stats::quantile(&sorted, q);
-            assert_eq!(quantile_in_place(&mut v, q), want, "q = {q}");
+            assert_eq!(quantile_of_sorted(&xs, q), want, "q = {q}");
         }
-        assert_eq!(quantile_in_place(&mut [], 0.5), None);
+        // Type 7 at q = 0.9 of 1..4, 10: h = 3.6, 4 + 0.6 · 6 = 7.6.
+        assert!((quantile_of_sorted(&xs, 0.9).unwrap_or(0.0) - 7.6).abs() < 1e-12);
+        assert_eq!(quantile_of_sorted(&[], 0.5), None);
+    }
+
+    #[test]
+    fn grouping_keeps_each_slots_input_order() {
+        let (out, start) = group(&[1, 0, 1, 0], &[1.0, 2.0, 3.0, 4.0], 2);
+        assert_eq!(out, vec![2.0, 4.0, 1.0, 3.0]);
+        assert_eq!(start, vec![0, 2, 4]);
     }
 
     #[test]

@@ -3,6 +3,7 @@
 
 use super::frame::{LeadFrame, NONE};
 use crate::dataset::Dataset;
+use crate::metrics::join::{NO_MATCH, first_positions};
 use crate::metrics::{MeanCi, Scope};
 use crate::model::{SurveyScale, Sym};
 use crate::stats::Z95;
@@ -104,35 +105,6 @@ fn scale_of(scale: Option<SurveyScale>, score: f64) -> Option<SurveyScale> {
     ok.then_some(s)
 }
 
-/// Dense index of symbols: `Vec` slots by symbol instead of hashing.
-struct SymIndex {
-    slot: Vec<u32>,
-}
-
-impl SymIndex {
-    fn new(syms: impl Iterator<Item = Sym>) -> Self {
-        let mut slot = Vec::new();
-        for (i, s) in syms.enumerate() {
-            let k = s.index();
-            if k >= slot.len() {
-                slot.resize(k + 1, NONE);
-            }
-            if slot[k] == NONE {
-                slot[k] = i as u32;
-            }
-        }
-        Self { slot }
-    }
-
-    fn get(&self, s: Sym) -> Option<usize> {
-        self.slot
-            .get(s.index())
-            .copied()
-            .filter(|&i| i != NONE)
-            .map(|i| i as usize)
-    }
-}
-
 /// Accumulators per symbol, created on first sight.
 #[derive(Default)]
 struct ByKey {
@@ -170,26 +142,49 @@ impl ByKey {
 }
 
 pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> SatisfactionReport {
-    // Frame position of each lead id, for surveys about a lead.
-    let leads = if ds.surveys.iter().any(|s| s.lead.is_some()) {
-        SymIndex::new(frame.lead_id.iter().copied())
-    } else {
-        SymIndex::new(std::iter::empty())
-    };
-    let customers = if ds
-        .surveys
+    // Frame position of each survey's lead, row of each survey's customer and rep, by
+    // sorted joins (see `metrics::join`): the survey table can be as long as the leads.
+    let lead_pos = first_positions(
+        &ds.surveys
+            .iter()
+            .map(|s| s.lead.map(|l| l.sym()))
+            .collect::<Vec<_>>(),
+        frame.lead_id.iter().copied(),
+    );
+    let customer_row = first_positions(
+        &ds.surveys
+            .iter()
+            .map(|s| s.customer.filter(|_| s.lead.is_none()).map(|c| c.sym()))
+            .collect::<Vec<_>>(),
+        ds.customers.iter().map(|c| c.id.sym()),
+    );
+    // Whether each customer is in scope, and its source: one sequential pass, so the survey
+    // loop reads a small array instead of whole customer rows at random.
+    let customer_scope: Vec<(bool, Option<Sym>)> = ds
+        .customers
         .iter()
-        .any(|s| s.lead.is_none() && s.customer.is_some())
-    {
-        SymIndex::new(ds.customers.iter().map(|c| c.id.sym()))
+        .map(|c| {
+            let keep = scope.regions.keeps(c.region)
+                && scope.keeps_type(c.customer_type)
+                && scope.sources.keeps(c.source);
+            (keep, c.source)
+        })
+        .collect();
+    let rep_row = if scope.teams.is_all() {
+        Vec::new()
     } else {
-        SymIndex::new(std::iter::empty())
+        first_positions(
+            &ds.surveys
+                .iter()
+                .map(|s| s.rep.map(|r| r.sym()))
+                .collect::<Vec<_>>(),
+            ds.reps.iter().map(|r| r.id.sym()),
+        )
     };
-    let reps = SymIndex::new(ds.reps.iter().map(|r| r.id.sym()));
     let mut overall = Acc::default();
     let mut by_rep = ByKey::default();
     let mut by_source = ByKey::default();
-    for s in &ds.surveys {
+    for (si, s) in ds.surveys.iter().enumerate() {
         if !scope.in_window(s.at) || s.at >= frame.as_of {
             continue;
         }
@@ -197,36 +192,29 @@ pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> Satisfact
             continue;
         };
         if !scope.teams.is_all() {
-            let rep = s
-                .rep
-                .and_then(|r| reps.get(r.sym()))
-                .and_then(|i| ds.reps.get(i));
+            let rep = rep_row.get(si).and_then(|&i| ds.reps.get(i as usize));
             if !scope.keeps_rep(rep) {
                 continue;
             }
         }
-        let source = if let Some(l) = s.lead {
+        let source = if s.lead.is_some() {
             // A survey about a lead counts when its lead is in scope.
-            match leads.get(l.sym()) {
+            match lead_pos.get(si).copied().filter(|&i| i != NO_MATCH) {
                 Some(i) => frame
                     .source
-                    .get(i)
+                    .get(i as usize)
                     .and_then(|&k| frame.sources.get(k as usize))
                     .copied(),
                 None => continue,
             }
-        } else if let Some(c) = s
-            .customer
-            .and_then(|c| customers.get(c.sym()))
-            .and_then(|i| ds.customers.get(i))
+        } else if let Some(&(keep, source)) = customer_row
+            .get(si)
+            .and_then(|&i| customer_scope.get(i as usize))
         {
-            if !scope.regions.keeps(c.region)
-                || !scope.keeps_type(c.customer_type)
-                || !scope.sources.keeps(c.source)
-            {
+            if !keep {
                 continue;
             }
-            c.source
+            source
         } else {
             if !scope.regions.is_all()
                 || !scope.sources.is_all()
