@@ -203,7 +203,7 @@ pub const RESPONSE_DECAY: f64 = 0.55;
 pub const REASSIGN_FRESH_LOG_ODDS: f64 = -0.15;
 /// Extra win log-odds of a lead reassigned after a no-deal reclaim (a stale deal).
 pub const REASSIGN_STALE_LOG_ODDS: f64 = -0.9;
-/// Extra log-odds for the one "star" rep per customer type.
+/// Extra log-odds of the one "star" rep per customer type over the best other rep of the type.
 pub const STAR_SKILL: f64 = 1.1;
 
 /// Channel mix per customer type, and the channel's effect on the repurchase cycle.
@@ -418,7 +418,13 @@ impl DemoWorld {
             } else {
                 cands[rng_below(rng, cands.len() as u64) as usize]
             };
-            reps[star].skill[k] = reps[star].skill[k].max(0.3) + STAR_SKILL;
+            // The edge is planted over the best other rep of the type, so the star is the
+            // clear best in it, not merely a good rep made better.
+            let best_other = (0..reps.len())
+                .filter(|&i| i != star && reps[i].skills.contains(*ty))
+                .map(|i| reps[i].skill[k])
+                .fold(0.3, f64::max);
+            reps[star].skill[k] = reps[star].skill[k].max(best_other) + STAR_SKILL;
             stars[k] = star;
         }
 

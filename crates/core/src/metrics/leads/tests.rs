@@ -334,46 +334,31 @@ fn default_as_of_is_the_day_after_the_data() {
     assert_eq!(r.leads.sales_cycle.overall.median_days, None);
 }
 
-/// The demo plants one star rep per customer type (`world.stars`); conversion within each
-/// type, ranked by shrunk rate, must put that rep first where the data can tell.
-///
-/// At scale S, seed 42, the `large` star (R0009, skill +1.40) has a natural runner-up
-/// (R0031, +1.06) and is slower to respond (10 h against 3.8 h base median, worth ≈ 0.1
-/// log-odds) and holds only 23 large leads against 54: 12/23 against 23/54 cannot separate
-/// them, and shrinkage puts them 2nd and 1st by 0.005. So for every type the leader must be
-/// one of the two truly most skilled reps, and the star must be first where its planted edge
-/// over the runner-up is at least 0.4 log-odds.
+/// The demo plants one star rep per customer type (`world.stars`), 1.1 log-odds above the
+/// best other rep of the type; conversion within each type, ranked by shrunk rate, must put
+/// that rep first in every type.
 #[test]
 fn demo_stars_rank_first_in_their_segment() {
     let cfg = crate::demo::DemoConfig::default();
     let ds = crate::demo::demo_dataset(&cfg);
     let world = crate::demo::world(&cfg);
     let r = report(&ds, &MeasureConfig::default()).leads;
-    let mut firsts = 0;
     for (k, ty) in CustomerType::ALL.iter().enumerate() {
         let seg = &r.conversion.by_customer_type_rep[k];
         assert_eq!(seg.customer_type, *ty);
         let star = &world.reps[world.stars[k]];
-        let mut skills: Vec<(f64, &str)> = world
+        let best_other = world
             .reps
             .iter()
-            .filter(|x| x.skills.contains(*ty))
-            .map(|x| (x.skill[k], x.id.as_str()))
-            .collect();
-        skills.sort_by(|a, b| b.0.total_cmp(&a.0));
-        assert_eq!(skills[0].1, star.id, "the star is the most skilled rep");
-        let leader = seg.by_rep[0].key.as_str();
+            .filter(|x| x.skills.contains(*ty) && x.id != star.id)
+            .map(|x| x.skill[k])
+            .fold(f64::MIN, f64::max);
         assert!(
-            skills[..2].iter().any(|s| s.1 == leader),
-            "{ty}: leader {leader} is not among the two most skilled {:?}",
-            &skills[..2]
+            star.skill[k] >= best_other + 1.1,
+            "{ty}: the star's planted edge"
         );
-        if skills[0].0 - skills[1].0 >= 0.4 {
-            assert_eq!(leader, star.id, "{ty}: the star must lead");
-        }
-        firsts += (leader == star.id) as u32;
+        assert_eq!(seg.by_rep[0].key, star.id, "{ty}: the star must lead");
     }
-    assert_eq!(firsts, 3, "ka, medium and small stars lead at S");
 }
 
 /// The demo's win odds fall with response delay: faster reps must convert better.
