@@ -1,0 +1,202 @@
+//! The chart model: what a chart shows, independent of how it is drawn, and the table of the
+//! same numbers.
+
+/// The language of a chart's titles and axis labels.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Lang {
+    #[default]
+    En,
+    Zh,
+}
+
+impl Lang {
+    /// Picks the text of this language.
+    pub fn pick<'a>(self, en: &'a str, zh: &'a str) -> &'a str {
+        match self {
+            Lang::En => en,
+            Lang::Zh => zh,
+        }
+    }
+}
+
+/// One estimate with its interval, e.g. a rep's conversion rate.
+#[derive(Clone, PartialEq, Debug)]
+pub struct IntervalRow {
+    pub label: String,
+    pub value: f64,
+    pub low: f64,
+    pub high: f64,
+    /// A second estimate drawn as a marker, e.g. the shrunk rate.
+    pub marker: Option<f64>,
+}
+
+/// A named line through `(x, y)` points.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Series {
+    pub name: String,
+    pub points: Vec<(f64, f64)>,
+    /// Drawn as a step function (e.g. a Kaplan–Meier curve) rather than straight segments.
+    pub step: bool,
+}
+
+/// What a chart draws.
+#[derive(Clone, PartialEq, Debug)]
+pub enum Kind {
+    /// Horizontal bars, one per label, top to bottom.
+    Bars {
+        labels: Vec<String>,
+        values: Vec<f64>,
+    },
+    /// Estimates with intervals, one row per label, top to bottom.
+    Intervals { rows: Vec<IntervalRow> },
+    /// Lines over a shared numeric x axis.
+    Lines { series: Vec<Series> },
+}
+
+/// A chart: its test id (`data-testid="chart-<id>"` in the app), texts and data.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Chart {
+    pub id: &'static str,
+    pub title: String,
+    pub x_label: String,
+    pub y_label: String,
+    pub kind: Kind,
+}
+
+/// The numbers behind a chart, as rows of text cells under a header.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+}
+
+/// Shortest text of a number that reads back to the same `f64`.
+fn num(x: f64) -> String {
+    format!("{x}")
+}
+
+impl Chart {
+    /// Whether the chart has anything to draw.
+    pub fn is_empty(&self) -> bool {
+        match &self.kind {
+            Kind::Bars { values, .. } => values.is_empty(),
+            Kind::Intervals { rows } => rows.is_empty(),
+            Kind::Lines { series } => series.iter().all(|s| s.points.is_empty()),
+        }
+    }
+
+    /// The chart's numbers as a table: what "show the table" displays and CSV export writes.
+    pub fn table(&self) -> Table {
+        match &self.kind {
+            Kind::Bars { labels, values } => Table {
+                header: vec![self.y_label.clone(), self.x_label.clone()],
+                rows: labels
+                    .iter()
+                    .zip(values)
+                    .map(|(l, v)| vec![l.clone(), num(*v)])
+                    .collect(),
+            },
+            Kind::Intervals { rows } => {
+                let has_marker = rows.iter().any(|r| r.marker.is_some());
+                let mut header = vec![
+                    self.y_label.clone(),
+                    self.x_label.clone(),
+                    "ci_low".into(),
+                    "ci_high".into(),
+                ];
+                if has_marker {
+                    header.push("marker".into());
+                }
+                Table {
+                    header,
+                    rows: rows
+                        .iter()
+                        .map(|r| {
+                            let mut row =
+                                vec![r.label.clone(), num(r.value), num(r.low), num(r.high)];
+                            if has_marker {
+                                row.push(r.marker.map(num).unwrap_or_default());
+                            }
+                            row
+                        })
+                        .collect(),
+                }
+            }
+            Kind::Lines { series } => Table {
+                header: vec!["series".into(), self.x_label.clone(), self.y_label.clone()],
+                rows: series
+                    .iter()
+                    .flat_map(|s| {
+                        s.points
+                            .iter()
+                            .map(|(x, y)| vec![s.name.clone(), num(*x), num(*y)])
+                    })
+                    .collect(),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tables_lay_out_every_kind() {
+        let bars = Chart {
+            id: "b",
+            title: "t".into(),
+            x_label: "leads".into(),
+            y_label: "stage".into(),
+            kind: Kind::Bars {
+                labels: vec!["new".into(), "won".into()],
+                values: vec![10.0, 2.5],
+            },
+        };
+        assert_eq!(
+            bars.table(),
+            Table {
+                header: vec!["stage".into(), "leads".into()],
+                rows: vec![
+                    vec!["new".into(), "10".into()],
+                    vec!["won".into(), "2.5".into()]
+                ],
+            }
+        );
+        let lines = Chart {
+            kind: Kind::Lines {
+                series: vec![Series {
+                    name: "s".into(),
+                    points: vec![(0.0, 1.0), (3.0, 0.5)],
+                    step: true,
+                }],
+            },
+            ..bars.clone()
+        };
+        assert_eq!(lines.table().rows[1], vec!["s", "3", "0.5"]);
+        let intervals = Chart {
+            kind: Kind::Intervals {
+                rows: vec![IntervalRow {
+                    label: "R1".into(),
+                    value: 0.25,
+                    low: 0.1,
+                    high: 0.4,
+                    marker: Some(0.3),
+                }],
+            },
+            ..bars.clone()
+        };
+        assert_eq!(intervals.table().header.len(), 5);
+        assert_eq!(
+            intervals.table().rows[0],
+            vec!["R1", "0.25", "0.1", "0.4", "0.3"]
+        );
+        assert!(!intervals.is_empty());
+        let empty = Chart {
+            kind: Kind::Lines { series: vec![] },
+            ..bars
+        };
+        assert!(empty.is_empty());
+        assert_eq!(Lang::Zh.pick("a", "甲"), "甲");
+    }
+}
