@@ -4,7 +4,7 @@
 
 use super::optimize::{Derivatives, Fitted, fit_positive};
 use super::special::{digamma, hyp2f1, ln_gamma, trigamma};
-use super::{ClvError, CustomerSummary};
+use super::{ByX, ClvError, CustomerSummary};
 use serde::{Deserialize, Serialize};
 
 /// BG/NBD parameters: purchase rates λ ~ Gamma(r, α), dropout probability p ~ Beta(a, b).
@@ -145,57 +145,54 @@ struct Grouped {
 
 impl Grouped {
     fn new(data: &[CustomerSummary]) -> Self {
-        let mut keys: Vec<(u32, u64, u64)> = data
-            .iter()
-            .map(|c| (c.frequency, c.recency.to_bits(), c.t.to_bits()))
-            .collect();
-        keys.sort_unstable();
-        let mut xs: Vec<u32> = keys.iter().map(|k| k.0).collect();
-        xs.dedup();
-        let mut times: Vec<u64> = keys.iter().flat_map(|k| [k.1, k.2]).collect();
-        times.sort_unstable();
-        times.dedup();
-        let index = |t: u64| times.binary_search(&t).unwrap_or(0) as u32;
-        let mut x_weight = vec![0.0; xs.len()];
-        let mut x_start = vec![0; xs.len() + 1];
+        // Distinct times (few with daily or weekly data) numbered by a hash map, then
+        // renumbered in ascending order; a row is keyed by its (tₓ, T) numbers.
+        let mut number: rustc_hash::FxHashMap<u64, u32> = rustc_hash::FxHashMap::default();
+        let mut ids: Vec<(u32, u32)> = Vec::with_capacity(data.len());
+        for c in data {
+            let mut id = |t: f64| {
+                let n = number.len() as u32;
+                *number.entry(t.to_bits()).or_insert(n)
+            };
+            ids.push((id(c.recency), id(c.t)));
+        }
+        let mut times: Vec<(u64, u32)> = number.into_iter().collect();
+        times.sort_unstable_by(|a, b| f64::from_bits(a.0).total_cmp(&f64::from_bits(b.0)));
+        let mut renumber = vec![0u32; times.len()];
+        for (k, &(_, n)) in times.iter().enumerate() {
+            if let Some(slot) = renumber.get_mut(n as usize) {
+                *slot = k as u32;
+            }
+        }
+        let at = |n: u32| renumber.get(n as usize).copied().unwrap_or(0);
+        let by_x = ByX::new(
+            data.iter()
+                .zip(&ids)
+                .map(|(c, &(tx, t))| (c.frequency, (u64::from(at(tx)) << 32) | u64::from(at(t)))),
+        );
+        let mut x_weight = Vec::with_capacity(by_x.xs.len());
+        let mut x_start = Vec::with_capacity(by_x.xs.len() + 1);
         let mut zero_rows: Vec<(u32, f64)> = Vec::new();
         let mut rows: Vec<(u32, u32, f64)> = Vec::new();
-        let mut xi = 0;
-        let mut prev: Option<(u32, u64, u64)> = None;
-        for k in keys {
-            while xs.get(xi).is_some_and(|&x| x < k.0) {
-                xi += 1;
-                if let Some(s) = x_start.get_mut(xi) {
-                    *s = rows.len();
+        for (k, &x) in by_x.xs.iter().enumerate() {
+            x_start.push(rows.len());
+            let mut weight = 0.0;
+            for (key, n) in by_x.runs(k) {
+                let (txi, ti, w) = ((key >> 32) as u32, key as u32, n as f64);
+                weight += w;
+                if x == 0 {
+                    zero_rows.push((ti, w));
+                } else {
+                    rows.push((txi, ti, w));
                 }
             }
-            if let Some(w) = x_weight.get_mut(xi) {
-                *w += 1.0;
-            }
-            let repeat = prev == Some(k);
-            prev = Some(k);
-            match (k.0, repeat) {
-                (0, true) => {
-                    if let Some(last) = zero_rows.last_mut() {
-                        last.1 += 1.0;
-                    }
-                }
-                (0, false) => zero_rows.push((index(k.2), 1.0)),
-                (_, true) => {
-                    if let Some(last) = rows.last_mut() {
-                        last.2 += 1.0;
-                    }
-                }
-                (_, false) => rows.push((index(k.1), index(k.2), 1.0)),
-            }
+            x_weight.push(weight);
         }
-        for s in x_start.iter_mut().skip(xi + 1) {
-            *s = rows.len();
-        }
+        x_start.push(rows.len());
         Self {
-            xs: xs.into_iter().map(f64::from).collect(),
+            xs: by_x.xs.iter().map(|&x| f64::from(x)).collect(),
             x_weight,
-            times: times.into_iter().map(f64::from_bits).collect(),
+            times: times.into_iter().map(|t| f64::from_bits(t.0)).collect(),
             zero_rows,
             x_start,
             rows,

@@ -5,7 +5,7 @@
 
 use super::optimize::{Derivatives, Fitted, fit_positive};
 use super::special::{digamma, ln_gamma, trigamma};
-use super::{ClvError, CustomerSummary};
+use super::{ByX, ClvError, CustomerSummary};
 use serde::{Deserialize, Serialize};
 
 /// Gamma-Gamma parameters: transaction values ~ Gamma(p, ν), ν ~ Gamma(q, γ).
@@ -77,42 +77,26 @@ struct Grouped {
 
 impl Grouped {
     fn new(data: &[(u32, f64)]) -> Self {
-        let mut keys: Vec<(u32, u64)> = data.iter().map(|&(x, m)| (x, m.to_bits())).collect();
-        keys.sort_unstable();
-        let mut xs: Vec<u32> = keys.iter().map(|k| k.0).collect();
-        xs.dedup();
-        let mut x_weight = vec![0.0; xs.len()];
-        let mut ln_m_by_x = vec![0.0; xs.len()];
-        let mut x_start = vec![0; xs.len() + 1];
+        let by_x = ByX::new(data.iter().map(|&(x, m)| (x, m.to_bits())));
+        let mut x_weight = Vec::with_capacity(by_x.xs.len());
+        let mut ln_m_by_x = Vec::with_capacity(by_x.xs.len());
+        let mut x_start = Vec::with_capacity(by_x.xs.len() + 1);
         let mut rows: Vec<(f64, f64)> = Vec::new();
-        let mut xi = 0;
-        let mut prev = None;
-        for k in keys {
-            while xs.get(xi).is_some_and(|&x| x < k.0) {
-                xi += 1;
-                if let Some(s) = x_start.get_mut(xi) {
-                    *s = rows.len();
-                }
+        for (k, &x) in by_x.xs.iter().enumerate() {
+            x_start.push(rows.len());
+            let (mut weight, mut ln_m) = (0.0, 0.0);
+            for (key, n) in by_x.runs(k) {
+                let (m, w) = (f64::from_bits(key), n as f64);
+                weight += w;
+                ln_m += w * m.ln();
+                rows.push((m * f64::from(x), w));
             }
-            let m = f64::from_bits(k.1);
-            if prev == Some(k) {
-                if let Some(last) = rows.last_mut() {
-                    last.1 += 1.0;
-                }
-            } else {
-                rows.push((m * f64::from(k.0), 1.0));
-                prev = Some(k);
-            }
-            if let (Some(w), Some(l)) = (x_weight.get_mut(xi), ln_m_by_x.get_mut(xi)) {
-                *w += 1.0;
-                *l += m.ln();
-            }
+            x_weight.push(weight);
+            ln_m_by_x.push(ln_m);
         }
-        for s in x_start.iter_mut().skip(xi + 1) {
-            *s = rows.len();
-        }
+        x_start.push(rows.len());
         Self {
-            xs: xs.into_iter().map(f64::from).collect(),
+            xs: by_x.xs.iter().map(|&x| f64::from(x)).collect(),
             x_weight,
             x_start,
             rows,

@@ -156,6 +156,68 @@ pub fn summarise_transactions(
     out
 }
 
+/// `(x, key)` pairs grouped by x and then by key, for the weighted unique rows of the fits:
+/// a counting sort on the rank of x (few distinct values) and a sort of each bucket's keys,
+/// much cheaper than sorting the pairs.
+struct ByX {
+    /// Distinct x, ascending.
+    xs: Vec<u32>,
+    /// `keys[start[k]..start[k + 1]]`: the sorted keys of the pairs with x = `xs[k]`.
+    start: Vec<usize>,
+    keys: Vec<u64>,
+}
+
+impl ByX {
+    fn new(pairs: impl Iterator<Item = (u32, u64)> + Clone) -> Self {
+        let mut rank: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
+        for (x, _) in pairs.clone() {
+            *rank.entry(x).or_default() += 1;
+        }
+        let mut xs: Vec<(u32, usize)> = rank.iter().map(|(&x, &n)| (x, n)).collect();
+        xs.sort_unstable();
+        let mut start = Vec::with_capacity(xs.len() + 1);
+        let mut total = 0;
+        for (k, &(x, n)) in xs.iter().enumerate() {
+            start.push(total);
+            total += n;
+            rank.insert(x, k);
+        }
+        start.push(total);
+        let mut fill = start.clone();
+        let mut keys = vec![0u64; total];
+        for (x, key) in pairs {
+            if let Some(pos) = rank.get(&x).and_then(|&k| fill.get_mut(k))
+                && let Some(slot) = keys.get_mut(*pos)
+            {
+                *slot = key;
+                *pos += 1;
+            }
+        }
+        for w in start.windows(2) {
+            if let Some(bucket) = keys.get_mut(w[0]..w[1]) {
+                bucket.sort_unstable();
+            }
+        }
+        Self {
+            xs: xs.into_iter().map(|(x, _)| x).collect(),
+            start,
+            keys,
+        }
+    }
+
+    /// The runs of equal keys with x = `xs[k]`, as (key, count).
+    fn runs(&self, k: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
+        let bucket = self
+            .start
+            .get(k..k + 2)
+            .and_then(|s| self.keys.get(s[0]..s[1]))
+            .unwrap_or_default();
+        bucket
+            .chunk_by(|a, b| a == b)
+            .filter_map(|run| Some((*run.first()?, run.len())))
+    }
+}
+
 /// Errors of the CLV family.
 #[derive(Clone, PartialEq, Debug, thiserror::Error)]
 pub enum ClvError {
