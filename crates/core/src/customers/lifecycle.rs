@@ -68,6 +68,9 @@ pub struct RepurchaseReport {
     pub overdue: Vec<OverdueCustomer>,
 }
 
+/// (overdue ratio, customer row, cycle, days since last, last day, next expected day).
+type Overdue = (f64, usize, f64, i64, i64, i64);
+
 pub fn repurchase_report(
     ds: &Dataset,
     facts: &CustomerFacts,
@@ -76,7 +79,7 @@ pub fn repurchase_report(
     let now = facts.as_of_day;
     let mut all = Vec::new();
     let mut typed = Vec::new();
-    let mut overdue = Vec::new();
+    let mut overdue: Vec<Overdue> = Vec::new();
     let mut due = 0;
     for i in 0..facts.len() {
         let days = facts.days(i).0;
@@ -95,11 +98,16 @@ pub fn repurchase_report(
             overdue.push((since as f64 / cycle.max(1.0), i, cycle, since, last, next));
         }
     }
-    overdue.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let overdue_count = overdue.len();
+    let most_overdue = |a: &Overdue, b: &Overdue| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    // Only the first `list_limit` are listed: select them, then sort just those.
+    if config.list_limit < overdue.len() {
+        overdue.select_nth_unstable_by(config.list_limit, most_overdue);
+        overdue.truncate(config.list_limit);
+    }
+    overdue.sort_unstable_by(most_overdue);
     let list = overdue
         .into_iter()
-        .take(config.list_limit)
         .filter_map(|(ratio, i, cycle, since, last, next)| {
             let c = ds.customers.get(i)?;
             let k = keys(ds, i);
