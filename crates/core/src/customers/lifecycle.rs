@@ -419,9 +419,11 @@ pub fn loyalty_index(ds: &Dataset, facts: &CustomerFacts) -> Vec<Option<f64>> {
             let f = pct(rate.get(i).copied().flatten()?);
             let t = ((now - first) as f64 / 730.0).min(1.0);
             let r = if d.len() >= 3 {
-                let gaps: Vec<f64> = d.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
-                let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
-                let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / gaps.len() as f64;
+                // Two passes over the gaps without collecting them: this runs per customer.
+                let gaps = d.windows(2).map(|w| (w[1] - w[0]) as f64);
+                let n = (d.len() - 1) as f64;
+                let mean = gaps.clone().sum::<f64>() / n;
+                let var = gaps.map(|g| (g - mean).powi(2)).sum::<f64>() / n;
                 1.0 / (1.0 + var.sqrt() / mean.max(1e-9))
             } else {
                 0.0
