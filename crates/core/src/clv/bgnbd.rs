@@ -2,7 +2,7 @@
 //! way"): log-likelihood in log-space, its analytic gradient, the maximum-likelihood fit on
 //! customers grouped into weighted unique (x, tₓ, T) rows, and per-customer predictions.
 
-use super::optimize::{Derivatives, Fitted, fit_positive};
+use super::optimize::{Derivatives, Fitted, fit_positive, symmetrise};
 use super::special::{digamma, hyp2f1, ln_gamma, trigamma};
 use super::{ByX, ClvError, CustomerSummary};
 use serde::{Deserialize, Serialize};
@@ -314,11 +314,7 @@ impl Grouped {
             h[0][1] -= w * it;
             h[1][1] += w * r * it * it;
         }
-        for i in 0..4 {
-            for j in 0..i {
-                h[i][j] = h[j][i];
-            }
-        }
+        symmetrise(&mut h);
         (ll, g, h)
     }
 }

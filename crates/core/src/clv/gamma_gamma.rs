@@ -3,7 +3,7 @@
 //! monetary value"): fitted on customers with at least one repeat purchase, from their number
 //! of repeat purchases x and the mean value m̄ of those purchases.
 
-use super::optimize::{Derivatives, Fitted, fit_positive};
+use super::optimize::{Derivatives, Fitted, fit_positive, symmetrise};
 use super::special::{digamma, ln_gamma, trigamma};
 use super::{ByX, ClvError, CustomerSummary};
 use serde::{Deserialize, Serialize};
@@ -149,11 +149,7 @@ impl Grouped {
             h[1][2] += w / gamma - si;
             h[2][2] += (px + q) * si2 - w * q / (gamma * gamma);
         }
-        for i in 0..3 {
-            for j in 0..i {
-                h[i][j] = h[j][i];
-            }
-        }
+        symmetrise(&mut h);
         (ll, g, h)
     }
 }

@@ -245,6 +245,15 @@ fn damped_newton_direction<const N: usize>(
     }
 }
 
+/// Copies the upper triangle of `h` onto the lower one (the fits accumulate only the upper).
+pub fn symmetrise<const N: usize>(h: &mut [[f64; N]; N]) {
+    for i in 0..N {
+        for j in 0..i {
+            h[i][j] = h[j][i];
+        }
+    }
+}
+
 /// Standard errors √diag((−H)⁻¹) from the Hessian H of the log-likelihood at the maximum.
 pub fn std_errors<const N: usize>(hessian: &[[f64; N]; N]) -> Option<[f64; N]> {
     let info = hessian.map(|row| row.map(|v| -v));
