@@ -3,9 +3,9 @@
 //! monetary value"): fitted on customers with at least one repeat purchase, from their number
 //! of repeat purchases x and the mean value m̄ of those purchases.
 
-use super::optimize::{Fitted, fit_positive};
-use super::special::{digamma, ln_gamma};
-use super::{ClvError, CustomerSummary};
+use super::optimize::{Derivatives, Fitted, fit_positive, symmetrise};
+use super::special::{digamma, ln_gamma, trigamma};
+use super::{ByX, ClvError, CustomerSummary};
 use serde::{Deserialize, Serialize};
 
 /// Gamma-Gamma parameters: transaction values ~ Gamma(p, ν), ν ~ Gamma(q, γ).
@@ -62,79 +62,95 @@ impl GammaGammaParams {
     }
 }
 
-/// Repeat customers grouped by x, each row (x index, ln m̄, m̄·x, weight).
+/// Repeat customers grouped by x, each row (m̄·x, weight), with the parameter-free sums
+/// per x precomputed so that a likelihood evaluation costs one logarithm per row.
 struct Grouped {
     xs: Vec<f64>,
     x_weight: Vec<f64>,
-    rows: Vec<(u32, f64, f64, f64)>,
-    /// Σ w (ln m̄ + ln x) per x index, the parameter-free part of the p-gradient.
-    ln_mx_by_x: Vec<f64>,
+    /// `rows[x_start[k]..x_start[k + 1]]`: the rows with x = `xs[k]`.
+    x_start: Vec<usize>,
+    rows: Vec<(f64, f64)>,
+    /// Σ w ln m̄ per x index.
+    ln_m_by_x: Vec<f64>,
     total: f64,
 }
 
 impl Grouped {
     fn new(data: &[(u32, f64)]) -> Self {
-        let mut keys: Vec<(u32, u64)> = data.iter().map(|&(x, m)| (x, m.to_bits())).collect();
-        keys.sort_unstable();
-        let mut xs: Vec<u32> = keys.iter().map(|k| k.0).collect();
-        xs.dedup();
-        let mut x_weight = vec![0.0; xs.len()];
-        let mut ln_mx_by_x = vec![0.0; xs.len()];
-        let mut rows: Vec<(u32, f64, f64, f64)> = Vec::new();
-        let mut prev = None;
-        for k in keys {
-            let xi = xs.binary_search(&k.0).unwrap_or(0);
-            let m = f64::from_bits(k.1);
-            let x = f64::from(k.0);
-            if prev == Some(k) {
-                if let Some(last) = rows.last_mut() {
-                    last.3 += 1.0;
-                }
-            } else {
-                rows.push((xi as u32, m.ln(), m * x, 1.0));
-                prev = Some(k);
+        let by_x = ByX::new(data.iter().map(|&(x, m)| (x, m.to_bits())));
+        let mut x_weight = Vec::with_capacity(by_x.xs.len());
+        let mut ln_m_by_x = Vec::with_capacity(by_x.xs.len());
+        let mut x_start = Vec::with_capacity(by_x.xs.len() + 1);
+        let mut rows: Vec<(f64, f64)> = Vec::new();
+        for (k, &x) in by_x.xs.iter().enumerate() {
+            x_start.push(rows.len());
+            let (mut weight, mut ln_m) = (0.0, 0.0);
+            for (key, n) in by_x.runs(k) {
+                let (m, w) = (f64::from_bits(key), n as f64);
+                weight += w;
+                ln_m += w * m.ln();
+                rows.push((m * f64::from(x), w));
             }
-            if let (Some(w), Some(l)) = (x_weight.get_mut(xi), ln_mx_by_x.get_mut(xi)) {
-                *w += 1.0;
-                *l += m.ln() + x.ln();
-            }
+            x_weight.push(weight);
+            ln_m_by_x.push(ln_m);
         }
+        x_start.push(rows.len());
         Self {
-            xs: xs.into_iter().map(f64::from).collect(),
+            xs: by_x.xs.iter().map(|&x| f64::from(x)).collect(),
             x_weight,
+            x_start,
             rows,
-            ln_mx_by_x,
+            ln_m_by_x,
             total: data.len() as f64,
         }
     }
 
-    fn ll_grad(&self, theta: &[f64; 3]) -> (f64, [f64; 3]) {
+    /// Total log-likelihood, gradient and Hessian in (p, q, γ).
+    fn ll_derivs(&self, theta: &[f64; 3]) -> Derivatives<3> {
         let [p, q, gamma] = *theta;
-        let (lg_q, dg_q, ln_g) = (ln_gamma(q), digamma(q), gamma.ln());
+        let (lg_q, dg_q, tg_q, ln_g) = (ln_gamma(q), digamma(q), trigamma(q), gamma.ln());
         let mut ll = 0.0;
         let mut g = [0.0; 3];
-        for ((&x, &w), &lmx) in self.xs.iter().zip(&self.x_weight).zip(&self.ln_mx_by_x) {
+        let mut h = [[0.0; 3]; 3];
+        for (k, ((&x, &w), &lm)) in self
+            .xs
+            .iter()
+            .zip(&self.x_weight)
+            .zip(&self.ln_m_by_x)
+            .enumerate()
+        {
             let px = p * x;
-            let dg_pxq = digamma(px + q);
-            ll += w * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_g + px * x.ln());
-            g[0] += w * x * (dg_pxq - digamma(px)) + x * lmx;
-            g[1] += w * (dg_pxq - dg_q + ln_g);
-            g[2] += w * q / gamma;
+            let (dg_pxq, tg_pxq) = (digamma(px + q), trigamma(px + q));
+            let ln_x = x.ln();
+            // Per row: ln(γ + m̄x) and 1/(γ + m̄x), summed with weights.
+            let (mut sl, mut si, mut si2) = (0.0, 0.0, 0.0);
+            let rows = self
+                .x_start
+                .get(k..k + 2)
+                .and_then(|s| self.rows.get(s[0]..s[1]))
+                .unwrap_or_default();
+            for &(mx, rw) in rows {
+                let den = gamma + mx;
+                let inv = 1.0 / den;
+                sl += rw * den.ln();
+                si += rw * inv;
+                si2 += rw * inv * inv;
+            }
+            ll += w * (ln_gamma(px + q) - ln_gamma(px) - lg_q + q * ln_g + px * ln_x)
+                + (px - 1.0) * lm
+                - (px + q) * sl;
+            g[0] += x * (w * (dg_pxq - digamma(px) + ln_x) + lm - sl);
+            g[1] += w * (dg_pxq - dg_q + ln_g) - sl;
+            g[2] += w * q / gamma - (px + q) * si;
+            h[0][0] += w * x * x * (tg_pxq - trigamma(px));
+            h[0][1] += w * x * tg_pxq;
+            h[0][2] -= x * si;
+            h[1][1] += w * (tg_pxq - tg_q);
+            h[1][2] += w / gamma - si;
+            h[2][2] += (px + q) * si2 - w * q / (gamma * gamma);
         }
-        for &(xi, ln_m, mx, w) in &self.rows {
-            let Some(&x) = self.xs.get(xi as usize) else {
-                continue;
-            };
-            let px = p * x;
-            let ln_den = (gamma + mx).ln();
-            ll += w * ((px - 1.0) * ln_m - (px + q) * ln_den);
-            g[0] -= w * x * ln_den;
-            g[1] -= w * ln_den;
-            g[2] -= w * (px + q) / (gamma + mx);
-        }
-        // The p-gradient's x ln m̄ + x ln x part was added per x as x·Σ(ln m̄ + ln x); the
-        // likelihood's px ln x part per x above, and its (px − 1) ln m̄ part per row.
-        (ll, g)
+        symmetrise(&mut h);
+        (ll, g, h)
     }
 }
 
@@ -160,7 +176,7 @@ pub fn fit_gamma_gamma(data: &[CustomerSummary]) -> Result<Option<GammaGammaFit>
         [0.5, 1.5, 0.25 * mean_m],
         [10.0, 10.0, mean_m],
     ];
-    let fit: Fitted<3> = fit_positive(&|t| grouped.ll_grad(t), grouped.total, &starts).ok_or(
+    let fit: Fitted<3> = fit_positive(&|t| grouped.ll_derivs(t), grouped.total, &starts).ok_or(
         ClvError::FitFailed("gamma-gamma likelihood is not finite at any start"),
     )?;
     Ok(Some(GammaGammaFit {
@@ -181,15 +197,17 @@ mod tests {
     use super::*;
 
     #[test]
-    fn gradient_matches_finite_differences() {
+    fn derivatives_match_finite_differences() {
         let data = [(1, 20.0), (3, 35.5), (3, 12.0), (7, 50.0), (1, 20.0)];
         let g = Grouped::new(&data);
-        let theta = [4.0, 3.0, 12.0];
-        let (ll, _) = g.ll_grad(&theta);
-        let p = GammaGammaParams::from_array(theta);
-        let direct: f64 = data.iter().map(|&(x, m)| p.log_likelihood(x, m)).sum();
-        assert!((ll - direct).abs() < 1e-10, "{ll} {direct}");
-        crate::clv::assert_gradient_matches(|t| g.ll_grad(t), theta);
+        assert_eq!(g.rows.len(), 4);
+        for theta in [[4.0, 3.0, 12.0], [0.6, 9.0, 0.8]] {
+            let (ll, _, _) = g.ll_derivs(&theta);
+            let p = GammaGammaParams::from_array(theta);
+            let direct: f64 = data.iter().map(|&(x, m)| p.log_likelihood(x, m)).sum();
+            assert!((ll - direct).abs() < 1e-10, "{ll} {direct}");
+            crate::clv::assert_derivatives_match(|t| g.ll_derivs(t), theta);
+        }
     }
 
     #[test]

@@ -156,6 +156,68 @@ pub fn summarise_transactions(
     out
 }
 
+/// `(x, key)` pairs grouped by x and then by key, for the weighted unique rows of the fits:
+/// a counting sort on the rank of x (few distinct values) and a sort of each bucket's keys,
+/// much cheaper than sorting the pairs.
+struct ByX {
+    /// Distinct x, ascending.
+    xs: Vec<u32>,
+    /// `keys[start[k]..start[k + 1]]`: the sorted keys of the pairs with x = `xs[k]`.
+    start: Vec<usize>,
+    keys: Vec<u64>,
+}
+
+impl ByX {
+    fn new(pairs: impl Iterator<Item = (u32, u64)> + Clone) -> Self {
+        let mut rank: rustc_hash::FxHashMap<u32, usize> = rustc_hash::FxHashMap::default();
+        for (x, _) in pairs.clone() {
+            *rank.entry(x).or_default() += 1;
+        }
+        let mut xs: Vec<(u32, usize)> = rank.iter().map(|(&x, &n)| (x, n)).collect();
+        xs.sort_unstable();
+        let mut start = Vec::with_capacity(xs.len() + 1);
+        let mut total = 0;
+        for (k, &(x, n)) in xs.iter().enumerate() {
+            start.push(total);
+            total += n;
+            rank.insert(x, k);
+        }
+        start.push(total);
+        let mut fill = start.clone();
+        let mut keys = vec![0u64; total];
+        for (x, key) in pairs {
+            if let Some(pos) = rank.get(&x).and_then(|&k| fill.get_mut(k))
+                && let Some(slot) = keys.get_mut(*pos)
+            {
+                *slot = key;
+                *pos += 1;
+            }
+        }
+        for w in start.windows(2) {
+            if let Some(bucket) = keys.get_mut(w[0]..w[1]) {
+                bucket.sort_unstable();
+            }
+        }
+        Self {
+            xs: xs.into_iter().map(|(x, _)| x).collect(),
+            start,
+            keys,
+        }
+    }
+
+    /// The runs of equal keys with x = `xs[k]`, as (key, count).
+    fn runs(&self, k: usize) -> impl Iterator<Item = (u64, usize)> + '_ {
+        let bucket = self
+            .start
+            .get(k..k + 2)
+            .and_then(|s| self.keys.get(s[0]..s[1]))
+            .unwrap_or_default();
+        bucket
+            .chunk_by(|a, b| a == b)
+            .filter_map(|run| Some((*run.first()?, run.len())))
+    }
+}
+
 /// Errors of the CLV family.
 #[derive(Clone, PartialEq, Debug, thiserror::Error)]
 pub enum ClvError {
@@ -210,6 +272,13 @@ pub struct CustomerValue {
     pub clv: Option<f64>,
 }
 
+/// Expected and discounted purchases over the horizon, given alive at T.
+#[derive(Clone, Copy, Debug)]
+struct AliveForecast {
+    expected: f64,
+    discounted: f64,
+}
+
 /// A fitted CLV model with everything needed to predict.
 #[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct ClvModel {
@@ -261,73 +330,58 @@ impl ClvModel {
     /// / (1+d)^i, with L one month in the data's time unit, H the horizon in months and d the
     /// monthly discount rate.
     pub fn predict(&self, c: &CustomerSummary) -> CustomerValue {
+        let forecast = self.forecast_if_alive(c.frequency, c.t);
+        self.with_spend(self.with_p_alive(forecast, c), c)
+    }
+
+    /// Predictions for many customers. Every E[Y(t)] is P(alive) times a factor that depends
+    /// on (x, T) only, so the H hypergeometric evaluations of the horizon are done once per
+    /// distinct (x, T) (with daily data, tens of thousands for a million customers) and each
+    /// customer then costs one P(alive).
+    pub fn predict_all(&self, data: &[CustomerSummary]) -> Vec<CustomerValue> {
+        let mut cache: rustc_hash::FxHashMap<(u32, u64), AliveForecast> =
+            rustc_hash::FxHashMap::default();
+        data.iter()
+            .map(|c| {
+                let forecast = *cache
+                    .entry((c.frequency, c.t.to_bits()))
+                    .or_insert_with(|| self.forecast_if_alive(c.frequency, c.t));
+                self.with_spend(self.with_p_alive(forecast, c), c)
+            })
+            .collect()
+    }
+
+    /// The horizon's expected and discounted purchases of a customer alive at T with x repeat
+    /// purchases (NaN where the hypergeometric function is not finite).
+    fn forecast_if_alive(&self, x: u32, t: f64) -> AliveForecast {
         let p = &self.bgnbd.params;
         let month = self.config.unit.month();
-        let h = self.config.horizon_months;
-        let p_alive = p.p_alive(c.frequency, c.recency, c.t);
-        let mut cumulative = Vec::with_capacity(h as usize + 1);
-        cumulative.push(0.0);
-        for i in 1..=h {
-            let e = p
-                .expected_purchases(f64::from(i) * month, c.frequency, c.recency, c.t)
-                .unwrap_or(f64::NAN);
-            cumulative.push(e);
-        }
-        let expected_purchases = cumulative.last().copied().unwrap_or(0.0);
-        let mut discounted_purchases = 0.0;
+        let mut previous = 0.0;
+        let mut discounted = 0.0;
         let mut factor = 1.0;
-        for w in cumulative.windows(2) {
+        for i in 1..=self.config.horizon_months {
+            let e = p
+                .expected_purchases_if_alive(f64::from(i) * month, x, t)
+                .unwrap_or(f64::NAN);
             factor /= 1.0 + self.config.discount_monthly;
-            discounted_purchases += (w[1] - w[0]) * factor;
+            discounted += (e - previous) * factor;
+            previous = e;
         }
-        let base = CustomerValue {
-            p_alive,
-            expected_purchases,
-            expected_spend: None,
-            discounted_purchases,
-            clv: None,
-        };
-        self.with_spend(base, c)
+        AliveForecast {
+            expected: previous,
+            discounted,
+        }
     }
-}
 
-impl ClvModel {
-    /// Predictions for many customers, computing the BG/NBD part once per distinct
-    /// (x, tₓ, T): with daily or weekly data there are far fewer of those than customers.
-    pub fn predict_all(&self, data: &[CustomerSummary]) -> Vec<CustomerValue> {
-        let mut order: Vec<usize> = (0..data.len()).collect();
-        let key = |c: &CustomerSummary| (c.frequency, c.recency.to_bits(), c.t.to_bits());
-        order.sort_unstable_by_key(|&i| data.get(i).map(key));
-        let mut out = vec![
-            CustomerValue {
-                p_alive: f64::NAN,
-                expected_purchases: f64::NAN,
-                expected_spend: None,
-                discounted_purchases: f64::NAN,
-                clv: None,
-            };
-            data.len()
-        ];
-        let mut cached: Option<((u32, u64, u64), CustomerValue)> = None;
-        for i in order {
-            let Some(c) = data.get(i) else { continue };
-            let k = key(c);
-            let base = match cached {
-                Some((ck, v)) if ck == k => v,
-                _ => {
-                    let v = self.predict(&CustomerSummary {
-                        monetary: None,
-                        ..*c
-                    });
-                    cached = Some((k, v));
-                    v
-                }
-            };
-            if let Some(slot) = out.get_mut(i) {
-                *slot = self.with_spend(base, c);
-            }
+    fn with_p_alive(&self, f: AliveForecast, c: &CustomerSummary) -> CustomerValue {
+        let p_alive = self.bgnbd.params.p_alive(c.frequency, c.recency, c.t);
+        CustomerValue {
+            p_alive,
+            expected_purchases: f.expected * p_alive,
+            expected_spend: None,
+            discounted_purchases: f.discounted * p_alive,
+            clv: None,
         }
-        out
     }
 
     /// Adds the spend model to purchase-only predictions: CLV is linear in E[M], so
@@ -427,24 +481,36 @@ impl Distribution {
 #[cfg(test)]
 mod tests;
 
-/// Checks an analytic gradient against central finite differences at `theta`.
+/// Checks an analytic gradient against central finite differences of the value, and the
+/// analytic Hessian against central differences of the gradient, at `theta`.
 #[cfg(test)]
-fn assert_gradient_matches<const N: usize>(
-    ll_grad: impl Fn(&[f64; N]) -> (f64, [f64; N]),
+fn assert_derivatives_match<const N: usize>(
+    ll: impl Fn(&[f64; N]) -> optimize::Derivatives<N>,
     theta: [f64; N],
 ) {
-    let (_, grad) = ll_grad(&theta);
+    let (_, grad, hess) = ll(&theta);
     for i in 0..N {
-        let h = 1e-6;
+        let h = 1e-6 * theta[i].abs().max(1.0);
         let mut up = theta;
         let mut dn = theta;
         up[i] += h;
         dn[i] -= h;
-        let fd = (ll_grad(&up).0 - ll_grad(&dn).0) / (2.0 * h);
+        let (fu, gu, _) = ll(&up);
+        let (fd, gd, _) = ll(&dn);
+        let want = (fu - fd) / (2.0 * h);
         assert!(
-            (fd - grad[i]).abs() < 1e-6 * (1.0 + fd.abs()),
-            "{i}: {fd} {}",
+            (want - grad[i]).abs() < 1e-6 * (1.0 + want.abs()),
+            "gradient {i}: {want} {}",
             grad[i]
         );
+        for j in 0..N {
+            let want = (gu[j] - gd[j]) / (2.0 * h);
+            assert!(
+                (want - hess[j][i]).abs() < 1e-5 * (1.0 + want.abs()),
+                "hessian {j},{i}: {want} {}",
+                hess[j][i]
+            );
+            assert_eq!(hess[i][j], hess[j][i]);
+        }
     }
 }

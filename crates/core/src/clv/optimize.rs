@@ -1,10 +1,12 @@
-//! Maximum-likelihood machinery for models with positive parameters: L-BFGS on the
-//! log-parameters with restarts, and standard errors from a numerically differentiated
-//! Hessian of the log-likelihood.
+//! Maximum-likelihood machinery for models with positive parameters: a damped Newton method
+//! on the log-parameters with restarts, and standard errors from the analytic Hessian.
 
 // Small dense matrices read best with explicit indices, and `!(x > 0.0)` is meant to reject
 // NaN as well as non-positive values.
 #![allow(clippy::needless_range_loop, clippy::neg_cmp_op_on_partial_ord)]
+
+/// A log-likelihood with its gradient and Hessian at one parameter vector.
+pub type Derivatives<const N: usize> = (f64, [f64; N], [[f64; N]; N]);
 
 /// A fitted parameter vector.
 #[derive(Clone, Debug)]
@@ -22,41 +24,50 @@ pub struct Fitted<const N: usize> {
 /// sensible scale and keeps the likelihood's arithmetic finite.
 const LOG_BOUND: f64 = 30.0;
 
-/// Maximises `ll` (log-likelihood and its gradient in the natural, positive parameters) over
-/// θ > 0. `total_weight` normalises the objective to a per-customer scale so that tolerances
-/// do not depend on the sample size. The best end point is polished by a fresh restart (which
-/// discards the curvature memory and so guards against a stale quasi-Newton model stopping
-/// early).
+/// Largest Newton step in any log-parameter (a factor e² on the parameter): a trust region
+/// that keeps early steps, taken where the quadratic model is poor, from leaving the region
+/// where the likelihood is finite.
+const MAX_STEP: f64 = 2.0;
+
+/// Maximises `ll` (log-likelihood, gradient and Hessian in the natural, positive parameters)
+/// over θ > 0. `total_weight` normalises the objective to a per-customer scale so that
+/// tolerances do not depend on the sample size. Each start is tried in order until one
+/// converges; the others are the restarts for likelihoods on which a start stalls or leaves
+/// the feasible box.
 pub fn fit_positive<const N: usize>(
-    ll: &impl Fn(&[f64; N]) -> (f64, [f64; N]),
+    ll: &impl Fn(&[f64; N]) -> Derivatives<N>,
     total_weight: f64,
     starts: &[[f64; N]],
 ) -> Option<Fitted<N>> {
     let scale = 1.0 / total_weight.max(1.0);
-    let objective = |phi: &[f64; N]| -> (f64, [f64; N]) {
+    // In φ = ln θ: ∂f/∂φᵢ = θᵢ ∂f/∂θᵢ and ∂²f/∂φᵢ∂φⱼ = θᵢθⱼ ∂²f/∂θᵢ∂θⱼ + δᵢⱼ θᵢ ∂f/∂θᵢ.
+    let objective = |phi: &[f64; N]| -> Option<Derivatives<N>> {
         if phi.iter().any(|p| !p.is_finite() || p.abs() > LOG_BOUND) {
-            return (f64::INFINITY, [0.0; N]);
+            return None;
         }
         let theta = phi.map(f64::exp);
-        let (v, g) = ll(&theta);
-        if !v.is_finite() || g.iter().any(|x| !x.is_finite()) {
-            return (f64::INFINITY, [0.0; N]);
-        }
+        let (v, g, h) = ll(&theta);
         let mut grad = [0.0; N];
+        let mut hess = [[0.0; N]; N];
         for i in 0..N {
             grad[i] = -g[i] * theta[i] * scale;
+            for j in 0..N {
+                hess[i][j] = -h[i][j] * theta[i] * theta[j] * scale;
+            }
+            hess[i][i] += grad[i];
         }
-        (-v * scale, grad)
+        let finite = v.is_finite()
+            && grad.iter().all(|x| x.is_finite())
+            && hess.iter().flatten().all(|x| x.is_finite());
+        finite.then_some((-v * scale, grad, hess))
     };
-    // Starts are tried in order until one converges; the others are the restarts for
-    // likelihoods on which the first start stalls or leaves the feasible box.
     let mut best: Option<Minimum<N>> = None;
     let mut iterations = 0;
     for start in starts {
         if start.iter().any(|t| !(*t > 0.0)) {
             continue;
         }
-        let m = lbfgs(&objective, start.map(f64::ln), 500);
+        let m = newton(&objective, start.map(f64::ln), 200);
         iterations += m.iterations;
         let converged = m.converged;
         if m.f.is_finite() && best.as_ref().is_none_or(|b| m.f < b.f) {
@@ -66,22 +77,15 @@ pub fn fit_positive<const N: usize>(
             break;
         }
     }
-    let first = best?;
-    let polished = lbfgs(&objective, first.x, 500);
-    iterations += polished.iterations;
-    let end = if polished.f <= first.f {
-        polished
-    } else {
-        first
-    };
+    let end = best?;
     let theta = end.x.map(f64::exp);
-    let (log_likelihood, _) = ll(&theta);
+    let (log_likelihood, _, hessian) = ll(&theta);
     Some(Fitted {
         theta,
         log_likelihood,
         iterations,
         converged: end.converged,
-        std_errors: std_errors(ll, &theta),
+        std_errors: std_errors(&hessian),
     })
 }
 
@@ -93,30 +97,29 @@ struct Minimum<const N: usize> {
     converged: bool,
 }
 
-/// Limited-memory BFGS (Nocedal & Wright, Alg. 7.4/7.5) with a backtracking Armijo line
-/// search; curvature pairs with sᵀy ≤ 0 are skipped so the inverse-Hessian model stays
-/// positive definite.
-fn lbfgs<const N: usize>(
-    f: &impl Fn(&[f64; N]) -> (f64, [f64; N]),
+/// Newton's method with Levenberg damping (Nocedal & Wright §3.4): the Hessian plus μI, with
+/// the smallest μ of a geometric ladder that makes it positive definite, gives a descent
+/// direction everywhere and the pure Newton step (quadratic convergence) near the minimum;
+/// the step is capped at `MAX_STEP` and backtracked until it decreases f (Armijo).
+fn newton<const N: usize>(
+    f: &impl Fn(&[f64; N]) -> Option<Derivatives<N>>,
     x0: [f64; N],
     max_iter: usize,
 ) -> Minimum<N> {
-    const MEMORY: usize = 8;
     let dot = |u: &[f64; N], v: &[f64; N]| u.iter().zip(v).map(|(a, b)| a * b).sum::<f64>();
     let norm_inf = |u: &[f64; N]| u.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+    let fail = |x, iterations| Minimum {
+        x,
+        f: f64::INFINITY,
+        iterations,
+        converged: false,
+    };
     let mut x = x0;
-    let (mut fx, mut g) = f(&x);
-    let mut hist: Vec<([f64; N], [f64; N], f64)> = Vec::with_capacity(MEMORY);
+    let Some((mut fx, mut g, mut h)) = f(&x) else {
+        return fail(x, 0);
+    };
     let mut stalls = 0;
     for it in 0..max_iter {
-        if !fx.is_finite() {
-            return Minimum {
-                x,
-                f: fx,
-                iterations: it,
-                converged: false,
-            };
-        }
         if norm_inf(&g) <= 1e-10 {
             return Minimum {
                 x,
@@ -125,37 +128,39 @@ fn lbfgs<const N: usize>(
                 converged: true,
             };
         }
-        // Two-loop recursion for d = −H g.
-        let mut q = g;
-        let mut alphas = [0.0; MEMORY];
-        for (k, (s, y, rho)) in hist.iter().enumerate().rev() {
-            let a = rho * dot(s, &q);
-            alphas[k] = a;
-            for i in 0..N {
-                q[i] -= a * y[i];
+        let Some((mut d, damped)) = damped_newton_direction(&h, &g) else {
+            return fail(x, it);
+        };
+        let longest = norm_inf(&d);
+        if longest > MAX_STEP {
+            for v in d.iter_mut() {
+                *v *= MAX_STEP / longest;
             }
         }
-        let gamma = hist
-            .last()
-            .map_or(1.0 / norm_inf(&g).max(1.0), |(s, y, _)| {
-                dot(s, y) / dot(y, y)
-            });
-        for v in q.iter_mut() {
-            *v *= gamma;
-        }
-        for (k, (s, y, rho)) in hist.iter().enumerate() {
-            let b = rho * dot(y, &q);
+        let slope = dot(&g, &d);
+        // An undamped Newton step whose predicted decrease (half the Newton decrement −slope)
+        // is below the rounding of f: the line search can no longer tell better from worse,
+        // but the quadratic model is exact to that order, so the step is taken as long as it
+        // shrinks the gradient.
+        if !damped && longest <= MAX_STEP && -slope <= 1e-12 * (1.0 + fx.abs()) {
+            let mut xn = x;
             for i in 0..N {
-                q[i] += s[i] * (alphas[k] - b);
+                xn[i] += d[i];
             }
-        }
-        let mut d = q.map(|v| -v);
-        let mut slope = dot(&g, &d);
-        if slope >= 0.0 {
-            // Not a descent direction: fall back to steepest descent and forget the model.
-            hist.clear();
-            d = g.map(|v| -v / norm_inf(&g).max(1.0));
-            slope = dot(&g, &d);
+            match f(&xn) {
+                Some((fxn, gn, hn)) if norm_inf(&gn) < norm_inf(&g) => {
+                    (x, fx, g, h) = (xn, fxn, gn, hn);
+                    continue;
+                }
+                _ => {
+                    return Minimum {
+                        x,
+                        f: fx,
+                        iterations: it + 1,
+                        converged: norm_inf(&g) <= 1e-6,
+                    };
+                }
+            }
         }
         let mut step = 1.0;
         let mut accepted = None;
@@ -164,21 +169,24 @@ fn lbfgs<const N: usize>(
             for i in 0..N {
                 xn[i] += step * d[i];
             }
-            let (fxn, gn) = f(&xn);
-            if fxn.is_finite() && fxn <= fx + 1e-4 * step * slope {
-                accepted = Some((xn, fxn, gn));
+            let trial = f(&xn);
+            if let Some((fxn, gn, hn)) = trial
+                && fxn <= fx + 1e-4 * step * slope
+            {
+                accepted = Some((xn, fxn, gn, hn));
                 break;
             }
             // Minimiser of the quadratic through f(x), f'(x) and f(x + step·d), kept within
             // [0.1, 0.5]·step; plain halving when the trial value is not finite.
-            step = if fxn.is_finite() {
-                let q = -slope * step * step / (2.0 * (fxn - fx - slope * step));
-                q.clamp(0.1 * step, 0.5 * step)
-            } else {
-                0.5 * step
+            step = match trial {
+                Some((fxn, _, _)) => {
+                    let q = -slope * step * step / (2.0 * (fxn - fx - slope * step));
+                    q.clamp(0.1 * step, 0.5 * step)
+                }
+                None => 0.5 * step,
             };
         }
-        let Some((xn, fxn, gn)) = accepted else {
+        let Some((xn, fxn, gn, hn)) = accepted else {
             return Minimum {
                 x,
                 f: fx,
@@ -186,27 +194,12 @@ fn lbfgs<const N: usize>(
                 converged: norm_inf(&g) <= 1e-6,
             };
         };
-        let mut s = [0.0; N];
-        let mut y = [0.0; N];
-        for i in 0..N {
-            s[i] = xn[i] - x[i];
-            y[i] = gn[i] - g[i];
-        }
-        let sy = dot(&s, &y);
-        if sy > 1e-12 * dot(&s, &s).sqrt() * dot(&y, &y).sqrt() {
-            if hist.len() == MEMORY {
-                hist.remove(0);
-            }
-            hist.push((s, y, 1.0 / sy));
-        }
         stalls = if fx - fxn <= 1e-15 * (1.0 + fx.abs()) {
             stalls + 1
         } else {
             0
         };
-        x = xn;
-        fx = fxn;
-        g = gn;
+        (x, fx, g, h) = (xn, fxn, gn, hn);
         if stalls >= 3 {
             return Minimum {
                 x,
@@ -224,35 +217,46 @@ fn lbfgs<const N: usize>(
     }
 }
 
-/// Standard errors √diag((−H)⁻¹), with H the Hessian of the log-likelihood at θ obtained by
-/// central differences of the analytic gradient (step 1e-5 relative), symmetrised.
-pub fn std_errors<const N: usize>(
-    ll: &impl Fn(&[f64; N]) -> (f64, [f64; N]),
-    theta: &[f64; N],
-) -> Option<[f64; N]> {
-    let mut info = [[0.0f64; N]; N];
-    for j in 0..N {
-        let h = 1e-5 * theta[j].abs().max(1e-8);
-        let mut up = *theta;
-        let mut down = *theta;
-        up[j] += h;
-        down[j] -= h;
-        if down[j] <= 0.0 {
+/// −(H + μI)⁻¹ g for the smallest μ in {0, 1e-8·s, 1e-7·s, …} (s the largest diagonal
+/// magnitude) that makes H + μI positive definite, and whether μ > 0; `None` if none does
+/// within 1e12·s.
+fn damped_newton_direction<const N: usize>(
+    h: &[[f64; N]; N],
+    g: &[f64; N],
+) -> Option<([f64; N], bool)> {
+    let s = (0..N).fold(1e-12f64, |m, i| m.max(h[i][i].abs()));
+    let mut mu = 0.0;
+    loop {
+        let mut m = *h;
+        for i in 0..N {
+            m[i][i] += mu;
+        }
+        if let Some(inv) = invert_spd(m) {
+            let mut d = [0.0; N];
+            for i in 0..N {
+                d[i] = -(0..N).map(|j| inv[i][j] * g[j]).sum::<f64>();
+            }
+            return d.iter().all(|v| v.is_finite()).then_some((d, mu > 0.0));
+        }
+        mu = if mu == 0.0 { 1e-8 * s } else { 10.0 * mu };
+        if mu > 1e12 * s {
             return None;
         }
-        let (_, gu) = ll(&up);
-        let (_, gd) = ll(&down);
-        for i in 0..N {
-            info[i][j] = -(gu[i] - gd[i]) / (2.0 * h);
-        }
     }
+}
+
+/// Copies the upper triangle of `h` onto the lower one (the fits accumulate only the upper).
+pub fn symmetrise<const N: usize>(h: &mut [[f64; N]; N]) {
     for i in 0..N {
         for j in 0..i {
-            let m = 0.5 * (info[i][j] + info[j][i]);
-            info[i][j] = m;
-            info[j][i] = m;
+            h[i][j] = h[j][i];
         }
     }
+}
+
+/// Standard errors √diag((−H)⁻¹) from the Hessian H of the log-likelihood at the maximum.
+pub fn std_errors<const N: usize>(hessian: &[[f64; N]; N]) -> Option<[f64; N]> {
+    let info = hessian.map(|row| row.map(|v| -v));
     let cov = invert_spd(info)?;
     let mut se = [0.0; N];
     for i in 0..N {
@@ -317,7 +321,11 @@ mod tests {
         let n = xs.len() as f64;
         let ll = |t: &[f64; 1]| {
             let lambda = t[0];
-            (n * lambda.ln() - lambda * sum, [n / lambda - sum])
+            (
+                n * lambda.ln() - lambda * sum,
+                [n / lambda - sum],
+                [[-n / (lambda * lambda)]],
+            )
         };
         let fit = fit_positive(&ll, n, &[[0.01], [10.0]]).expect("fit");
         let want = n / sum;
@@ -335,7 +343,20 @@ mod tests {
             let f = (1.0 - u).powi(2) + 100.0 * (v - u * u).powi(2);
             let du = -2.0 * (1.0 - u) - 400.0 * u * (v - u * u);
             let dv = 200.0 * (v - u * u);
-            (-f, [-du / t[0], -dv / t[1]])
+            // Second derivatives in (u, v), then to θ = e^(u, v):
+            // ∂²/∂θᵢ∂θⱼ = (∂²/∂uᵢ∂uⱼ − δᵢⱼ ∂/∂uᵢ) / (θᵢθⱼ).
+            let duu = 2.0 - 400.0 * (v - 3.0 * u * u);
+            let duv = -400.0 * u;
+            let dvv = 200.0;
+            let (a, b) = (t[0], t[1]);
+            (
+                -f,
+                [-du / a, -dv / b],
+                [
+                    [-(duu - du) / (a * a), -duv / (a * b)],
+                    [-duv / (a * b), -(dvv - dv) / (b * b)],
+                ],
+            )
         };
         let fit = fit_positive(&ll, 1.0, &[[0.3, 5.0]]).expect("fit");
         assert!((fit.theta[0].ln() - 1.0).abs() < 1e-5, "{:?}", fit.theta);

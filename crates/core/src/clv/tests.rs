@@ -259,3 +259,33 @@ fn predict_all_matches_one_by_one_predictions() {
     assert!(p.p10 > 0.0 && p.max <= 1.0);
     assert_eq!(p.counts.iter().sum::<u64>(), 2357);
 }
+
+#[test]
+fn by_x_groups_pairs_by_x_then_key() {
+    // Against the definition: the sorted, counted (x, key) pairs.
+    let pairs = [
+        (3, 7u64),
+        (0, 1),
+        (3, 2),
+        (1, 9),
+        (3, 7),
+        (0, 1),
+        (250, 4),
+        (1, 9),
+        (3, 2),
+    ];
+    let g = ByX::new(pairs.iter().copied());
+    assert_eq!(g.xs, vec![0, 1, 3, 250]);
+    let runs: Vec<Vec<(u64, usize)>> = (0..g.xs.len()).map(|k| g.runs(k).collect()).collect();
+    assert_eq!(
+        runs,
+        vec![
+            vec![(1, 2)],
+            vec![(9, 2)],
+            vec![(2, 2), (7, 2)],
+            vec![(4, 1)]
+        ]
+    );
+    assert_eq!(g.runs(4).count(), 0);
+    assert!(ByX::new(std::iter::empty()).xs.is_empty());
+}

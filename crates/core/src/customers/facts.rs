@@ -175,12 +175,28 @@ impl CustomerFacts {
     }
 }
 
-/// Median gap between consecutive sorted days; `None` with fewer than two days.
+/// Median gap between consecutive sorted days; `None` with fewer than two days. Runs for every
+/// customer in several measures, so the gaps of the usual short histories stay on the stack
+/// and the median is a selection, not a sort.
 pub fn cycle_of(days: &[i64]) -> Option<f64> {
-    if days.len() < 2 {
-        return None;
+    let n = days.len().checked_sub(1).filter(|n| *n > 0)?;
+    let mut stack = [0i64; 64];
+    let mut heap = Vec::new();
+    let gaps: &mut [i64] = if n <= stack.len() {
+        stack.get_mut(..n)?
+    } else {
+        heap.resize(n, 0);
+        &mut heap
+    };
+    for (g, w) in gaps.iter_mut().zip(days.windows(2)) {
+        *g = w[1] - w[0];
     }
-    let mut gaps: Vec<f64> = days.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
-    gaps.sort_unstable_by(f64::total_cmp);
-    crate::stats::quantile_sorted(&gaps, 0.5)
+    let (below, &mut upper, _) = gaps.select_nth_unstable(n / 2);
+    let upper = upper as f64;
+    if n % 2 == 1 {
+        return Some(upper);
+    }
+    // Even count: the midpoint of the two middle gaps, as `stats::quantile_sorted` computes it.
+    let lower = below.iter().copied().max()? as f64;
+    Some(lower + 0.5 * (upper - lower))
 }

@@ -6,8 +6,9 @@
 
 use super::{CustomerConfig, CustomerFacts};
 use crate::Dataset;
-use crate::model::{SurveyScale, Timestamp};
+use crate::model::{SurveyScale, Sym, Timestamp};
 use crate::stats::Proportion;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -80,20 +81,18 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
     let now = facts.as_of_day;
     let w = config.window_days.max(1);
     let rep_row: rustc_hash::FxHashMap<crate::model::RepId, usize> = ds.rep_index();
-    let name = |s: Option<crate::model::Sym>| {
-        s.map_or_else(|| "(none)".to_string(), |s| ds.name(s).to_string())
-    };
-    let rep_keys = |rep: Option<crate::model::RepId>| -> [String; 3] {
+    let rep_keys = |rep: Option<crate::model::RepId>| -> [Option<Sym>; 3] {
         let r = rep
             .and_then(|r| rep_row.get(&r))
             .and_then(|&i| ds.reps.get(i));
         [
-            name(rep.map(|r| r.0)),
-            name(r.and_then(|r| r.region)),
-            name(r.and_then(|r| r.team)),
+            rep.map(|r| r.0),
+            r.and_then(|r| r.region),
+            r.and_then(|r| r.team),
         ]
     };
-    let mut groups: [BTreeMap<String, Acc>; 3] = Default::default();
+    // Keyed by symbol while counting; labelled (and merged by label) once at the end.
+    let mut groups: [FxHashMap<Option<Sym>, Acc>; 3] = Default::default();
     let mut total = Acc::default();
     for (i, c) in ds.customers.iter().enumerate() {
         let prev = facts.purchases_between(i, now - 2 * w, now - w) > 0;
@@ -106,7 +105,7 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
             ..Acc::default()
         };
         let mut k = rep_keys(c.owner);
-        k[1] = name(c.region);
+        k[1] = c.region;
         for (g, key) in groups.iter_mut().zip(k) {
             g.entry(key).or_default().add(&a);
         }
@@ -132,17 +131,31 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
         }
         total.add(&a);
     }
-    let [by_rep, by_region, by_team] =
-        groups.map(|g| g.into_iter().map(|(k, a)| a.row(k)).collect::<Vec<_>>());
-    // Monthly revenue over all purchase days.
-    let mut monthly: BTreeMap<i64, i64> = BTreeMap::new();
+    let [by_rep, by_region, by_team] = groups.map(|g| {
+        let mut labelled: BTreeMap<String, Acc> = BTreeMap::new();
+        for (k, a) in g {
+            let label = k.map_or_else(|| "(none)".to_string(), |s| ds.name(s).to_string());
+            labelled.entry(label).or_default().add(&a);
+        }
+        labelled
+            .into_iter()
+            .map(|(k, a)| a.row(k))
+            .collect::<Vec<_>>()
+    });
+    // Monthly revenue over all purchase days: summed per distinct day first, so that the
+    // calendar arithmetic runs once per day rather than once per purchase.
+    let mut daily: FxHashMap<i64, i64> = FxHashMap::default();
     for i in 0..facts.len() {
         let (d, r) = facts.days(i);
         for (day, rev) in d.iter().zip(r) {
-            *monthly
-                .entry(Timestamp::from_days(*day).month_index())
-                .or_default() += rev;
+            *daily.entry(*day).or_default() += rev;
         }
+    }
+    let mut monthly: BTreeMap<i64, i64> = BTreeMap::new();
+    for (day, rev) in daily {
+        *monthly
+            .entry(Timestamp::from_days(day).month_index())
+            .or_default() += rev;
     }
     let mut prev: Option<i64> = None;
     let monthly = monthly

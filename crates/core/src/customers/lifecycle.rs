@@ -68,6 +68,9 @@ pub struct RepurchaseReport {
     pub overdue: Vec<OverdueCustomer>,
 }
 
+/// (overdue ratio, customer row, cycle, days since last, last day, next expected day).
+type Overdue = (f64, usize, f64, i64, i64, i64);
+
 pub fn repurchase_report(
     ds: &Dataset,
     facts: &CustomerFacts,
@@ -76,7 +79,7 @@ pub fn repurchase_report(
     let now = facts.as_of_day;
     let mut all = Vec::new();
     let mut typed = Vec::new();
-    let mut overdue = Vec::new();
+    let mut overdue: Vec<Overdue> = Vec::new();
     let mut due = 0;
     for i in 0..facts.len() {
         let days = facts.days(i).0;
@@ -95,11 +98,16 @@ pub fn repurchase_report(
             overdue.push((since as f64 / cycle.max(1.0), i, cycle, since, last, next));
         }
     }
-    overdue.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     let overdue_count = overdue.len();
+    let most_overdue = |a: &Overdue, b: &Overdue| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    // Only the first `list_limit` are listed: select them, then sort just those.
+    if config.list_limit < overdue.len() {
+        overdue.select_nth_unstable_by(config.list_limit, most_overdue);
+        overdue.truncate(config.list_limit);
+    }
+    overdue.sort_unstable_by(most_overdue);
     let list = overdue
         .into_iter()
-        .take(config.list_limit)
         .filter_map(|(ratio, i, cycle, since, last, next)| {
             let c = ds.customers.get(i)?;
             let k = keys(ds, i);
@@ -411,9 +419,11 @@ pub fn loyalty_index(ds: &Dataset, facts: &CustomerFacts) -> Vec<Option<f64>> {
             let f = pct(rate.get(i).copied().flatten()?);
             let t = ((now - first) as f64 / 730.0).min(1.0);
             let r = if d.len() >= 3 {
-                let gaps: Vec<f64> = d.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
-                let mean = gaps.iter().sum::<f64>() / gaps.len() as f64;
-                let var = gaps.iter().map(|g| (g - mean).powi(2)).sum::<f64>() / gaps.len() as f64;
+                // Two passes over the gaps without collecting them: this runs per customer.
+                let gaps = d.windows(2).map(|w| (w[1] - w[0]) as f64);
+                let n = (d.len() - 1) as f64;
+                let mean = gaps.clone().sum::<f64>() / n;
+                let var = gaps.map(|g| (g - mean).powi(2)).sum::<f64>() / n;
                 1.0 / (1.0 + var.sqrt() / mean.max(1e-9))
             } else {
                 0.0

@@ -66,6 +66,19 @@ struct Acc {
 }
 
 impl Acc {
+    fn add(&mut self, o: &Outcome) {
+        self.reclaims += 1;
+        if let Some(days) = o.pool_days {
+            self.reassigned += 1;
+            self.pool_days.push(days);
+        }
+        for (x, y) in self.react.iter_mut().zip(o.react) {
+            *x += u64::from(y);
+        }
+        self.revenue += o.revenue;
+        self.lost += u64::from(o.lost);
+    }
+
     fn stats(self, key: String) -> ReclaimStats {
         ReclaimStats {
             key,
@@ -82,6 +95,43 @@ impl Acc {
     }
 }
 
+/// What followed one reclaim.
+struct Outcome {
+    /// Days in the pool, if reassigned.
+    pool_days: Option<f64>,
+    react: [bool; 3],
+    revenue: i64,
+    lost: bool,
+}
+
+/// A breakdown key, kept as the typed value while counting; its label is made once per
+/// distinct key at the end.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum GroupKey {
+    Entity(EntityKind),
+    Reason(Option<OwnershipReason>),
+    /// The owner before the reclaim; `None`: the pool.
+    Rep(Option<crate::model::RepId>),
+    Segment(Option<crate::model::CustomerType>),
+    /// (year, month).
+    Month(i64, u32),
+}
+
+impl GroupKey {
+    fn label(self, ds: &Dataset) -> String {
+        match self {
+            GroupKey::Entity(EntityKind::Customer) => "customer".to_string(),
+            GroupKey::Entity(EntityKind::Lead) => "lead".to_string(),
+            GroupKey::Reason(r) => r.map_or("(unknown)", |r| r.as_str()).to_string(),
+            GroupKey::Rep(r) => {
+                r.map_or_else(|| "(pool)".to_string(), |r| ds.name(r.0).to_string())
+            }
+            GroupKey::Segment(s) => s.map_or("(unknown)", |s| s.as_str()).to_string(),
+            GroupKey::Month(y, m) => format!("{y:04}-{m:02}"),
+        }
+    }
+}
+
 /// Sorted event days per row, as compressed rows.
 struct DaysByRow {
     start: Vec<usize>,
@@ -89,20 +139,35 @@ struct DaysByRow {
 }
 
 impl DaysByRow {
-    fn new(n: usize, items: impl Iterator<Item = (usize, i64)>) -> Self {
-        let mut pairs: Vec<(usize, i64)> = items.filter(|p| p.0 < n).collect();
-        pairs.sort_unstable();
+    /// A counting sort by row; each row's days are then sorted (they usually already are).
+    fn new(n: usize, items: impl Iterator<Item = (usize, i64)> + Clone) -> Self {
         let mut start = vec![0usize; n + 1];
-        for &(r, _) in &pairs {
-            start[r + 1] += 1;
+        for (r, _) in items.clone() {
+            if let Some(c) = start.get_mut(r + 1) {
+                *c += 1;
+            }
         }
         for i in 0..n {
             start[i + 1] += start[i];
         }
-        Self {
-            start,
-            days: pairs.into_iter().map(|p| p.1).collect(),
+        let mut fill = start.clone();
+        let mut days = vec![0i64; start[n]];
+        for (r, d) in items {
+            if let Some(pos) = fill.get_mut(r)
+                && let Some(slot) = days.get_mut(*pos)
+            {
+                *slot = d;
+                *pos += 1;
+            }
         }
+        for w in start.windows(2) {
+            if let Some(row) = days.get_mut(w[0]..w[1])
+                && !row.is_sorted()
+            {
+                row.sort_unstable();
+            }
+        }
+        Self { start, days }
     }
 
     fn any_in(&self, row: usize, from: i64, to: i64) -> bool {
@@ -120,12 +185,18 @@ pub fn reclaim_report(
     _config: &CustomerConfig,
 ) -> ReclaimReport {
     let now = facts.as_of_day;
-    let lead_row: rustc_hash::FxHashMap<crate::model::Sym, usize> = ds
-        .leads
-        .iter()
-        .enumerate()
-        .map(|(i, l)| (l.id.0, i))
-        .collect();
+    let mut lead_row_of_sym = vec![usize::MAX; ds.names.len()];
+    for (i, l) in ds.leads.iter().enumerate() {
+        if let Some(slot) = lead_row_of_sym.get_mut(l.id.0.0 as usize) {
+            *slot = i;
+        }
+    }
+    let lead_row = |sym: crate::model::Sym| {
+        lead_row_of_sym
+            .get(sym.0 as usize)
+            .copied()
+            .filter(|r| *r != usize::MAX)
+    };
     let cust_acts = DaysByRow::new(
         facts.len(),
         ds.activities
@@ -136,18 +207,21 @@ pub fn reclaim_report(
         ds.leads.len(),
         ds.activities
             .iter()
-            .filter_map(|a| Some((*lead_row.get(&a.lead?.0)?, a.at.day()))),
+            .filter_map(|a| Some((lead_row(a.lead?.0)?, a.at.day()))),
     );
-    let mut events: Vec<usize> = (0..ds.ownership.len())
-        .filter(|&i| ds.ownership.get(i).is_some_and(|e| e.at.day() < now))
+    // Events by entity then time; the index as the last key keeps the log's order for ties.
+    let mut keyed: Vec<(u8, crate::model::Sym, Timestamp, usize)> = ds
+        .ownership
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.at.day() < now)
+        .map(|(i, e)| (e.entity_kind as u8, e.entity, e.at, i))
         .collect();
-    events.sort_by_key(|&i| {
-        ds.ownership
-            .get(i)
-            .map(|e| (e.entity_kind as u8, e.entity, e.at))
-    });
+    keyed.sort_unstable();
+    let events: Vec<usize> = keyed.into_iter().map(|k| k.3).collect();
     let mut total = Acc::default();
-    let mut groups: [std::collections::BTreeMap<String, Acc>; 5] = Default::default();
+    let mut groups: [rustc_hash::FxHashMap<GroupKey, Acc>; 5] = Default::default();
+    let mut group: Vec<&crate::model::OwnershipEvent> = Vec::new();
     let mut owners = OwnerComparison {
         reclaims: 0,
         first_owner_revenue_90d: 0,
@@ -168,12 +242,14 @@ pub fn reclaim_report(
         {
             end += 1;
         }
-        let group: Vec<&crate::model::OwnershipEvent> = events
-            .get(k..end)
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|&i| ds.ownership.get(i))
-            .collect();
+        group.clear();
+        group.extend(
+            events
+                .get(k..end)
+                .unwrap_or_default()
+                .iter()
+                .filter_map(|&i| ds.ownership.get(i)),
+        );
         k = end;
         let kind = head.entity_kind;
         let (row, segment) = match kind {
@@ -185,7 +261,7 @@ pub fn reclaim_report(
                 (r, seg)
             }
             EntityKind::Lead => {
-                let r = lead_row.get(&head.entity).copied();
+                let r = lead_row(head.entity);
                 let seg = r
                     .and_then(|r| ds.leads.get(r))
                     .and_then(|l| l.customer_type);
@@ -246,18 +322,19 @@ pub fn reclaim_report(
                 .skip_while(|n| n.rep.is_none())
                 .find(|n| n.rep.is_none())
                 .map_or(now, |n| n.at.day());
-            let mut acc = Acc {
-                reclaims: 1,
-                ..Acc::default()
+            let mut outcome = Outcome {
+                pool_days: None,
+                react: [false; 3],
+                revenue: 0,
+                lost: false,
             };
             if let Some(r) = reassign {
                 let rd = r.at.day();
-                acc.reassigned = 1;
-                acc.pool_days.push(r.at.days_since(e.at));
-                for (slot, n) in acc.react.iter_mut().zip([30, 60, 90]) {
-                    *slot = u64::from(outcome_in(rd, rd + n));
+                outcome.pool_days = Some(r.at.days_since(e.at));
+                for (slot, n) in outcome.react.iter_mut().zip([30, 60, 90]) {
+                    *slot = outcome_in(rd, rd + n);
                 }
-                acc.revenue = revenue_in(rd, next_reclaim.max(rd));
+                outcome.revenue = revenue_in(rd, next_reclaim.max(rd));
                 let first = revenue_in(day - 90, day);
                 let second = revenue_in(rd, rd + 90);
                 owners.reclaims += 1;
@@ -265,34 +342,30 @@ pub fn reclaim_report(
                 owners.second_owner_revenue_90d += second;
                 owners.second_owner_better += u64::from(second > first);
             }
-            if now - day >= 90 && !won_or_ordered(kind, row, ds, facts, day, now) {
-                acc.lost = 1;
-            }
+            outcome.lost = now - day >= 90 && !won_or_ordered(kind, row, ds, facts, day, now);
+            let (y, m, _) = e.at.ymd();
             let keys = [
-                match kind {
-                    EntityKind::Customer => "customer".to_string(),
-                    EntityKind::Lead => "lead".to_string(),
-                },
-                e.reason.map_or("(unknown)", |r| r.as_str()).to_string(),
-                prev_rep.map_or_else(
-                    || "(pool)".to_string(),
-                    |r: crate::model::RepId| ds.name(r.0).to_string(),
-                ),
-                segment.map_or("(unknown)", |s| s.as_str()).to_string(),
-                month_of(e.at),
+                GroupKey::Entity(kind),
+                GroupKey::Reason(e.reason),
+                GroupKey::Rep(prev_rep),
+                GroupKey::Segment(segment),
+                GroupKey::Month(y, m),
             ];
             for (g, key) in groups.iter_mut().zip(keys) {
-                merge(g.entry(key).or_default(), &acc);
+                g.entry(key).or_default().add(&outcome);
             }
-            merge(&mut total, &acc);
+            total.add(&outcome);
             prev_rep = e.rep;
         }
         if count > 0 {
             entities_reclaimed[(count - 1).min(2)] += 1;
         }
     }
-    let [by_entity, by_reason, by_rep, by_segment, by_month] =
-        groups.map(|g| g.into_iter().map(|(k, a)| a.stats(k)).collect::<Vec<_>>());
+    let [by_entity, by_reason, by_rep, by_segment, by_month] = groups.map(|g| {
+        let mut out: Vec<ReclaimStats> = g.into_iter().map(|(k, a)| a.stats(k.label(ds))).collect();
+        out.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        out
+    });
     ReclaimReport {
         total: total.stats("all".into()),
         by_entity,
@@ -322,21 +395,4 @@ fn won_or_ordered(
             .is_some_and(|l| l.won_at.is_some_and(|w| (from..to).contains(&w.day()))),
         _ => false,
     }
-}
-
-fn merge(into: &mut Acc, a: &Acc) {
-    into.reclaims += a.reclaims;
-    into.reassigned += a.reassigned;
-    into.pool_days.extend_from_slice(&a.pool_days);
-    for (x, y) in into.react.iter_mut().zip(a.react) {
-        *x += y;
-    }
-    into.revenue += a.revenue;
-    into.lost += a.lost;
-}
-
-/// The month label of a timestamp, `YYYY-MM`.
-fn month_of(t: Timestamp) -> String {
-    let (y, m, _) = t.ymd();
-    format!("{y:04}-{m:02}")
 }

@@ -178,6 +178,19 @@ mod properties {
         }
 
         #[test]
+        fn cycle_is_the_median_of_the_sorted_gaps(mut days in prop::collection::vec(0i64..100_000, 2..200)) {
+            // Against the definition: `stats::quantile_sorted` at 0.5 over the sorted gaps, for
+            // histories on both sides of the 64-gap stack buffer.
+            days.sort_unstable();
+            days.dedup();
+            prop_assume!(days.len() >= 2);
+            let mut gaps: Vec<f64> = days.windows(2).map(|w| (w[1] - w[0]) as f64).collect();
+            gaps.sort_unstable_by(f64::total_cmp);
+            let want = crate::stats::quantile_sorted(&gaps, 0.5);
+            prop_assert_eq!(cycle_of(&days), want);
+        }
+
+        #[test]
         fn quintile_scores_are_monotone(values in prop::collection::vec(-1e6f64..1e6, 1..60)) {
             let s = quintile_scores(&values);
             for i in 0..values.len() {

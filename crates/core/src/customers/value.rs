@@ -102,10 +102,15 @@ pub fn clv_section(
             .get(k)
             .map_or(0.0, |v| v.clv.unwrap_or(v.expected_purchases))
     };
-    order.sort_by(|&a, &b| rank(b).total_cmp(&rank(a)).then(a.cmp(&b)));
+    let by_rank = |a: &usize, b: &usize| rank(*b).total_cmp(&rank(*a)).then(a.cmp(b));
+    // Only the first `list_limit` are listed: select them, then sort just those.
+    if config.list_limit < order.len() {
+        order.select_nth_unstable_by(config.list_limit, by_rank);
+        order.truncate(config.list_limit);
+    }
+    order.sort_unstable_by(by_rank);
     let top = order
         .into_iter()
-        .take(config.list_limit)
         .filter_map(|k| {
             let (i, _) = rows.get(k)?;
             let v = values.get(k)?;
