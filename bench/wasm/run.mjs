@@ -1,6 +1,8 @@
 // Times the core's measures in WebAssembly under Node: builds bench/wasm with the app's
 // wasm-release profile, binds it with wasm-bindgen, and reports the median of N calls.
-//   node bench/wasm/run.mjs [--scale s|m|l] [--runs N] [--json]
+//   node bench/wasm/run.mjs [--scale s|m|l] [--runs N] [--profile wasm-release|release]
+//                           [--customers] [--json]
+// The default profile is the app's (size-optimised); `release` is optimised for speed.
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
@@ -16,9 +18,10 @@ const runs = Number(arg('runs', '5'));
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const out = path.join(root, 'target', 'bench-wasm');
 const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-run('cargo', ['build', '-q', '-p', 'reallot-bench-wasm', '--target', 'wasm32-unknown-unknown', '--profile', 'wasm-release']);
+const profile = arg('profile', 'wasm-release');
+run('cargo', ['build', '-q', '-p', 'reallot-bench-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile]);
 run('wasm-bindgen', ['--target', 'nodejs', '--out-dir', out,
-  path.join(root, 'target/wasm32-unknown-unknown/wasm-release/reallot_bench_wasm.wasm')]);
+  path.join(root, `target/wasm32-unknown-unknown/${profile}/reallot_bench_wasm.wasm`)]);
 const { Bench } = createRequire(import.meta.url)(path.join(out, 'reallot_bench_wasm.js'));
 
 const t0 = performance.now();
@@ -36,7 +39,7 @@ const time = (f) => {
   return { median_ms: median(ms), min_ms: Math.min(...ms), max_ms: Math.max(...ms) };
 };
 const result = {
-  scale, runs, leads: bench.leads(), orders: bench.orders(), demo_ms: genMs,
+  scale, runs, profile, leads: bench.leads(), orders: bench.orders(), demo_ms: genMs,
   node: process.version, cpus: os.cpus().length, loadavg: os.loadavg()[0],
   lead_frame: time(() => bench.lead_frame()),
   lead_report: time(() => bench.lead_report()),
@@ -45,7 +48,7 @@ const result = {
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(result, null, 2));
 } else {
-  console.log(`wasm (Node ${result.node}), scale ${scale}: ${result.leads} leads, ${result.orders} orders; load ${result.loadavg.toFixed(1)}`);
+  console.log(`wasm (Node ${result.node}, profile ${profile}), scale ${scale}: ${result.leads} leads, ${result.orders} orders; load ${result.loadavg.toFixed(1)}`);
   for (const k of ['lead_frame', 'lead_report', 'customer_report']) {
     if (result[k]) console.log(`${k.padEnd(16)} median ${result[k].median_ms.toFixed(1)} ms (min ${result[k].min_ms.toFixed(1)}, max ${result[k].max_ms.toFixed(1)})`);
   }
