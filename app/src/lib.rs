@@ -10,5 +10,6 @@ pub mod routes;
 pub mod settings;
 pub mod state;
 pub mod storage;
+pub mod worker;
 
 pub use routes::App;

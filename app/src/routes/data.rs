@@ -3,14 +3,16 @@
 //! User data is only ever rendered as text.
 
 use crate::datasets::{format_bytes, format_date, meta_for, now_ms, random, today};
-use crate::import::{FileEntry, build_dataset, default_name, field_choices, table_choices};
+use crate::import::{FileEntry, default_name, field_choices, import_files, table_choices};
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
 use crate::storage::{DEMO_ID, idb};
+use crate::worker;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_core::codec;
 use reallot_core::import::{Finding, ReadOptions, TextEncoding};
 use reallot_core::model::TableKind;
+use reallot_worker::protocol::{Job, Progress, Reply, Stage};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -59,6 +61,28 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads `entry` in the worker with its current overrides; the result lands on the entry with
+/// the same key, if the user has not removed it meanwhile.
+fn read_in_worker(files: RwSignal<Vec<FileEntry>>, entry: &FileEntry) {
+    let key = entry.key;
+    let name = entry.name.clone();
+    let bytes = entry.bytes.clone();
+    let opts = entry.opts.clone();
+    spawn_local(async move {
+        let job = Job::Read { name, opts };
+        let read = match worker::run(job, &[bytes.as_slice()], |_| {}).await {
+            Ok((Reply::Read { file, .. }, _)) => Ok(file),
+            Ok(_) => Err("the worker gave an unexpected answer".to_owned()),
+            Err(e) => Err(e),
+        };
+        files.update(|v| {
+            if let Some(f) = v.iter_mut().find(|f| f.key == key) {
+                f.set_read(read);
+            }
+        });
+    });
+}
+
 #[component]
 pub fn DataPage() -> impl IntoView {
     let state = use_dataset();
@@ -68,14 +92,23 @@ pub fn DataPage() -> impl IntoView {
     let import_error = RwSignal::new(None::<String>);
     let report = RwSignal::new(None::<(Vec<reallot_core::import::TableReport>, Vec<Finding>)>);
     let notice = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<Progress>);
+    let next_key = RwSignal::new(0u32);
 
     let add_files = move |list: Vec<File>| {
         spawn_local(async move {
             for f in list {
                 match read_bytes(&f).await {
                     Ok(bytes) => {
-                        let entry =
-                            FileEntry::read(f.name(), Arc::new(bytes), ReadOptions::default());
+                        next_key.update(|k| *k += 1);
+                        let entry = FileEntry {
+                            key: next_key.get_untracked(),
+                            name: f.name(),
+                            bytes: Arc::new(bytes),
+                            opts: ReadOptions::default(),
+                            info: None,
+                        };
+                        read_in_worker(files, &entry);
                         files.update(|v| v.push(entry));
                     }
                     Err(e) => import_error.set(Some(e)),
@@ -101,32 +134,54 @@ pub fn DataPage() -> impl IntoView {
 
     let do_import = move |_| {
         import_error.set(None);
+        notice.set(None);
         report.set(None);
         let entries = files.get_untracked();
-        let outcome = match build_dataset(&entries, today()) {
-            Ok(o) => o,
+        let specs = match import_files(&entries) {
+            Ok(specs) => specs,
             Err(e) => {
                 import_error.set(Some(e));
                 return;
             }
         };
-        let bytes = codec::encode(&outcome.dataset);
         let label = match name.get_untracked().trim() {
             "" => default_name(&entries),
             n => n.to_owned(),
         };
-        let meta = meta_for(&label, &outcome.dataset, bytes.len(), now_ms(), random());
         busy.set(true);
+        progress.set(Some(Progress {
+            stage: Stage::Parse,
+            file: None,
+            done: 0,
+            total: 1,
+        }));
         spawn_local(async move {
-            match idb::save(&meta, &bytes).await {
-                Ok(()) => {
-                    let mut findings: Vec<Finding> = Vec::new();
-                    findings.extend(outcome.quality.findings.iter().cloned());
-                    report.set(Some((outcome.reports.clone(), findings)));
-                    activate(state, &meta, outcome.dataset);
+            let bytes: Vec<&[u8]> = entries.iter().map(|e| e.bytes.as_slice()).collect();
+            let job = Job::Import {
+                files: specs,
+                as_of: today().0,
+            };
+            let result = worker::run(job, &bytes, move |p| progress.set(Some(p))).await;
+            progress.set(None);
+            let stored = async {
+                let (reply, mut out) = result?;
+                let (Reply::Imported { summary, .. }, Some(bytes)) = (reply, out.pop()) else {
+                    return Err("the worker gave an unexpected answer".to_owned());
+                };
+                let ds = codec::decode(&bytes).map_err(|e| e.to_string())?;
+                let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
+                idb::save(&meta, &bytes).await?;
+                activate(state, &meta, ds);
+                Ok(summary)
+            }
+            .await;
+            match stored {
+                Ok(summary) => {
+                    report.set(Some((summary.reports, summary.quality)));
                     files.set(Vec::new());
                     refresh(state).await;
                 }
+                Err(e) if e == worker::CANCELLED => notice.set(Some("import cancelled".to_owned())),
                 Err(e) => import_error.set(Some(e)),
             }
             busy.set(false);
@@ -215,6 +270,28 @@ pub fn DataPage() -> impl IntoView {
                     <button on:click=move |_| files.set(Vec::new())>"Clear"</button>
                 </div>
                 {move || {
+                    progress
+                        .get()
+                        .map(|p| {
+                            let what = match (p.stage, p.file) {
+                                (Stage::Parse, Some(f)) => format!("reading {f}"),
+                                (Stage::Load, Some(f)) => format!("loading {f}"),
+                                (Stage::Check, _) => "checking data quality".to_owned(),
+                                (Stage::Encode, _) => "packing the dataset".to_owned(),
+                                _ => "starting".to_owned(),
+                            };
+                            view! {
+                                <div class="row" data-testid="import-progress">
+                                    <progress data-testid="progress" max=p.total value=p.done></progress>
+                                    <span class="muted">{what}</span>
+                                    <button data-testid="cancel" on:click=move |_| worker::cancel()>
+                                        "Cancel"
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
+                {move || {
                     import_error
                         .get()
                         .map(|e| view! { <p class="error" data-testid="import-error">{e}</p> })
@@ -285,9 +362,8 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
     let reread = move |change: Box<dyn Fn(&mut ReadOptions) + Send + Sync>| {
         files.update(|v| {
             if let Some(f) = v.get_mut(index) {
-                let mut opts = f.opts.clone();
-                change(&mut opts);
-                *f = f.reread(opts);
+                change(&mut f.opts);
+                read_in_worker(files, f);
             }
         });
     };
@@ -298,11 +374,12 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
             }
         })
     };
-    let body = match &entry.parsed {
-        Err(e) => {
-            view! { <p class="error" data-testid="file-error">{e.to_string()}</p> }.into_any()
+    let body = match &entry.info {
+        None => view! { <p class="muted" data-testid="file-reading">"reading…"</p> }.into_any(),
+        Some(Err(e)) => {
+            view! { <p class="error" data-testid="file-error">{e.clone()}</p> }.into_any()
         }
-        Ok(p) => {
+        Some(Ok(p)) => {
             let enc = p.encoding.map_or("—", TextEncoding::as_str);
             let delim = p.delimiter.map_or("—".to_owned(), |d| {
                 if d == '\t' {
@@ -314,8 +391,8 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
             let table = p.mapping.as_ref().map(|m| m.table);
             let mapping = p.mapping.clone();
             let headers = p.headers.clone();
-            let preview = p.preview(5);
-            let rows = p.rows();
+            let preview = p.preview.clone();
+            let rows = p.rows;
             view! {
                 <p class="muted" data-testid="file-detected">
                     {format!("{:?} · encoding {enc} · delimiter {delim} · header row {} · {rows} rows", p.format, p.header_row)}
