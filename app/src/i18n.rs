@@ -59,10 +59,24 @@ pub enum Key {
     DiscountRate,
     OverdueFactor,
     Storage,
+    FilterFrom,
+    FilterTo,
+    Region,
+    Team,
+    CustomerType,
+    AllValues,
+    ResetFilters,
+    LeadsInScope,
+    WonLeads,
+    ConversionRate,
+    Tables,
+    Table,
+    Rows,
+    DatasetLabel,
 }
 
 impl Key {
-    pub const ALL: [Key; 17] = [
+    pub const ALL: [Key; 31] = [
         Key::Overview,
         Key::Data,
         Key::Leads,
@@ -80,6 +94,20 @@ impl Key {
         Key::DiscountRate,
         Key::OverdueFactor,
         Key::Storage,
+        Key::FilterFrom,
+        Key::FilterTo,
+        Key::Region,
+        Key::Team,
+        Key::CustomerType,
+        Key::AllValues,
+        Key::ResetFilters,
+        Key::LeadsInScope,
+        Key::WonLeads,
+        Key::ConversionRate,
+        Key::Tables,
+        Key::Table,
+        Key::Rows,
+        Key::DatasetLabel,
     ];
 }
 
@@ -103,6 +131,20 @@ pub const fn t(lang: Lang, key: Key) -> &'static str {
         Key::DiscountRate => ("Annual discount rate", "年折现率"),
         Key::OverdueFactor => ("Overdue factor k", "逾期系数 k"),
         Key::Storage => ("Storage", "存储"),
+        Key::FilterFrom => ("From", "开始日期"),
+        Key::FilterTo => ("To", "结束日期"),
+        Key::Region => ("Region", "区域"),
+        Key::Team => ("Team", "团队"),
+        Key::CustomerType => ("Customer type", "客户类型"),
+        Key::AllValues => ("All", "全部"),
+        Key::ResetFilters => ("Reset filters", "重置筛选"),
+        Key::LeadsInScope => ("Leads", "线索数"),
+        Key::WonLeads => ("Won", "赢单数"),
+        Key::ConversionRate => ("Conversion rate", "转化率"),
+        Key::Tables => ("Tables", "数据表"),
+        Key::Table => ("Table", "表"),
+        Key::Rows => ("Rows", "行数"),
+        Key::DatasetLabel => ("Dataset", "数据集"),
     };
     match lang {
         Lang::En => en,

@@ -2,7 +2,9 @@
 //! domain work is done by `reallot-core`, and anything that decides over domain data is a
 //! plain function tested natively.
 
+pub mod components;
 pub mod datasets;
+pub mod filters;
 pub mod i18n;
 pub mod import;
 pub mod overview;
