@@ -88,7 +88,7 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main class="content">
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
+                <Routes fallback=move || view! { <p>{label(Key::PageNotFound)}</p> }>
                     <Route path=path!("/") view=overview::OverviewPage />
                     <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/data") view=data::DataPage />

@@ -66,7 +66,7 @@ export const journeys = [
       await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
       await page.getByTestId('dataset-row-after-cancel').waitFor();
       const report = await page.getByTestId('import-report').textContent();
-      assert(report.includes('300000'), 'every row imported');
+      assert(report.includes('300,000'), 'every row imported');
     },
   },
 ];
