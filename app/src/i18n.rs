@@ -124,10 +124,11 @@ pub enum Key {
     Keep,
     PageNotFound,
     BestEffortShort,
+    Remembered,
 }
 
 impl Key {
-    pub const ALL: [Key; 82] = [
+    pub const ALL: [Key; 83] = [
         Key::Overview,
         Key::Data,
         Key::Leads,
@@ -210,6 +211,7 @@ impl Key {
         Key::Keep,
         Key::PageNotFound,
         Key::BestEffortShort,
+        Key::Remembered,
     ];
 }
 
@@ -304,6 +306,10 @@ pub const fn t(lang: Lang, key: Key) -> &'static str {
         Key::Keep => ("Keep", "保留数据集"),
         Key::PageNotFound => ("Page not found.", "页面不存在。"),
         Key::BestEffortShort => ("best effort", "尽力保存"),
+        Key::Remembered => (
+            "mapping remembered for this file shape",
+            "已按此文件结构套用记住的映射",
+        ),
     };
     match lang {
         Lang::En => en,

@@ -2,6 +2,7 @@
 //! overrides, and what the worker read of it; turning them into an import job, or refusing
 //! the whole import with a located message, so nothing half-imported is ever stored.
 
+use crate::mappings::{Remembered, keep, recall};
 use reallot_core::import::ReadOptions;
 use reallot_core::model::TableKind;
 use reallot_worker::protocol::{FileInfo, ImportFile};
@@ -17,13 +18,25 @@ pub struct FileEntry {
     pub bytes: Arc<Vec<u8>>,
     pub opts: ReadOptions,
     pub info: Option<Result<FileInfo, String>>,
+    /// The user changed the mapping.
+    pub edited: bool,
+    /// The mapping was recalled for the file's shape.
+    pub remembered: bool,
 }
 
 impl FileEntry {
     /// Takes a read result; a user's column choices survive a re-read when the table and
-    /// headers are unchanged.
-    pub fn set_read(&mut self, read: Result<FileInfo, String>) {
+    /// headers are unchanged, and a file's first read takes the mapping remembered for its
+    /// shape.
+    pub fn set_read(&mut self, read: Result<FileInfo, String>, store: &Remembered) {
         let mut read = read;
+        if self.info.is_none()
+            && let Ok(new) = &mut read
+            && let Some(m) = recall(store, new)
+        {
+            new.mapping = Some(m);
+            self.remembered = true;
+        }
         if let (Some(Ok(old)), Ok(new)) = (&self.info, &mut read)
             && old.headers == new.headers
             && old.mapping.as_ref().map(|m| m.table) == new.mapping.as_ref().map(|m| m.table)
@@ -36,8 +49,21 @@ impl FileEntry {
     /// Maps column `col` to `field` (None = not imported). False if nothing changed.
     pub fn set_field(&mut self, col: usize, field: Option<&str>) -> bool {
         match &mut self.info {
-            Some(Ok(info)) => info.mapping.as_mut().is_some_and(|m| m.set(col, field)),
+            Some(Ok(info)) => {
+                let changed = info.mapping.as_mut().is_some_and(|m| m.set(col, field));
+                self.edited |= changed;
+                changed
+            }
             _ => false,
+        }
+    }
+
+    /// Keeps this file's mapping for its shape if the user edited or accepted a remembered one.
+    pub fn remember_into(&self, store: &mut Remembered) {
+        if let (true, Some(Ok(info))) = (self.edited || self.remembered, &self.info)
+            && let Some(m) = &info.mapping
+        {
+            keep(store, &info.shape, m);
         }
     }
 }
@@ -102,6 +128,8 @@ mod tests {
             info: Some(read(name, text.as_bytes(), &opts)),
             bytes: Arc::new(text.as_bytes().to_vec()),
             opts,
+            edited: false,
+            remembered: false,
         }
     }
 
@@ -113,11 +141,32 @@ mod tests {
         );
         assert!(f.set_field(4, Some("customer_id")));
         let again = read("orders.csv", &f.bytes, &f.opts);
-        f.set_read(again);
+        f.set_read(again, &Remembered::new());
         let job = import_files(std::slice::from_ref(&f)).expect("ready");
         let m = job[0].mapping.as_ref().expect("mapped");
         assert_eq!(m.columns[4].field.as_deref(), Some("customer_id"));
         assert_eq!(m.columns[1].field, None);
+    }
+
+    #[test]
+    fn an_edited_mapping_is_remembered_and_applied_to_the_next_file_of_that_shape() {
+        let text = "order_id,customer_id,order_date,amount,x\nO1,C1,2024-01-02,10,A\n";
+        let mut store = Remembered::new();
+        let untouched = entry("a.csv", text);
+        untouched.remember_into(&mut store);
+        assert!(store.is_empty(), "a guessed mapping is not remembered");
+        let mut edited = entry("a.csv", text);
+        assert!(edited.set_field(4, Some("category")));
+        edited.remember_into(&mut store);
+        let mut next = FileEntry {
+            info: None,
+            ..entry("b.csv", text)
+        };
+        next.set_read(read("b.csv", text.as_bytes(), &next.opts), &store);
+        assert!(next.remembered && !next.edited);
+        let job = import_files(&[next]).expect("ready");
+        let m = job[0].mapping.as_ref().expect("mapped");
+        assert_eq!(m.columns[4].field.as_deref(), Some("category"));
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod datasets;
 pub mod filters;
 pub mod i18n;
 pub mod import;
+pub mod mappings;
 pub mod overview;
 pub mod routes;
 pub mod settings;

@@ -8,7 +8,7 @@ use crate::import::{FileEntry, default_name, field_choices, import_files, table_
 use crate::settings::use_settings;
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
 use crate::storage::{DEMO_ID, idb};
-use crate::worker;
+use crate::{mappings, worker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_core::codec;
@@ -77,9 +77,10 @@ fn read_in_worker(files: RwSignal<Vec<FileEntry>>, entry: &FileEntry) {
             Ok(_) => Err("the worker gave an unexpected answer".to_owned()),
             Err(e) => Err(e),
         };
+        let store = mappings::load();
         files.update(|v| {
             if let Some(f) = v.iter_mut().find(|f| f.key == key) {
-                f.set_read(read);
+                f.set_read(read, &store);
             }
         });
     });
@@ -117,6 +118,8 @@ pub fn DataPage() -> impl IntoView {
                             bytes: Arc::new(bytes),
                             opts: ReadOptions::default(),
                             info: None,
+                            edited: false,
+                            remembered: false,
                         };
                         read_in_worker(files, &entry);
                         files.update(|v| v.push(entry));
@@ -187,6 +190,11 @@ pub fn DataPage() -> impl IntoView {
             .await;
             match stored {
                 Ok(summary) => {
+                    let mut store = mappings::load();
+                    for e in &entries {
+                        e.remember_into(&mut store);
+                    }
+                    mappings::save(&store);
                     report.set(Some((summary.reports, summary.quality)));
                     files.set(Vec::new());
                     refresh(state).await;
@@ -486,6 +494,9 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                         </select>
                     </label>
                 </div>
+                {entry.remembered.then(|| view! {
+                    <p class="notice" data-testid=format!("remembered-{index}")>{tr(Key::Remembered)}</p>
+                })}
                 {mapping.map(|m| {
                     let fields = field_choices(m.table);
                     view! {
