@@ -1,87 +1,90 @@
-//! The Data page's import, as plain functions: read dropped files through the core's import
-//! pipeline, apply the user's overrides, and build one dataset from all files — or refuse the
-//! whole import with a located message, so nothing half-imported is ever stored.
+//! The Data page's picked files, as plain data and functions: each file's bytes, the user's
+//! overrides, and what the worker read of it; turning them into an import job, or refusing
+//! the whole import with a located message, so nothing half-imported is ever stored.
 
-use reallot_core::Dataset;
-use reallot_core::import::{ImportError, ParsedFile, ReadOptions, TableReport, load_into};
-use reallot_core::model::{TableKind, Timestamp};
-use reallot_core::quality::{QualityReport, check};
+use crate::mappings::{Remembered, keep, recall};
+use reallot_core::import::ReadOptions;
+use reallot_core::model::TableKind;
+use reallot_worker::protocol::{FileInfo, ImportFile};
 use std::sync::Arc;
 
-/// One picked file: its bytes, the user's overrides, and what reading it gave.
+/// One picked file: its bytes, the user's overrides, and what reading it gave (`None` while the
+/// worker reads it).
 #[derive(Clone, Debug)]
 pub struct FileEntry {
+    /// Unique on the page, so a late read result finds its file.
+    pub key: u32,
     pub name: String,
     pub bytes: Arc<Vec<u8>>,
     pub opts: ReadOptions,
-    pub parsed: Result<ParsedFile, ImportError>,
+    pub info: Option<Result<FileInfo, String>>,
+    /// The user changed the mapping.
+    pub edited: bool,
+    /// The mapping was recalled for the file's shape.
+    pub remembered: bool,
 }
 
 impl FileEntry {
-    pub fn read(name: String, bytes: Arc<Vec<u8>>, opts: ReadOptions) -> Self {
-        let parsed = reallot_core::import::read_file(&name, &bytes, &opts);
-        Self {
-            name,
-            bytes,
-            opts,
-            parsed,
+    /// Takes a read result; a user's column choices survive a re-read when the table and
+    /// headers are unchanged, and a file's first read takes the mapping remembered for its
+    /// shape.
+    pub fn set_read(&mut self, read: Result<FileInfo, String>, store: &Remembered) {
+        let mut read = read;
+        if self.info.is_none()
+            && let Ok(new) = &mut read
+            && let Some(m) = recall(store, new)
+        {
+            new.mapping = Some(m);
+            self.remembered = true;
         }
-    }
-
-    /// Re-reads with changed overrides; a user's column choices survive when the table and
-    /// headers are unchanged.
-    pub fn reread(&self, opts: ReadOptions) -> Self {
-        let mut next = Self::read(self.name.clone(), self.bytes.clone(), opts);
-        if let (Ok(old), Ok(new)) = (&self.parsed, &mut next.parsed)
+        if let (Some(Ok(old)), Ok(new)) = (&self.info, &mut read)
             && old.headers == new.headers
             && old.mapping.as_ref().map(|m| m.table) == new.mapping.as_ref().map(|m| m.table)
         {
             new.mapping.clone_from(&old.mapping);
         }
-        next
+        self.info = Some(read);
     }
 
     /// Maps column `col` to `field` (None = not imported). False if nothing changed.
     pub fn set_field(&mut self, col: usize, field: Option<&str>) -> bool {
-        match &mut self.parsed {
-            Ok(p) => p.mapping.as_mut().is_some_and(|m| m.set(col, field)),
-            Err(_) => false,
+        match &mut self.info {
+            Some(Ok(info)) => {
+                let changed = info.mapping.as_mut().is_some_and(|m| m.set(col, field));
+                self.edited |= changed;
+                changed
+            }
+            _ => false,
+        }
+    }
+
+    /// Keeps this file's mapping for its shape if the user edited or accepted a remembered one.
+    pub fn remember_into(&self, store: &mut Remembered) {
+        if let (true, Some(Ok(info))) = (self.edited || self.remembered, &self.info)
+            && let Some(m) = &info.mapping
+        {
+            keep(store, &info.shape, m);
         }
     }
 }
 
-/// A finished import: the dataset and what happened to each file.
-#[derive(Clone, Debug)]
-pub struct ImportOutcome {
-    pub dataset: Dataset,
-    pub reports: Vec<TableReport>,
-    pub quality: QualityReport,
-}
-
-/// Builds one dataset from every file, or refuses with the first located problem.
-pub fn build_dataset(files: &[FileEntry], as_of: Timestamp) -> Result<ImportOutcome, String> {
+/// The import job's files, or the first reason the files cannot be imported yet.
+pub fn import_files(files: &[FileEntry]) -> Result<Vec<ImportFile>, String> {
     if files.is_empty() {
         return Err("no files chosen".to_owned());
     }
-    let mut ds = Dataset::new();
-    let mut reports = Vec::with_capacity(files.len());
-    for f in files {
-        let parsed = f.parsed.as_ref().map_err(ToString::to_string)?;
-        let mapping = parsed.require_mapping().map_err(|e| e.to_string())?;
-        if let Some(field) = mapping.missing_required().first() {
-            return Err(format!(
-                "{}: no column is mapped to the required {} field {field}",
-                f.name, mapping.table
-            ));
-        }
-        reports.push(load_into(&mut ds, parsed, mapping));
-    }
-    let quality = check(&ds, as_of);
-    Ok(ImportOutcome {
-        dataset: ds,
-        reports,
-        quality,
-    })
+    files
+        .iter()
+        .map(|f| match &f.info {
+            None => Err(format!("{}: still being read", f.name)),
+            Some(Err(e)) => Err(e.clone()),
+            Some(Ok(info)) => Ok(ImportFile {
+                name: f.name.clone(),
+                opts: f.opts.clone(),
+                mapping: info.mapping.clone(),
+            }),
+        })
+        .collect()
 }
 
 /// A default dataset name from the files: the first file's stem, plus how many others.
@@ -115,64 +118,69 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+    use reallot_worker::jobs::read;
 
     fn entry(name: &str, text: &str) -> FileEntry {
-        FileEntry::read(
-            name.to_owned(),
-            Arc::new(text.as_bytes().to_vec()),
-            ReadOptions::default(),
-        )
-    }
-
-    const AS_OF: Timestamp = Timestamp(1_800_000_000);
-
-    #[test]
-    fn imports_a_mapped_file_and_reports_located_problems() {
-        let f = entry(
-            "orders.csv",
-            "order_id,customer_id,order_date,amount\nO1,C1,2024-01-02,10\nO2,C2,not a date,5\n",
-        );
-        let out = build_dataset(&[f], AS_OF).expect("imports");
-        assert_eq!(out.dataset.orders.len(), 1);
-        let r = &out.reports[0];
-        assert_eq!((r.rows_read, r.rows_kept, r.rows_dropped), (2, 1, 1));
-        let bad = r
-            .findings
-            .iter()
-            .flat_map(|f| &f.examples)
-            .find(|e| e.value == "not a date")
-            .expect("the bad date is listed");
-        assert_eq!(bad.row, 3);
+        let opts = ReadOptions::default();
+        FileEntry {
+            key: 1,
+            name: name.to_owned(),
+            info: Some(read(name, text.as_bytes(), &opts)),
+            bytes: Arc::new(text.as_bytes().to_vec()),
+            opts,
+            edited: false,
+            remembered: false,
+        }
     }
 
     #[test]
-    fn a_fixed_mapping_is_used_and_survives_a_reread() {
+    fn a_fixed_mapping_survives_a_reread_and_goes_into_the_job() {
         let mut f = entry(
             "orders.csv",
             "order_id,customer_id,order_date,amount,x\nO1,C1,2024-01-02,10,C9\n",
         );
         assert!(f.set_field(4, Some("customer_id")));
-        let f = f.reread(f.opts.clone());
-        let out = build_dataset(&[f], AS_OF).expect("imports");
-        assert_eq!(out.dataset.name(out.dataset.orders[0].customer.0), "C9");
+        let again = read("orders.csv", &f.bytes, &f.opts);
+        f.set_read(again, &Remembered::new());
+        let job = import_files(std::slice::from_ref(&f)).expect("ready");
+        let m = job[0].mapping.as_ref().expect("mapped");
+        assert_eq!(m.columns[4].field.as_deref(), Some("customer_id"));
+        assert_eq!(m.columns[1].field, None);
     }
 
     #[test]
-    fn refuses_everything_when_one_file_fails() {
-        let good = entry(
-            "orders.csv",
-            "order_id,customer_id,order_date,amount\nO1,C1,2024-01-02,10\n",
-        );
+    fn an_edited_mapping_is_remembered_and_applied_to_the_next_file_of_that_shape() {
+        let text = "order_id,customer_id,order_date,amount,x\nO1,C1,2024-01-02,10,A\n";
+        let mut store = Remembered::new();
+        let untouched = entry("a.csv", text);
+        untouched.remember_into(&mut store);
+        assert!(store.is_empty(), "a guessed mapping is not remembered");
+        let mut edited = entry("a.csv", text);
+        assert!(edited.set_field(4, Some("category")));
+        edited.remember_into(&mut store);
+        let mut next = FileEntry {
+            info: None,
+            ..entry("b.csv", text)
+        };
+        next.set_read(read("b.csv", text.as_bytes(), &next.opts), &store);
+        assert!(next.remembered && !next.edited);
+        let job = import_files(&[next]).expect("ready");
+        let m = job[0].mapping.as_ref().expect("mapped");
+        assert_eq!(m.columns[4].field.as_deref(), Some("category"));
+    }
+
+    #[test]
+    fn refuses_files_not_read_or_unreadable() {
+        let good = entry("orders.csv", "order_id,customer_id,order_date,amount\n");
         let empty = entry("empty.csv", "");
-        let err = build_dataset(&[good.clone(), empty], AS_OF).expect_err("refused");
-        assert!(err.starts_with("empty.csv"), "{err}");
-        let mut unmapped = good;
-        assert!(unmapped.set_field(1, None));
-        let err = build_dataset(&[unmapped], AS_OF).expect_err("refused");
+        let err = import_files(&[good.clone(), empty]).expect_err("refused");
+        assert_eq!(err, "empty.csv: the file is empty");
+        let reading = FileEntry { info: None, ..good };
         assert_eq!(
-            err,
-            "orders.csv: no column is mapped to the required orders field customer_id"
+            import_files(&[reading]).expect_err("refused"),
+            "orders.csv: still being read"
         );
+        assert_eq!(import_files(&[]).expect_err("refused"), "no files chosen");
     }
 
     #[test]

@@ -2,13 +2,17 @@
 //! domain work is done by `reallot-core`, and anything that decides over domain data is a
 //! plain function tested natively.
 
+pub mod components;
 pub mod datasets;
+pub mod filters;
 pub mod i18n;
 pub mod import;
+pub mod mappings;
 pub mod overview;
 pub mod routes;
 pub mod settings;
 pub mod state;
 pub mod storage;
+pub mod worker;
 
 pub use routes::App;

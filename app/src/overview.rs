@@ -1,7 +1,36 @@
 //! What the Overview page shows, as plain data computed from a dataset.
 
 use reallot_core::Dataset;
+use reallot_core::metrics::Scope;
+use reallot_core::metrics::leads::LeadFrame;
+use reallot_core::metrics::leads::conversion::conversion_counts;
 use reallot_core::model::TableKind;
+
+/// The KPI cards: leads created in the scope, and won of those assigned.
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct Kpis {
+    pub leads: usize,
+    pub assigned: u64,
+    pub won: u64,
+}
+
+impl Kpis {
+    /// Won ÷ assigned, `None` without assigned leads.
+    pub fn conversion(&self) -> Option<f64> {
+        (self.assigned > 0).then(|| self.won as f64 / self.assigned as f64)
+    }
+}
+
+/// The KPIs under the global filter, computed by the core's lead measures.
+pub fn kpis(ds: &Dataset, scope: &Scope) -> Kpis {
+    let frame = LeadFrame::build(ds, scope);
+    let (won, assigned) = conversion_counts(&frame).total;
+    Kpis {
+        leads: frame.len(),
+        assigned,
+        won,
+    }
+}
 
 /// One row of the table-sizes card: the canonical table name and its row count.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -23,7 +52,45 @@ pub fn table_sizes(ds: &Dataset) -> Vec<TableSizeRow> {
 
 #[cfg(test)]
 mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
     use super::*;
+    use crate::filters::Filters;
+    use crate::settings::Settings;
+
+    #[test]
+    fn kpis_obey_the_region_filter() {
+        let mut ds = Dataset::new();
+        let fields = TableKind::Leads.fields();
+        let col = |name: &str| fields.iter().position(|f| f.name == name).expect("field");
+        for (id, region, stage) in [
+            ("L1", "east", "won"),
+            ("L2", "east", "lost"),
+            ("L3", "west", "won"),
+        ] {
+            let mut v = vec![""; fields.len()];
+            v[col("lead_id")] = id;
+            v[col("created_at")] = "2024-01-02";
+            v[col("region")] = region;
+            v[col("assigned_rep_id")] = "R1";
+            v[col("assigned_at")] = "2024-01-02";
+            v[col("stage")] = stage;
+            v[col("won_at")] = if stage == "won" { "2024-01-05" } else { "" };
+            v[col("lost_at")] = if stage == "lost" { "2024-01-05" } else { "" };
+            assert!(ds.push_record(TableKind::Leads, &v).kept);
+        }
+        let settings = Settings::default();
+        let all = kpis(&ds, &Filters::default().scope(&ds, &settings));
+        assert_eq!((all.leads, all.assigned, all.won), (3, 3, 2));
+        let east = Filters {
+            region: Some("east".into()),
+            ..Filters::default()
+        };
+        let east = kpis(&ds, &east.scope(&ds, &settings));
+        assert_eq!((east.leads, east.assigned, east.won), (2, 2, 1));
+        assert_eq!(east.conversion(), Some(0.5));
+    }
 
     #[test]
     fn lists_every_table_with_its_rows() {

@@ -1,5 +1,6 @@
 //! The app shell: navigation bar and the page routes of SPEC §6.
 
+use crate::filters::provide_filters;
 use crate::i18n::{Key, t};
 use crate::settings::{provide_settings, use_settings};
 use crate::state::provide_dataset;
@@ -57,6 +58,7 @@ pub const PAGES: &[PageInfo] = &[
 pub fn App() -> impl IntoView {
     provide_settings();
     provide_dataset();
+    provide_filters();
     let settings = use_settings();
     let lang = move || settings.with(|s| s.lang);
     Effect::new(move |_| {
@@ -86,15 +88,15 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main class="content">
-                <Routes fallback=|| view! { <p>"Page not found."</p> }>
+                <Routes fallback=move || view! { <p>{label(Key::PageNotFound)}</p> }>
                     <Route path=path!("/") view=overview::OverviewPage />
                     <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/data") view=data::DataPage />
-                    <Route path=path!("/leads") view=|| placeholder::page("leads", Key::Leads) />
-                    <Route path=path!("/customers") view=|| placeholder::page("customers", Key::Customers) />
-                    <Route path=path!("/pool") view=|| placeholder::page("pool", Key::Pool) />
-                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator) />
-                    <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView) />
+                    <Route path=path!("/leads") view=|| placeholder::page("leads", Key::Leads, true) />
+                    <Route path=path!("/customers") view=|| placeholder::page("customers", Key::Customers, true) />
+                    <Route path=path!("/pool") view=|| placeholder::page("pool", Key::Pool, true) />
+                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator, false) />
+                    <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView, false) />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>
             </main>

@@ -3,14 +3,18 @@
 //! User data is only ever rendered as text.
 
 use crate::datasets::{format_bytes, format_date, meta_for, now_ms, random, today};
-use crate::import::{FileEntry, build_dataset, default_name, field_choices, table_choices};
+use crate::i18n::{Key, format_int, t};
+use crate::import::{FileEntry, default_name, field_choices, import_files, table_choices};
+use crate::settings::use_settings;
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
 use crate::storage::{DEMO_ID, idb};
+use crate::{mappings, worker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_core::codec;
 use reallot_core::import::{Finding, ReadOptions, TextEncoding};
 use reallot_core::model::TableKind;
+use reallot_worker::protocol::{Job, Progress, Reply, Stage};
 use std::sync::Arc;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -59,23 +63,65 @@ fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
     Ok(())
 }
 
+/// Reads `entry` in the worker with its current overrides; the result lands on the entry with
+/// the same key, if the user has not removed it meanwhile.
+fn read_in_worker(files: RwSignal<Vec<FileEntry>>, entry: &FileEntry) {
+    let key = entry.key;
+    let name = entry.name.clone();
+    let bytes = entry.bytes.clone();
+    let opts = entry.opts.clone();
+    spawn_local(async move {
+        let job = Job::Read { name, opts };
+        let read = match worker::run(job, &[bytes.as_slice()], |_| {}).await {
+            Ok((Reply::Read { file, .. }, _)) => Ok(file),
+            Ok(_) => Err("the worker gave an unexpected answer".to_owned()),
+            Err(e) => Err(e),
+        };
+        let store = mappings::load();
+        files.update(|v| {
+            if let Some(f) = v.iter_mut().find(|f| f.key == key) {
+                f.set_read(read, &store);
+            }
+        });
+    });
+}
+
+/// A reactive translation of `key` in the current language.
+fn tr(key: Key) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let settings = use_settings();
+    move || t(settings.with(|s| s.lang), key)
+}
+
 #[component]
 pub fn DataPage() -> impl IntoView {
     let state = use_dataset();
+    let settings = use_settings();
+    let lang = move || settings.with(|s| s.lang);
     let files = RwSignal::new(Vec::<FileEntry>::new());
     let name = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
     let import_error = RwSignal::new(None::<String>);
     let report = RwSignal::new(None::<(Vec<reallot_core::import::TableReport>, Vec<Finding>)>);
     let notice = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<Progress>);
+    let next_key = RwSignal::new(0u32);
 
     let add_files = move |list: Vec<File>| {
         spawn_local(async move {
             for f in list {
                 match read_bytes(&f).await {
                     Ok(bytes) => {
-                        let entry =
-                            FileEntry::read(f.name(), Arc::new(bytes), ReadOptions::default());
+                        next_key.update(|k| *k += 1);
+                        let entry = FileEntry {
+                            key: next_key.get_untracked(),
+                            name: f.name(),
+                            bytes: Arc::new(bytes),
+                            opts: ReadOptions::default(),
+                            info: None,
+                            edited: false,
+                            remembered: false,
+                        };
+                        read_in_worker(files, &entry);
                         files.update(|v| v.push(entry));
                     }
                     Err(e) => import_error.set(Some(e)),
@@ -101,31 +147,60 @@ pub fn DataPage() -> impl IntoView {
 
     let do_import = move |_| {
         import_error.set(None);
+        notice.set(None);
         report.set(None);
         let entries = files.get_untracked();
-        let outcome = match build_dataset(&entries, today()) {
-            Ok(o) => o,
+        let specs = match import_files(&entries) {
+            Ok(specs) => specs,
             Err(e) => {
                 import_error.set(Some(e));
                 return;
             }
         };
-        let bytes = codec::encode(&outcome.dataset);
         let label = match name.get_untracked().trim() {
             "" => default_name(&entries),
             n => n.to_owned(),
         };
-        let meta = meta_for(&label, &outcome.dataset, bytes.len(), now_ms(), random());
         busy.set(true);
+        progress.set(Some(Progress {
+            stage: Stage::Parse,
+            file: None,
+            done: 0,
+            total: 1,
+        }));
         spawn_local(async move {
-            match idb::save(&meta, &bytes).await {
-                Ok(()) => {
-                    let mut findings: Vec<Finding> = Vec::new();
-                    findings.extend(outcome.quality.findings.iter().cloned());
-                    report.set(Some((outcome.reports.clone(), findings)));
-                    activate(state, &meta, outcome.dataset);
+            let bytes: Vec<&[u8]> = entries.iter().map(|e| e.bytes.as_slice()).collect();
+            let job = Job::Import {
+                files: specs,
+                as_of: today().0,
+            };
+            let result = worker::run(job, &bytes, move |p| progress.set(Some(p))).await;
+            progress.set(None);
+            let stored = async {
+                let (reply, mut out) = result?;
+                let (Reply::Imported { summary, .. }, Some(bytes)) = (reply, out.pop()) else {
+                    return Err("the worker gave an unexpected answer".to_owned());
+                };
+                let ds = codec::decode(&bytes).map_err(|e| e.to_string())?;
+                let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
+                idb::save(&meta, &bytes).await?;
+                activate(state, &meta, ds);
+                Ok(summary)
+            }
+            .await;
+            match stored {
+                Ok(summary) => {
+                    let mut store = mappings::load();
+                    for e in &entries {
+                        e.remember_into(&mut store);
+                    }
+                    mappings::save(&store);
+                    report.set(Some((summary.reports, summary.quality)));
                     files.set(Vec::new());
                     refresh(state).await;
+                }
+                Err(e) if e == worker::CANCELLED => {
+                    notice.set(Some(t(lang(), Key::ImportCancelled).to_owned()));
                 }
                 Err(e) => import_error.set(Some(e)),
             }
@@ -154,7 +229,7 @@ pub fn DataPage() -> impl IntoView {
                 }
                 .await;
                 match result {
-                    Ok(label) => notice.set(Some(format!("restored {label}"))),
+                    Ok(label) => notice.set(Some(format!("{} {label}", t(lang(), Key::Restored)))),
                     Err(e) => state.error.set(Some(e)),
                 }
             }
@@ -164,9 +239,10 @@ pub fn DataPage() -> impl IntoView {
 
     view! {
         <section class="page" data-testid="page-data">
-            <h1>"Data"</h1>
+            <h1>{tr(Key::Data)}</h1>
             <p>
-                "Current dataset: "
+                {tr(Key::CurrentDataset)}
+                ": "
                 <strong data-testid="current-dataset">{move || state.name.get()}</strong>
             </p>
             {move || {
@@ -178,13 +254,14 @@ pub fn DataPage() -> impl IntoView {
             {move || notice.get().map(|n| view! { <p class="notice" data-testid="notice">{n}</p> })}
 
             <div class="card">
-                <h2>"Import files"</h2>
+                <h2>{tr(Key::ImportFiles)}</h2>
                 <label
                     class="dropzone"
                     on:dragover=|ev: leptos::ev::DragEvent| ev.prevent_default()
                     on:drop=on_drop
                 >
-                    "Drop CSV, TSV, XLSX or JSON-lines files here, or choose them: "
+                    {tr(Key::DropHint)}
+                    " "
                     <input type="file" multiple data-testid="file-input" on:change=on_pick />
                 </label>
                 {move || {
@@ -197,7 +274,8 @@ pub fn DataPage() -> impl IntoView {
                 }}
                 <div class="row">
                     <label>
-                        "Dataset name "
+                        {tr(Key::DatasetName)}
+                        " "
                         <input
                             type="text"
                             data-testid="dataset-name"
@@ -210,10 +288,33 @@ pub fn DataPage() -> impl IntoView {
                         disabled=move || busy.get() || files.with(Vec::is_empty)
                         on:click=do_import
                     >
-                        "Import"
+                        {tr(Key::Import)}
                     </button>
-                    <button on:click=move |_| files.set(Vec::new())>"Clear"</button>
+                    <button on:click=move |_| files.set(Vec::new())>{tr(Key::Clear)}</button>
                 </div>
+                {move || {
+                    progress
+                        .get()
+                        .map(|p| {
+                            let l = lang();
+                            let what = match (p.stage, p.file) {
+                                (Stage::Parse, Some(f)) => format!("{} {f}", t(l, Key::Reading)),
+                                (Stage::Load, Some(f)) => format!("{} {f}", t(l, Key::Loading)),
+                                (Stage::Check, _) => t(l, Key::Checking).to_owned(),
+                                (Stage::Encode, _) => t(l, Key::Packing).to_owned(),
+                                _ => t(l, Key::Starting).to_owned(),
+                            };
+                            view! {
+                                <div class="row" data-testid="import-progress">
+                                    <progress data-testid="progress" max=p.total value=p.done></progress>
+                                    <span class="muted">{what}</span>
+                                    <button data-testid="cancel" on:click=move |_| worker::cancel()>
+                                        {tr(Key::Cancel)}
+                                    </button>
+                                </div>
+                            }
+                        })
+                }}
                 {move || {
                     import_error
                         .get()
@@ -223,42 +324,42 @@ pub fn DataPage() -> impl IntoView {
             </div>
 
             <div class="card">
-                <h2>"Datasets"</h2>
+                <h2>{tr(Key::Datasets)}</h2>
                 <p class="muted" data-testid="storage-estimate">
                     {move || match state.estimate.get() {
                         Some((used, quota)) => {
-                            format!("Storage used: {} of {}", format_bytes(used), format_bytes(quota))
+                            format!("{}: {} / {}", t(lang(), Key::StorageUsed), format_bytes(used), format_bytes(quota))
                         }
-                        None => "Storage use unknown".to_owned(),
+                        None => t(lang(), Key::StorageUnknown).to_owned(),
                     }}
                     {move || match state.persisted.get() {
-                        Some(true) => " · persistent",
-                        Some(false) => " · may be cleared by the browser under pressure",
-                        None => "",
+                        Some(true) => format!(" · {}", t(lang(), Key::Persistent)),
+                        Some(false) => format!(" · {}", t(lang(), Key::BestEffort)),
+                        None => String::new(),
                     }}
                 </p>
                 <table class="table wide" data-testid="datasets">
                     <thead>
                         <tr>
-                            <th>"Name"</th>
-                            <th class="num">"Rows"</th>
-                            <th class="num">"Size"</th>
-                            <th>"Imported"</th>
+                            <th>{tr(Key::Name)}</th>
+                            <th class="num">{tr(Key::Rows)}</th>
+                            <th class="num">{tr(Key::Size)}</th>
+                            <th>{tr(Key::Imported)}</th>
                             <th></th>
                         </tr>
                     </thead>
                     <tbody>
                         <tr data-testid="dataset-row-demo">
-                            <td>"demo"</td>
+                            <td>{tr(Key::DemoName)}</td>
                             <td class="num">"—"</td>
                             <td class="num">"—"</td>
-                            <td>"built in"</td>
+                            <td>{tr(Key::BuiltIn)}</td>
                             <td>
                                 <button
                                     disabled=move || state.id.get() == DEMO_ID
                                     on:click=move |_| show_demo(state)
                                 >
-                                    "Open"
+                                    {tr(Key::Open)}
                                 </button>
                             </td>
                         </tr>
@@ -272,7 +373,8 @@ pub fn DataPage() -> impl IntoView {
                     </tbody>
                 </table>
                 <label class="row">
-                    "Restore from a backup file: "
+                    {tr(Key::RestoreFrom)}
+                    " "
                     <input type="file" accept=".reallot" data-testid="restore-input" on:change=on_restore />
                 </label>
             </div>
@@ -282,12 +384,13 @@ pub fn DataPage() -> impl IntoView {
 
 #[component]
 fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> impl IntoView {
+    let settings = use_settings();
+    let lang = move || settings.with(|s| s.lang);
     let reread = move |change: Box<dyn Fn(&mut ReadOptions) + Send + Sync>| {
         files.update(|v| {
             if let Some(f) = v.get_mut(index) {
-                let mut opts = f.opts.clone();
-                change(&mut opts);
-                *f = f.reread(opts);
+                change(&mut f.opts);
+                read_in_worker(files, f);
             }
         });
     };
@@ -298,11 +401,13 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
             }
         })
     };
-    let body = match &entry.parsed {
-        Err(e) => {
-            view! { <p class="error" data-testid="file-error">{e.to_string()}</p> }.into_any()
+    let body = match &entry.info {
+        None => view! { <p class="muted" data-testid="file-reading">{tr(Key::Reading)} "…"</p> }
+            .into_any(),
+        Some(Err(e)) => {
+            view! { <p class="error" data-testid="file-error">{e.clone()}</p> }.into_any()
         }
-        Ok(p) => {
+        Some(Ok(p)) => {
             let enc = p.encoding.map_or("—", TextEncoding::as_str);
             let delim = p.delimiter.map_or("—".to_owned(), |d| {
                 if d == '\t' {
@@ -314,15 +419,32 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
             let table = p.mapping.as_ref().map(|m| m.table);
             let mapping = p.mapping.clone();
             let headers = p.headers.clone();
-            let preview = p.preview(5);
-            let rows = p.rows();
+            let preview = p.preview.clone();
+            let rows = p.rows;
+            let format = p.format;
+            let header_row = p.header_row;
+            let enc = enc.to_owned();
+            let delim = delim.clone();
             view! {
                 <p class="muted" data-testid="file-detected">
-                    {format!("{:?} · encoding {enc} · delimiter {delim} · header row {} · {rows} rows", p.format, p.header_row)}
+                    {move || {
+                        let l = lang();
+                        format!(
+                            "{:?} · {} {enc} · {} {delim} · {} {} · {} {}",
+                            format,
+                            t(l, Key::Encoding),
+                            t(l, Key::Delimiter),
+                            t(l, Key::HeaderRow),
+                            header_row,
+                            t(l, Key::Rows),
+                            format_int(rows as i64),
+                        )
+                    }}
                 </p>
                 <div class="row">
                     <label>
-                        "Encoding "
+                        {tr(Key::Encoding)}
+                        " "
                         <select
                             data-testid=format!("encoding-{index}")
                             on:change=move |ev| {
@@ -330,7 +452,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                                 reread(Box::new(move |o| o.encoding = TextEncoding::parse(&v)));
                             }
                         >
-                            <option value="" selected=entry.opts.encoding.is_none()>"auto"</option>
+                            <option value="" selected=entry.opts.encoding.is_none()>{tr(Key::Auto)}</option>
                             {[TextEncoding::Utf8, TextEncoding::Utf8Bom, TextEncoding::Utf16Le, TextEncoding::Utf16Be, TextEncoding::Gb18030]
                                 .into_iter()
                                 .map(|e| view! { <option value=e.as_str() selected=entry.opts.encoding == Some(e)>{e.as_str()}</option> })
@@ -338,7 +460,8 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                         </select>
                     </label>
                     <label>
-                        "Delimiter "
+                        {tr(Key::Delimiter)}
+                        " "
                         <select
                             data-testid=format!("delimiter-{index}")
                             on:change=move |ev| {
@@ -346,7 +469,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                                 reread(Box::new(move |o| o.delimiter = match v.as_str() { "tab" => Some('\t'), s => s.chars().next() }));
                             }
                         >
-                            <option value="" selected=entry.opts.delimiter.is_none()>"auto"</option>
+                            <option value="" selected=entry.opts.delimiter.is_none()>{tr(Key::Auto)}</option>
                             {[(",", ','), (";", ';'), ("tab", '\t'), ("|", '|')]
                                 .into_iter()
                                 .map(|(label, c)| view! { <option value=label selected=entry.opts.delimiter == Some(c)>{label}</option> })
@@ -354,7 +477,8 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                         </select>
                     </label>
                     <label>
-                        "Table "
+                        {tr(Key::Table)}
+                        " "
                         <select
                             data-testid=format!("table-{index}")
                             on:change=move |ev| {
@@ -362,7 +486,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                                 reread(Box::new(move |o| o.table = TableKind::parse(&v)));
                             }
                         >
-                            <option value="" selected=table.is_none()>"unknown"</option>
+                            <option value="" selected=table.is_none()>{tr(Key::Unknown)}</option>
                             {table_choices()
                                 .iter()
                                 .map(|k| view! { <option value=k.as_str() selected=table == Some(*k)>{k.as_str()}</option> })
@@ -370,11 +494,14 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                         </select>
                     </label>
                 </div>
+                {entry.remembered.then(|| view! {
+                    <p class="notice" data-testid=format!("remembered-{index}")>{tr(Key::Remembered)}</p>
+                })}
                 {mapping.map(|m| {
                     let fields = field_choices(m.table);
                     view! {
                         <table class="table wide" data-testid=format!("mapping-{index}")>
-                            <thead><tr><th>"Column"</th><th>"Field"</th><th class="num">"Confidence"</th></tr></thead>
+                            <thead><tr><th>{tr(Key::Column)}</th><th>{tr(Key::Field)}</th><th class="num">{tr(Key::Confidence)}</th></tr></thead>
                             <tbody>
                                 {m.columns.iter().enumerate().map(|(col, c)| {
                                     let current = c.field.clone();
@@ -394,7 +521,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                                                         });
                                                     }
                                                 >
-                                                    <option value="" selected=current.is_none()>"(not imported)"</option>
+                                                    <option value="" selected=current.is_none()>{tr(Key::NotImported)}</option>
                                                     {fields.into_iter().map(|f| view! { <option value=f selected=current.as_deref() == Some(f)>{f}</option> }).collect_view()}
                                                 </select>
                                             </td>
@@ -424,7 +551,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
             <h3>
                 {entry.name.clone()}
                 " "
-                <button on:click=remove>"Remove"</button>
+                <button on:click=remove>{tr(Key::Remove)}</button>
             </h3>
             {body}
         </div>
@@ -433,6 +560,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
 
 #[component]
 fn FindingList(findings: Vec<Finding>) -> impl IntoView {
+    let lang = use_settings().with_untracked(|s| s.lang);
     view! {
         <ul class="findings" data-testid="findings">
             {findings
@@ -453,7 +581,8 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
                                     .into_iter()
                                     .map(|e| {
                                         let detail = e.detail.map(|d| format!(" — {d}")).unwrap_or_default();
-                                        view! { <li>{format!("row {}: {:?}{detail}", e.row, e.value)}</li> }
+                                        let row = t(lang, Key::Row);
+                                        view! { <li>{format!("{row} {}: {:?}{detail}", e.row, e.value)}</li> }
                                     })
                                     .collect_view()}
                             </ul>
@@ -472,18 +601,18 @@ fn ImportReport(
 ) -> impl IntoView {
     view! {
         <div data-testid="import-report">
-            <h3>"Data-quality report"</h3>
+            <h3>{tr(Key::QualityReport)}</h3>
             <table class="table wide">
-                <thead><tr><th>"File"</th><th>"Table"</th><th class="num">"Read"</th><th class="num">"Kept"</th><th class="num">"Dropped"</th><th class="num">"Altered"</th></tr></thead>
+                <thead><tr><th>{tr(Key::File)}</th><th>{tr(Key::Table)}</th><th class="num">{tr(Key::RowsRead)}</th><th class="num">{tr(Key::RowsKept)}</th><th class="num">{tr(Key::RowsDropped)}</th><th class="num">{tr(Key::RowsAltered)}</th></tr></thead>
                 <tbody>
                     {reports.iter().map(|r| view! {
                         <tr>
                             <td>{r.file.clone()}</td>
                             <td>{r.table.as_str()}</td>
-                            <td class="num">{r.rows_read}</td>
-                            <td class="num">{r.rows_kept}</td>
-                            <td class="num">{r.rows_dropped}</td>
-                            <td class="num">{r.rows_altered}</td>
+                            <td class="num">{format_int(r.rows_read as i64)}</td>
+                            <td class="num">{format_int(r.rows_kept as i64)}</td>
+                            <td class="num">{format_int(r.rows_dropped as i64)}</td>
+                            <td class="num">{format_int(r.rows_altered as i64)}</td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -581,27 +710,27 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
                     None => view! { <span data-testid="dataset-name-cell">{name.clone()}</span> }.into_any(),
                     Some(v) => view! {
                         <input type="text" data-testid="rename-input" prop:value=v on:input=move |ev| renaming.set(Some(event_target_value(&ev))) />
-                        <button data-testid="rename-save" on:click=save_name.clone()>"Save"</button>
+                        <button data-testid="rename-save" on:click=save_name.clone()>{tr(Key::Save)}</button>
                     }.into_any(),
                 }}
             </td>
-            <td class="num">{meta.rows}</td>
+            <td class="num">{format_int(meta.rows as i64)}</td>
             <td class="num">{format_bytes(meta.bytes as f64)}</td>
             <td>{format_date(meta.created_ms)}</td>
             <td class="actions">
-                <button data-testid="dataset-open" disabled=active on:click=open>"Open"</button>
+                <button data-testid="dataset-open" disabled=active on:click=open>{tr(Key::Open)}</button>
                 <button data-testid="dataset-rename" on:click={
                     let n = meta.name.clone();
                     move |_| renaming.set(Some(n.clone()))
-                }>"Rename"</button>
-                <button data-testid="dataset-backup" on:click=backup>"Backup"</button>
+                }>{tr(Key::Rename)}</button>
+                <button data-testid="dataset-backup" on:click=backup>{tr(Key::Backup)}</button>
                 {move || if confirming.get() {
                     view! {
-                        <button class="danger" data-testid="dataset-delete-confirm" on:click=delete.clone()>"Delete for good"</button>
-                        <button on:click=move |_| confirming.set(false)>"Keep"</button>
+                        <button class="danger" data-testid="dataset-delete-confirm" on:click=delete.clone()>{tr(Key::DeleteForGood)}</button>
+                        <button on:click=move |_| confirming.set(false)>{tr(Key::Keep)}</button>
                     }.into_any()
                 } else {
-                    view! { <button data-testid="dataset-delete" on:click=move |_| confirming.set(true)>"Delete"</button> }.into_any()
+                    view! { <button data-testid="dataset-delete" on:click=move |_| confirming.set(true)>{tr(Key::Delete)}</button> }.into_any()
                 }}
             </td>
         </tr>

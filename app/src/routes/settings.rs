@@ -96,9 +96,9 @@ pub fn SettingsPage() -> impl IntoView {
                         None => "—".to_owned(),
                     }}
                     {move || match data.persisted.get() {
-                        Some(true) => " · persistent",
-                        Some(false) => " · best effort",
-                        None => "",
+                        Some(true) => format!(" · {}", t(lang(), Key::Persistent)),
+                        Some(false) => format!(" · {}", t(lang(), Key::BestEffortShort)),
+                        None => String::new(),
                     }}
                 </p>
             </div>

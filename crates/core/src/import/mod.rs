@@ -486,7 +486,7 @@ pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedF
 }
 
 /// What loading one file into a dataset did.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct TableReport {
     pub file: String,
     pub table: TableKind,

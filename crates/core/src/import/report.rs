@@ -2,13 +2,13 @@
 //! list of located examples, serialisable for the CLI's JSON and the app.
 
 use crate::model::TableKind;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Examples kept per finding; the count stays exact.
 pub const MAX_EXAMPLES: usize = 20;
 
 /// What kind of problem a finding is.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     /// Not valid UTF-8, decoded with a fallback encoding.
@@ -46,7 +46,7 @@ pub enum FindingKind {
 }
 
 /// One located example of a finding.
-#[derive(Clone, PartialEq, Eq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct Example {
     /// 1-based row in the source file (or in the table, for cross-table checks).
     pub row: usize,
@@ -57,7 +57,7 @@ pub struct Example {
 }
 
 /// A problem and how often it happened.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Finding {
     pub kind: FindingKind,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,7 +68,7 @@ pub struct Finding {
     pub count: usize,
     /// What the finding means, in a sentence.
     pub message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub examples: Vec<Example>,
 }
 

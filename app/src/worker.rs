@@ -1,0 +1,173 @@
+//! The page's side of the Web Worker (`reallot-worker`): starts it on first use, queues
+//! requests until it says it is ready, routes its replies to the waiting job, and cancels by
+//! terminating it (the next job starts a fresh one). See `reallot_worker::protocol`.
+
+use reallot_worker::protocol::{Job, Progress, Reply, Request};
+use reallot_worker::wire::{Outgoing, pack, unpack};
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{MessageEvent, Worker};
+
+/// Trunk's loader for the worker build: it loads `reallot-worker.js` and its wasm.
+const WORKER_URL: &str = "/reallot-worker_loader.js";
+
+/// The error of a job that was cancelled.
+pub const CANCELLED: &str = "cancelled";
+
+type Answer = Result<(Reply, Vec<Vec<u8>>), String>;
+
+struct Pending {
+    resolve: js_sys::Function,
+    answer: Rc<RefCell<Option<Answer>>>,
+    on_progress: Rc<dyn Fn(Progress)>,
+}
+
+struct Running {
+    worker: Worker,
+    ready: bool,
+    queue: Vec<Outgoing>,
+    // Kept alive as long as the worker.
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+#[derive(Default)]
+struct Client {
+    running: Option<Running>,
+    pending: HashMap<u32, Pending>,
+    next_id: u32,
+}
+
+thread_local! {
+    static CLIENT: RefCell<Client> = RefCell::new(Client::default());
+}
+
+fn start() -> Result<Running, String> {
+    let worker =
+        Worker::new(WORKER_URL).map_err(|_| "the worker could not be started".to_owned())?;
+    let on_message =
+        Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_message(&ev));
+    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        stop("the worker stopped with an error; try again");
+    });
+    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+    Ok(Running {
+        worker,
+        ready: false,
+        queue: Vec::new(),
+        _on_message: on_message,
+        _on_error: on_error,
+    })
+}
+
+fn post(worker: &Worker, out: &Outgoing) {
+    let _ = worker.post_message_with_transfer(&out.data, &out.transfer);
+}
+
+fn on_message(ev: &MessageEvent) {
+    let answer = unpack::<Reply>(&ev.data());
+    let id = match &answer {
+        Ok((Reply::Ready, _)) => {
+            CLIENT.with_borrow_mut(|c| {
+                if let Some(r) = &mut c.running {
+                    r.ready = true;
+                    for out in std::mem::take(&mut r.queue) {
+                        post(&r.worker, &out);
+                    }
+                }
+            });
+            return;
+        }
+        Ok((reply, _)) => reply.id(),
+        // A reply that cannot be read cannot be routed; the page can still cancel.
+        Err(_) => None,
+    };
+    let Some(id) = id else { return };
+    if let Ok((Reply::Progress { progress, .. }, _)) = &answer {
+        let callback = CLIENT.with_borrow(|c| c.pending.get(&id).map(|p| p.on_progress.clone()));
+        if let Some(f) = callback {
+            f(progress.clone());
+        }
+        return;
+    }
+    if let Some(p) = CLIENT.with_borrow_mut(|c| c.pending.remove(&id)) {
+        *p.answer.borrow_mut() = Some(answer);
+        let _ = p.resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
+/// Terminates the worker and fails every waiting job with `error`.
+fn stop(error: &str) {
+    let pending: Vec<Pending> = CLIENT.with_borrow_mut(|c| {
+        if let Some(r) = c.running.take() {
+            r.worker.terminate();
+        }
+        c.pending.drain().map(|(_, p)| p).collect()
+    });
+    for p in pending {
+        *p.answer.borrow_mut() = Some(Err(error.to_owned()));
+        let _ = p.resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
+/// Cancels every running and queued job: their `run` returns `Err(CANCELLED)`.
+pub fn cancel() {
+    stop(CANCELLED);
+}
+
+/// Runs `job` with `bytes` in the worker; `on_progress` sees its progress events. Returns the
+/// result reply and its bytes, or the job's error (a located message, or [`CANCELLED`]).
+pub async fn run(
+    job: Job,
+    bytes: &[&[u8]],
+    on_progress: impl Fn(Progress) + 'static,
+) -> Result<(Reply, Vec<Vec<u8>>), String> {
+    let id = CLIENT.with_borrow_mut(|c| {
+        c.next_id = c.next_id.wrapping_add(1);
+        c.next_id
+    });
+    let out = pack(&Request { id, job }, bytes)?;
+    let answer = Rc::new(RefCell::new(None));
+    let mut job = Some((out, Rc::new(on_progress) as Rc<dyn Fn(Progress)>));
+    let mut queued = Ok(());
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let Some((out, on_progress)) = job.take() else {
+            return;
+        };
+        queued = CLIENT.with_borrow_mut(|c| {
+            if c.running.is_none() {
+                c.running = Some(start()?);
+            }
+            let r = c.running.as_mut().ok_or("the worker is not running")?;
+            if r.ready {
+                post(&r.worker, &out);
+            } else {
+                r.queue.push(out);
+            }
+            c.pending.insert(
+                id,
+                Pending {
+                    resolve,
+                    answer: answer.clone(),
+                    on_progress,
+                },
+            );
+            Ok::<_, String>(())
+        });
+    });
+    queued?;
+    let _ = JsFuture::from(promise).await;
+    let answer = answer
+        .borrow_mut()
+        .take()
+        .unwrap_or_else(|| Err("the worker gave no answer".to_owned()));
+    match answer? {
+        (Reply::Failed { error, .. }, _) => Err(error),
+        ok => Ok(ok),
+    }
+}

@@ -1,0 +1,70 @@
+//! The Web Worker's entry point: answers the page's [`Request`]s by running [`jobs`] and posts
+//! progress and results back. Trunk builds it (`data-type="worker"`) as `reallot-worker.js` +
+//! `reallot-worker_bg.wasm` with the loader `reallot-worker_loader.js`, which the page starts.
+
+use reallot_core::model::Timestamp;
+use reallot_worker::jobs;
+use reallot_worker::protocol::{Job, Reply, Request};
+use reallot_worker::wire::{pack, unpack};
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
+
+fn post(scope: &DedicatedWorkerGlobalScope, reply: &Reply, bytes: &[&[u8]]) {
+    // A message that cannot be packed or posted leaves the page waiting; it can then cancel.
+    if let Ok(out) = pack(reply, bytes) {
+        let _ = scope.post_message_with_transfer(&out.data, &out.transfer);
+    }
+}
+
+fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
+    let (request, bytes) = match unpack::<Request>(&ev.data()) {
+        Ok(r) => r,
+        Err(error) => {
+            post(scope, &Reply::Failed { id: 0, error }, &[]);
+            return;
+        }
+    };
+    let id = request.id;
+    match request.job {
+        Job::Read { name, opts } => {
+            let reply = match bytes.first() {
+                Some(b) => match jobs::read(&name, b, &opts) {
+                    Ok(file) => Reply::Read { id, file },
+                    Err(error) => Reply::Failed { id, error },
+                },
+                None => Reply::Failed {
+                    id,
+                    error: format!("{name}: no bytes sent"),
+                },
+            };
+            post(scope, &reply, &[]);
+        }
+        Job::Import { files, as_of } => {
+            let mut progress = |progress| post(scope, &Reply::Progress { id, progress }, &[]);
+            match jobs::import(&files, &bytes, Timestamp(as_of), &mut progress) {
+                Ok(out) => post(
+                    scope,
+                    &Reply::Imported {
+                        id,
+                        summary: out.summary,
+                    },
+                    &[&out.bytes],
+                ),
+                Err(error) => post(scope, &Reply::Failed { id, error }, &[]),
+            }
+        }
+    }
+}
+
+fn main() {
+    let scope: DedicatedWorkerGlobalScope = js_sys::global().unchecked_into();
+    let inner = scope.clone();
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| {
+        handle(&inner, &ev);
+    });
+    scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&scope, &Reply::Ready, &[]);
+}

@@ -1,0 +1,122 @@
+//! The worker protocol: the page sends a [`Request`] with an id, the worker answers with
+//! [`Progress`] events and then one result or failure for that id. Bulk bytes (file contents,
+//! the encoded dataset) travel beside the JSON message as transferred buffers, in the order
+//! the message describes (see [`crate::wire`]).
+//!
+//! Jobs run one at a time, synchronously, in the worker, so a job cannot read a cancel message
+//! while it runs: the page cancels by terminating the worker and starting a fresh one. A
+//! cancelled import therefore stores nothing — storing happens on the page only after the
+//! result arrives.
+
+use reallot_core::import::{FileFormat, Finding, Mapping, ReadOptions, TableReport, TextEncoding};
+use serde::{Deserialize, Serialize};
+
+/// A job for the worker, tagged with the id its answers carry.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Request {
+    pub id: u32,
+    pub job: Job,
+}
+
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Job {
+    /// Sniff, parse and guess the mapping of one file; bytes: the file.
+    Read { name: String, opts: ReadOptions },
+    /// Build one dataset from every file as mapped, check it and encode it; bytes: the files,
+    /// in order. `as_of` (seconds, naive local) dates the quality check's "future" findings.
+    Import { files: Vec<ImportFile>, as_of: i64 },
+}
+
+/// One file of an import: the overrides it was read with and the mapping the user confirmed.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct ImportFile {
+    pub name: String,
+    pub opts: ReadOptions,
+    /// `None` when the table could not be guessed and was not chosen.
+    pub mapping: Option<Mapping>,
+}
+
+/// A message from the worker.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Reply {
+    /// The worker has started and takes requests; sent once, before anything else.
+    Ready,
+    Progress {
+        id: u32,
+        progress: Progress,
+    },
+    /// Answer to [`Job::Read`]; no bytes.
+    Read {
+        id: u32,
+        file: FileInfo,
+    },
+    /// Answer to [`Job::Import`]; bytes: the dataset in the core's codec format.
+    Imported {
+        id: u32,
+        summary: ImportSummary,
+    },
+    /// The job was refused; `error` is a located message for the user.
+    Failed {
+        id: u32,
+        error: String,
+    },
+}
+
+impl Reply {
+    /// The request this reply answers (none for [`Reply::Ready`]).
+    pub fn id(&self) -> Option<u32> {
+        match self {
+            Reply::Ready => None,
+            Reply::Progress { id, .. }
+            | Reply::Read { id, .. }
+            | Reply::Imported { id, .. }
+            | Reply::Failed { id, .. } => Some(*id),
+        }
+    }
+}
+
+/// How far a job is: `done` of `total` steps, and the step now running.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub struct Progress {
+    pub stage: Stage,
+    /// The file the step works on, if any.
+    pub file: Option<String>,
+    pub done: u32,
+    pub total: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stage {
+    Parse,
+    Load,
+    Check,
+    Encode,
+}
+
+/// What the Data page shows of a read file (everything of a parsed file but its rows).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct FileInfo {
+    pub format: FileFormat,
+    pub encoding: Option<TextEncoding>,
+    pub delimiter: Option<char>,
+    pub header_row: usize,
+    pub rows: usize,
+    pub headers: Vec<String>,
+    /// Signature of the normalised headers, to remember a mapping by.
+    pub shape: String,
+    pub mapping: Option<Mapping>,
+    /// The first data rows.
+    pub preview: Vec<Vec<String>>,
+    pub findings: Vec<Finding>,
+}
+
+/// What an import did, beside the encoded dataset.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct ImportSummary {
+    pub reports: Vec<TableReport>,
+    /// Cross-table quality findings.
+    pub quality: Vec<Finding>,
+}

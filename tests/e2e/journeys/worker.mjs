@@ -1,0 +1,72 @@
+// The Web Worker: a long import runs off the page's thread with a progress bar, the page stays
+// responsive, and Cancel aborts it with nothing stored.
+import { assert } from '../harness.mjs';
+
+/** A leads CSV of `n` rows, large enough that importing it takes a while. */
+function bigLeads(n) {
+  const regions = ['east', 'west', 'north', 'south'];
+  const types = ['ka', 'large', 'medium', 'small'];
+  const lines = ['lead_id,created_at,source,region,customer_type,est_value,assigned_rep_id,stage'];
+  for (let i = 0; i < n; i++) {
+    const d = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
+    lines.push(`L${i},${d},web,${regions[i % 4]},${types[i % 4]},${1000 + (i % 977)},R${i % 40},${i % 3 ? 'contacted' : 'won'}`);
+  }
+  return Buffer.from(lines.join('\n') + '\n');
+}
+
+async function storedNames(page) {
+  return page.getByTestId('datasets').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.testid));
+}
+
+export const journeys = [
+  {
+    name: 'worker: a long import shows progress, keeps the page responsive and cancels cleanly',
+    async run({ page, base }) {
+      await page.goto(base + '/data');
+      await page.getByTestId('dataset-row-demo').waitFor();
+      const before = await storedNames(page);
+      await page.getByTestId('file-input').setInputFiles({ name: 'big-leads.csv', mimeType: 'text/csv', buffer: bigLeads(400_000) });
+      await page.getByTestId('mapping-0').waitFor({ timeout: 60_000 });
+      assert((await page.getByTestId('table-0').inputValue()) === 'leads', 'big file read as leads');
+      await page.getByTestId('import-button').click();
+      await page.getByTestId('progress').waitFor({ timeout: 5_000 });
+      // The page answers while the worker imports.
+      const rtts = [];
+      for (let i = 0; i < 5; i++) {
+        const t0 = Date.now();
+        await page.evaluate(() => document.querySelectorAll('[data-testid]').length);
+        rtts.push(Date.now() - t0);
+      }
+      assert(Math.max(...rtts) < 200, `page round trips while importing: ${rtts.join(', ')} ms`);
+      assert(await page.getByTestId('progress').isVisible(), 'still importing after the round trips');
+      await page.getByTestId('cancel').click();
+      await page.getByTestId('progress').waitFor({ state: 'detached' });
+      assert((await page.getByTestId('notice').textContent()).includes('cancel'), 'cancel is acknowledged');
+      assert((await page.getByTestId('import-report').count()) === 0, 'no report after cancel');
+      await page.waitForTimeout(300);
+      assert(JSON.stringify(await storedNames(page)) === JSON.stringify(before), 'datasets list unchanged');
+      await page.reload();
+      await page.getByTestId('dataset-row-demo').waitFor();
+      await page.waitForTimeout(300);
+      assert(JSON.stringify(await storedNames(page)) === JSON.stringify(before), 'nothing stored after reload');
+      assert((await page.getByTestId('current-dataset').textContent()) === 'demo', 'still on the demo');
+    },
+  },
+  {
+    name: 'worker: after a cancel the next import runs in a fresh worker',
+    async run({ page, base }) {
+      await page.goto(base + '/data');
+      await page.getByTestId('file-input').setInputFiles({ name: 'big-leads.csv', mimeType: 'text/csv', buffer: bigLeads(300_000) });
+      await page.getByTestId('mapping-0').waitFor({ timeout: 60_000 });
+      await page.getByTestId('import-button').click();
+      await page.getByTestId('cancel').click();
+      await page.getByTestId('progress').waitFor({ state: 'detached' });
+      await page.getByTestId('dataset-name').fill('after-cancel');
+      await page.getByTestId('import-button').click();
+      await page.getByTestId('import-report').waitFor({ timeout: 60_000 });
+      await page.getByTestId('dataset-row-after-cancel').waitFor();
+      const report = await page.getByTestId('import-report').textContent();
+      assert(report.includes('300,000'), 'every row imported');
+    },
+  },
+];
