@@ -63,14 +63,26 @@ impl Default for MeasureConfig {
     }
 }
 
-/// The day after the latest lead creation or order date (midnight), so that everything in
-/// the data happened before it; the Unix epoch for an empty dataset.
+/// The day after the latest dated event (a lead's creation or milestone, an order, an
+/// activity; midnight), so that everything in the data happened before it; the Unix epoch for
+/// an empty dataset.
 pub fn default_as_of(ds: &Dataset) -> Timestamp {
     let latest = ds
         .leads
         .iter()
-        .map(|l| l.created_at)
+        .flat_map(|l| {
+            [
+                Some(l.created_at),
+                l.assigned_at,
+                l.first_contact_at,
+                l.qualified_at,
+                l.won_at,
+                l.lost_at,
+            ]
+        })
+        .flatten()
         .chain(ds.orders.iter().map(|o| o.date))
+        .chain(ds.activities.iter().map(|a| a.at))
         .max();
     latest.map_or(Timestamp(0), |t| t.date().add_days(1))
 }
