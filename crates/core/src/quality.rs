@@ -598,30 +598,36 @@ mod tests {
         );
         assert_eq!(ds.orders.len(), 3);
         let r = check(&ds, Timestamp::parse("2026-01-01").unwrap());
-        let neg: Vec<(&str, usize, Vec<(usize, &str, &str)>)> = r
+        let neg: Vec<String> = r
             .findings
             .iter()
             .filter(|f| f.kind == FindingKind::NegativeAmount)
             .map(|f| {
-                (
+                let rows: Vec<String> = f
+                    .examples
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {} {}",
+                            e.row,
+                            e.value,
+                            e.detail.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} ×{}: {}",
                     f.column.as_deref().unwrap_or(""),
                     f.count,
-                    f.examples
-                        .iter()
-                        .map(|e| (e.row, e.value.as_str(), e.detail.as_deref().unwrap_or("")))
-                        .collect(),
+                    rows.join("; ")
                 )
             })
             .collect();
         assert_eq!(
             neg,
             [
-                ("cost", 1, vec![(1, "L1", "cost -5.00")]),
-                (
-                    "amount",
-                    2,
-                    vec![(2, "O2", "amount -80.00"), (3, "O3", "amount -0.01")]
-                ),
+                "cost ×1: 1 L1 cost -5.00",
+                "amount ×2: 2 O2 amount -80.00; 3 O3 amount -0.01"
             ]
         );
     }

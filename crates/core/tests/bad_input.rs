@@ -30,8 +30,8 @@ fn load(
 fn good() -> Dataset {
     let mut ds = Dataset::new();
     let opts = ReadOptions::default();
-    load(&mut ds, "leads.csv", GOOD_LEADS, &opts).unwrap();
-    load(&mut ds, "orders.csv", GOOD_ORDERS, &opts).unwrap();
+    load(&mut ds, "leads.csv", GOOD_LEADS, &opts).expect("good leads load");
+    load(&mut ds, "orders.csv", GOOD_ORDERS, &opts).expect("good orders load");
     ds
 }
 
@@ -86,7 +86,7 @@ fn bad(file: &str) -> Vec<u8> {
 fn err(file: &str) -> String {
     after_good(file, &bad(file), &ReadOptions::default())
         .1
-        .unwrap_err()
+        .expect_err("the file is refused")
 }
 
 fn kinds(r: &TableReport) -> Vec<FindingKind> {
@@ -271,16 +271,17 @@ fn zip_bomb(n: usize, declared: Option<u32>) -> Vec<u8> {
     let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let opts = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated);
-    w.start_file("xl/sharedStrings.xml", opts).unwrap();
+    w.start_file("xl/sharedStrings.xml", opts)
+        .expect("zip part");
     let chunk = vec![b' '; 1 << 20];
     for _ in 0..n >> 20 {
-        w.write_all(&chunk).unwrap();
+        w.write_all(&chunk).expect("zip write");
     }
-    let mut bytes = w.finish().unwrap().into_inner();
+    let mut bytes = w.finish().expect("zip finish").into_inner();
     if let Some(size) = declared {
         // The uncompressed size sits 22 bytes into a local header, 24 into a central one.
         for (sig, off) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
-            let at = bytes.windows(4).position(|w| w == sig).unwrap() + off;
+            let at = bytes.windows(4).position(|w| w == sig).expect("zip header") + off;
             bytes[at..at + 4].copy_from_slice(&size.to_le_bytes());
         }
     }
