@@ -103,6 +103,10 @@ pub fn run(paths: &[PathBuf], json: bool, as_of: Option<&str>) -> Result<(), Cli
     let mut files = Vec::new();
     for path in expand(paths)? {
         let parsed = read_path(&path, &ReadOptions::default())?;
+        // Inspecting such a file succeeds, but `report` would refuse it: say why.
+        if let Err(e) = parsed.require_mapping() {
+            eprintln!("reallot: warning: {e}");
+        }
         let report: Option<TableReport> = parsed
             .mapping
             .as_ref()

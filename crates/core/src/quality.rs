@@ -4,7 +4,7 @@
 
 use crate::dataset::Dataset;
 use crate::import::{Example, Finding, FindingKind, Findings};
-use crate::model::{EntityKind, Sym, TableKind, Timestamp};
+use crate::model::{EntityKind, Money, Sym, TableKind, Timestamp};
 use serde::Serialize;
 
 /// Rows per table and every cross-table finding.
@@ -105,6 +105,25 @@ impl Checker<'_> {
                 Some(table),
                 Some(field),
                 || format!("{field} after the as-of date {}", as_of.date_string()),
+                ex,
+            );
+        }
+    }
+
+    /// Reports a money amount below zero: kept (returns and credit notes are real) but
+    /// counted, since it lowers revenue and CLV.
+    fn negative(&mut self, table: TableKind, field: &str, row: usize, id: Sym, m: Option<Money>) {
+        if let Some(m) = m.filter(|m| m.0 < 0) {
+            let ex = self.example(row, id, format!("{field} {m}"));
+            self.f.add(
+                FindingKind::NegativeAmount,
+                Some(table),
+                Some(field),
+                || {
+                    format!(
+                        "{field} below zero (a return, a credit note or a sign error); kept as is"
+                    )
+                },
                 ex,
             );
         }
@@ -237,6 +256,13 @@ pub fn check(ds: &Dataset, as_of: Timestamp) -> QualityReport {
         c.order(K::Leads, i, id, created, ("qualified_at", l.qualified_at));
         c.order(K::Leads, i, id, created, ("won_at", l.won_at));
         c.order(K::Leads, i, id, created, ("lost_at", l.lost_at));
+        for (name, m) in [
+            ("est_value", l.est_value),
+            ("cost", l.cost),
+            ("won_value", l.won_value),
+        ] {
+            c.negative(K::Leads, name, i, id, m);
+        }
         c.orphan(
             K::Leads,
             "assigned_rep_id",
@@ -271,6 +297,7 @@ pub fn check(ds: &Dataset, as_of: Timestamp) -> QualityReport {
     for (i, o) in ds.orders.iter().enumerate() {
         let id = o.id.map_or(o.customer.0, |x| x.0);
         c.future(K::Orders, "order_date", i, id, Some(o.date));
+        c.negative(K::Orders, "amount", i, id, Some(o.amount));
         c.orphan(
             K::Orders,
             "customer_id",
@@ -543,5 +570,65 @@ mod tests {
         );
         let r = check(&ds, Timestamp::parse("2026-01-01").unwrap());
         assert_eq!(r.findings, vec![]);
+    }
+
+    #[test]
+    fn negative_amounts_are_kept_and_counted() {
+        let mut ds = Dataset::new();
+        for (id, amount) in [("O1", "12"), ("O2", "-80"), ("O3", "-0.01")] {
+            push(
+                &mut ds,
+                TableKind::Orders,
+                &[
+                    ("order_id", id),
+                    ("customer_id", "C1"),
+                    ("order_date", "2024-05-01"),
+                    ("amount", amount),
+                ],
+            );
+        }
+        push(
+            &mut ds,
+            TableKind::Leads,
+            &[
+                ("lead_id", "L1"),
+                ("created_at", "2024-05-01"),
+                ("cost", "-5"),
+            ],
+        );
+        assert_eq!(ds.orders.len(), 3);
+        let r = check(&ds, Timestamp::parse("2026-01-01").unwrap());
+        let neg: Vec<String> = r
+            .findings
+            .iter()
+            .filter(|f| f.kind == FindingKind::NegativeAmount)
+            .map(|f| {
+                let rows: Vec<String> = f
+                    .examples
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{} {} {}",
+                            e.row,
+                            e.value,
+                            e.detail.as_deref().unwrap_or("")
+                        )
+                    })
+                    .collect();
+                format!(
+                    "{} ×{}: {}",
+                    f.column.as_deref().unwrap_or(""),
+                    f.count,
+                    rows.join("; ")
+                )
+            })
+            .collect();
+        assert_eq!(
+            neg,
+            [
+                "cost ×1: 1 L1 cost -5.00",
+                "amount ×2: 2 O2 amount -80.00; 3 O3 amount -0.01"
+            ]
+        );
     }
 }

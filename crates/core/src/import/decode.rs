@@ -120,6 +120,9 @@ pub fn decode<'a>(
         }),
         Err(e) => {
             let at = e.valid_up_to();
+            if let Some(err) = mixed_encodings(file, bytes, at) {
+                return Err(err);
+            }
             match strict(file, bytes, TextEncoding::Gb18030) {
                 Ok(text) => Ok(Decoded {
                     text,
@@ -137,6 +140,32 @@ pub fn decode<'a>(
             }
         }
     }
+}
+
+/// Non-ASCII characters of valid UTF-8 before the first invalid byte that make a file "mixed":
+/// GBK text is rarely valid UTF-8 for even one or two characters by chance, never for three.
+const MIXED_MIN_UTF8_CHARS: usize = 3;
+
+/// A file whose first part is UTF-8 with non-ASCII text and whose rest is not (rows appended
+/// from another export): decoding it all as GB18030 would garble the first part silently, so
+/// this is an error located at the first byte that breaks UTF-8, with its line.
+fn mixed_encodings(file: &str, bytes: &[u8], at: usize) -> Option<ImportError> {
+    let before = std::str::from_utf8(bytes.get(..at)?).ok()?;
+    let non_ascii = before.chars().filter(|c| !c.is_ascii()).count();
+    if non_ascii < MIXED_MIN_UTF8_CHARS {
+        return None;
+    }
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    Some(ImportError::Encoding {
+        file: file.to_owned(),
+        byte: at,
+        detail: format!(
+            "line {line}: mixed encodings: the {non_ascii} non-ascii characters before this byte \
+             are utf-8 but the byte 0x{:02x} here is not; save the whole file in one encoding, \
+             or choose one explicitly",
+            bytes.get(at).copied().unwrap_or(0)
+        ),
+    })
 }
 
 /// UTF-16 text of mostly ASCII has a zero in every other byte; looks at the first 4 KiB.
@@ -250,6 +279,31 @@ mod tests {
         let d = decode("f", &bare, None).unwrap();
         assert_eq!(d.encoding, TextEncoding::Utf16Le);
         assert_eq!(d.text, "lead_id\tcreated_at\n");
+    }
+
+    #[test]
+    fn half_utf8_half_gbk_is_a_located_error_not_garbled_text() {
+        let mut bytes = "id,name\nC1,华联超市\n".as_bytes().to_vec();
+        let at = bytes.len();
+        bytes.extend_from_slice(&encoding_rs::GBK.encode("C2,永辉\n").0);
+        // The GBK half starts with ASCII "C2,": the first bad byte is after it.
+        let err = decode("m.csv", &bytes, None).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            format!(
+                "m.csv: byte {}: line 3: mixed encodings: the 4 non-ascii characters before this \
+                 byte are utf-8 but the byte 0xd3 here is not; save the whole file in one \
+                 encoding, or choose one explicitly",
+                at + 3
+            )
+        );
+        // Two stray UTF-8 characters before GBK text are not enough to call it mixed.
+        let mut bytes = "é ü\n".as_bytes().to_vec();
+        bytes.extend_from_slice(&encoding_rs::GBK.encode("永辉\n").0);
+        assert_eq!(
+            decode("m.csv", &bytes, None).unwrap().encoding,
+            TextEncoding::Gb18030
+        );
     }
 
     #[test]

@@ -19,7 +19,7 @@ pub use grid::{Grid, Row};
 pub use mapping::{
     ColumnMapping, Mapping, MatchKind, TableScore, guess_mapping, normalize_header, shape_of,
 };
-pub use report::{Example, Finding, FindingKind, Findings, MAX_EXAMPLES};
+pub use report::{Example, Finding, FindingKind, Findings, MAX_EXAMPLES, MAX_SHOWN_CHARS, clip};
 
 use crate::dataset::{CellProblem, Dataset};
 use crate::model::TableKind;
@@ -108,6 +108,8 @@ pub struct ReadOptions {
     pub max_cols: usize,
     /// Non-empty cells of a workbook sheet (a zip bomb's cells arrive before its rows end).
     pub max_cells: usize,
+    /// Bytes an XLSX may unzip to, all parts together (a zip bomb is refused before parsing).
+    pub max_unzipped_bytes: u64,
 }
 
 impl Default for ReadOptions {
@@ -123,6 +125,7 @@ impl Default for ReadOptions {
             max_rows: 20_000_000,
             max_cols: 1_000,
             max_cells: 30_000_000,
+            max_unzipped_bytes: 1 << 30,
         }
     }
 }
@@ -185,7 +188,10 @@ impl ParsedFile {
             .as_ref()
             .ok_or_else(|| ImportError::UnknownTable {
                 file: self.name.clone(),
-                columns: self.headers.join(", "),
+                columns: match self.headers.len() {
+                    n if n > 20 => format!("{} and {} more", self.headers[..20].join(", "), n - 20),
+                    _ => self.headers.join(", "),
+                },
             })
     }
 
@@ -243,6 +249,12 @@ fn detect_format(name: &str, bytes: &[u8]) -> FileFormat {
     FileFormat::Delimited
 }
 
+/// The canonical table a file's name spells (`leads.csv`, `orders.xlsx`), if any.
+fn table_named_by(name: &str) -> Option<TableKind> {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    TableKind::parse(base.split('.').next().unwrap_or(base))
+}
+
 /// Reads one file: decodes, sniffs, parses, finds the header, guesses the table and mapping.
 /// Never panics; a file that cannot be read at all is an [`ImportError`] naming it.
 pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedFile, ImportError> {
@@ -284,6 +296,7 @@ pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedF
                 max_rows: max_records,
                 max_cols: opts.max_cols,
                 max_cells: opts.max_cells,
+                max_unzipped_bytes: opts.max_unzipped_bytes,
             };
             let read = sheet::read_sheet(
                 name,
@@ -429,7 +442,8 @@ pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedF
             if h.is_empty() {
                 format!("column_{}", j + 1)
             } else {
-                h.to_owned()
+                // No real header is this long; a cut one keeps messages and shapes small.
+                clip(h)
             }
         })
         .collect();
@@ -442,6 +456,22 @@ pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedF
     parsed.header_row = parsed.grid.source_row(header_idx);
     parsed.data_start = header_idx + 1;
     parsed.shape = shape_of(&parsed.headers);
+    let norms: Vec<String> = parsed.headers.iter().map(|h| normalize_header(h)).collect();
+    for (j, norm) in norms.iter().enumerate() {
+        if let Some(first) = norms.iter().take(j).position(|n| n == norm) {
+            findings.add(
+                FindingKind::DuplicateHeader,
+                None,
+                parsed.headers.get(j).map(String::as_str),
+                || "headers repeated; only one column of a name can be mapped, the others are not imported unless mapped by hand".into(),
+                Some(Example {
+                    row: parsed.header_row,
+                    value: parsed.headers.get(j).cloned().unwrap_or_default(),
+                    detail: Some(format!("column {} repeats column {}", j + 1, first + 1)),
+                }),
+            );
+        }
+    }
     if ragged_check {
         let width = parsed.headers.len();
         for i in 0..parsed.rows() {
@@ -479,6 +509,23 @@ pub fn read_file(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<ParsedF
         };
         (ranking, guessed)
     };
+    if opts.table.is_none()
+        && let Some(named) = table_named_by(name)
+        && let Some(m) = guessed.as_ref().filter(|m| m.table != named)
+    {
+        let got = m.table;
+        findings.add(
+            FindingKind::TableMismatch,
+            None,
+            None,
+            || format!("the file is named for {named} but its columns fit {got}; it is read as {got} (name the table to override)"),
+            Some(Example {
+                row: parsed.header_row,
+                value: parsed.headers.join(", "),
+                detail: Some(format!("expected the columns of {named}")),
+            }),
+        );
+    }
     parsed.ranking = ranking;
     parsed.mapping = guessed;
     parsed.findings = findings.into_vec();

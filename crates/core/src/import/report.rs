@@ -7,6 +7,18 @@ use serde::{Deserialize, Serialize};
 /// Examples kept per finding; the count stays exact.
 pub const MAX_EXAMPLES: usize = 20;
 
+/// Characters of a value or header shown in a finding or message; longer ones are cut, so a
+/// 50 MB cell cannot turn a report into 50 MB.
+pub const MAX_SHOWN_CHARS: usize = 200;
+
+/// `s` cut to [`MAX_SHOWN_CHARS`] characters, marked with `…` and its full length when cut.
+pub fn clip(s: &str) -> String {
+    match s.char_indices().nth(MAX_SHOWN_CHARS) {
+        Some((cut, _)) => format!("{}… ({} bytes)", &s[..cut], s.len()),
+        None => s.to_owned(),
+    }
+}
+
 /// What kind of problem a finding is.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -23,6 +35,10 @@ pub enum FindingKind {
     RaggedRow,
     /// A JSON line that is not an object.
     BadJsonLine,
+    /// A header repeated in the same file: only one of its columns can be mapped.
+    DuplicateHeader,
+    /// The file is named for one table but its columns fit another.
+    TableMismatch,
     /// A source column mapped to no field.
     UnmappedColumn,
     /// A required field with no column.
@@ -43,6 +59,8 @@ pub enum FindingKind {
     EventOrder,
     /// A reference to an id absent from its table.
     OrphanReference,
+    /// A money amount below zero (a return, a credit note or a sign error).
+    NegativeAmount,
 }
 
 /// One located example of a finding.
@@ -127,9 +145,12 @@ impl Findings {
             }
         };
         f.count += n;
-        if let Some(e) = example
+        if let Some(mut e) = example
             && f.examples.len() < MAX_EXAMPLES
         {
+            if e.value.len() > MAX_SHOWN_CHARS {
+                e.value = clip(&e.value);
+            }
             f.examples.push(e);
         }
     }

@@ -5,7 +5,7 @@ use super::ImportError;
 use super::grid::Grid;
 use crate::model::Timestamp;
 use calamine::{Data, DataRef, Reader, Xls, Xlsx};
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 
 /// Limits that keep a hostile or runaway workbook from exhausting memory.
 #[derive(Clone, Copy, Debug)]
@@ -14,6 +14,8 @@ pub struct SheetLimits {
     pub max_cols: usize,
     /// Non-empty cells.
     pub max_cells: usize,
+    /// Bytes all parts of an XLSX may unzip to.
+    pub max_unzipped_bytes: u64,
 }
 
 /// The chosen sheet's cells, its name and all sheet names.
@@ -209,6 +211,49 @@ fn cfb_chain_loops(bytes: &[u8]) -> bool {
     false
 }
 
+/// Refuses an XLSX whose parts unzip to more than `max` bytes in all, or any part that unzips
+/// to more than its directory entry declares: calamine inflates the shared strings whole and
+/// buffers XML text, so a zip bomb would exhaust memory before any row limit applies. Each
+/// part is inflated into a counter that stops one byte past what it may hold, so a bomb costs
+/// at most `max` bytes of inflating and no memory. A container zip cannot open is left for
+/// calamine to report.
+fn check_unzipped_size(file: &str, bytes: &[u8], max: u64) -> Result<(), ImportError> {
+    let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
+        return Ok(());
+    };
+    let bomb = |detail: String| ImportError::TooLarge {
+        file: file.to_owned(),
+        detail,
+    };
+    let mut total = 0u64;
+    for i in 0..archive.len() {
+        let Ok(mut part) = archive.by_index(i) else {
+            continue;
+        };
+        let name = part.name().to_owned();
+        let declared = part.size();
+        let room = max.saturating_sub(total);
+        if declared > room {
+            return Err(bomb(format!(
+                "part {name} unzips to {declared} bytes; a workbook may unzip to at most {max} bytes"
+            )));
+        }
+        let read = std::io::copy(
+            &mut (&mut part).take(declared.saturating_add(1)),
+            &mut std::io::sink(),
+        );
+        // A damaged stream is calamine's to report; only the size is checked here.
+        let Ok(n) = read else { continue };
+        if n > declared {
+            return Err(bomb(format!(
+                "part {name} unzips to more than the {declared} bytes it declares (a zip bomb?)"
+            )));
+        }
+        total += n;
+    }
+    Ok(())
+}
+
 /// Reads one sheet of a workbook. Empty cells are dropped before layout so that a sheet whose
 /// used range claims a million rows costs only its real cells.
 pub fn read_sheet(
@@ -239,6 +284,7 @@ pub fn read_sheet(
     };
     let (sheet, sheets) = match kind {
         Workbook::Xlsx => {
+            check_unzipped_size(file, bytes, limits.max_unzipped_bytes)?;
             let mut wb = Xlsx::new(Cursor::new(bytes)).map_err(|e| sheet_error(file, e))?;
             let names = wb.sheet_names();
             let sheet = choose(file, &names, wanted)?;
@@ -321,6 +367,7 @@ mod tests {
             max_rows: 10,
             max_cols: 10,
             max_cells: 100,
+            max_unzipped_bytes: 1 << 20,
         };
         let mut blank = 0;
         let e = read_sheet(
@@ -337,12 +384,63 @@ mod tests {
         assert!(!cfb_chain_loops(good));
     }
 
+    /// A zip of one deflated part, with its declared size optionally replaced by `lie`.
+    fn zip_of(name: &str, data: &[u8], lie: Option<u32>) -> Vec<u8> {
+        use std::io::Write;
+        let mut w = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file(name, opts).unwrap();
+        w.write_all(data).unwrap();
+        let mut bytes = w.finish().unwrap().into_inner();
+        if let Some(size) = lie {
+            // The uncompressed size sits 22 bytes into a local header, 24 into a central one.
+            for (sig, off) in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)] {
+                let at = bytes.windows(4).position(|w| w == sig).unwrap() + off;
+                bytes[at..at + 4].copy_from_slice(&size.to_le_bytes());
+            }
+        }
+        bytes
+    }
+
+    #[test]
+    fn a_zip_bomb_is_refused_before_calamine_inflates_it() {
+        let limits = SheetLimits {
+            max_rows: 10,
+            max_cols: 10,
+            max_cells: 100,
+            max_unzipped_bytes: 1 << 20,
+        };
+        let zeros = vec![b' '; 2 << 20];
+        let mut blank = 0;
+        let honest = zip_of("xl/sharedStrings.xml", &zeros, None);
+        assert!(honest.len() < 10_000, "{}", honest.len());
+        let e = read_sheet("b.xlsx", &honest, Workbook::Xlsx, None, limits, &mut blank);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "b.xlsx: too large: part xl/sharedStrings.xml unzips to 2097152 bytes; a workbook \
+             may unzip to at most 1048576 bytes"
+        );
+        let lying = zip_of("xl/sharedStrings.xml", &zeros, Some(100));
+        let e = read_sheet("b.xlsx", &lying, Workbook::Xlsx, None, limits, &mut blank);
+        assert_eq!(
+            e.unwrap_err().to_string(),
+            "b.xlsx: too large: part xl/sharedStrings.xml unzips to more than the 100 bytes it \
+             declares (a zip bomb?)"
+        );
+        // A real workbook well under the limit reads.
+        let xlsx = include_bytes!("../../../../tests/data/import/orders.xlsx");
+        let read = read_sheet("o.xlsx", xlsx, Workbook::Xlsx, None, limits, &mut blank).unwrap();
+        assert_eq!(read.sheet, "订单");
+    }
+
     #[test]
     fn garbage_is_an_error_not_a_panic() {
         let limits = SheetLimits {
             max_rows: 10,
             max_cols: 10,
             max_cells: 100,
+            max_unzipped_bytes: 1 << 20,
         };
         let mut blank = 0;
         let e = read_sheet(

@@ -3,6 +3,8 @@
 mod enums;
 mod money;
 mod names;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 mod tables;
 mod time;
 
