@@ -27,7 +27,7 @@ struct Inspection {
 }
 
 /// Today at midnight from the system clock: the CLI is where the clock may be read.
-fn today() -> Timestamp {
+pub fn today() -> Timestamp {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs() as i64);

@@ -5,7 +5,9 @@
 //! `Report`; a new family of measures adds its function there.
 
 use crate::error::CliError;
+use crate::inspect::today;
 use crate::load::load_paths_with_report;
+use reallot_core::metrics::default_as_of;
 use reallot_core::metrics::leads::LeadReport;
 use reallot_core::metrics::{MeasureConfig, RateRow, Report, report};
 use reallot_core::model::{Money, Timestamp};
@@ -35,8 +37,11 @@ pub fn run(paths: &[PathBuf], as_of: Option<&str>, json: bool) -> Result<(), Cli
         )));
     }
     let (ds, files) = load_paths_with_report(paths)?;
+    // Without --as-of, "now" is the day after the data, but never after tomorrow by the
+    // system clock: one mistyped date in the year 9999 must not move every measure there.
+    let as_of = as_of.unwrap_or_else(|| default_as_of(&ds).min(today().add_days(1)));
     let config = MeasureConfig {
-        as_of,
+        as_of: Some(as_of),
         ..MeasureConfig::default()
     };
     let mut r = report(&ds, &config);
