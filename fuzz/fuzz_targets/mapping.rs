@@ -40,7 +40,11 @@ fuzz_target!(|data: &[u8]| {
     let kind = TableKind::ALL[usize::from(selector) % TableKind::ALL.len()];
     for k in TableKind::ALL {
         let m = guess_mapping(k, &headers, &rows);
-        let _ = (m.field_columns(), m.missing_required(), m.unmapped().count());
+        let _ = (
+            m.field_columns(),
+            m.missing_required(),
+            m.unmapped().count(),
+        );
     }
     let _ = shape_of(&headers);
 

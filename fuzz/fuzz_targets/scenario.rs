@@ -31,7 +31,8 @@ fn simulation() -> Option<&'static Simulation> {
         let mut ds = Dataset::new();
         for (kind, csv) in DATA {
             let name = format!("{kind}.csv");
-            let parsed = reallot_core::import::read_file(&name, csv.as_bytes(), &Default::default()).ok()?;
+            let parsed =
+                reallot_core::import::read_file(&name, csv.as_bytes(), &Default::default()).ok()?;
             let m = parsed.mapping.clone()?;
             reallot_core::import::load_into(&mut ds, &parsed, &m);
         }

@@ -14,7 +14,8 @@ const ENCODINGS: [Option<TextEncoding>; 6] = [
     Some(TextEncoding::Utf16Be),
     Some(TextEncoding::Gb18030),
 ];
-const DELIMITERS: [Option<char>; 6] = [None, Some(','), Some('\t'), Some(';'), Some('|'), Some('é')];
+const DELIMITERS: [Option<char>; 6] =
+    [None, Some(','), Some('\t'), Some(';'), Some('|'), Some('é')];
 const QUOTES: [Option<QuoteMode>; 4] = [
     None,
     Some(QuoteMode::Double),

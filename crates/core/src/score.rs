@@ -114,16 +114,12 @@ impl NaiveBayes {
     }
 
     /// P(win) of frame lead `i`.
-    pub fn predict(&self, frame: &LeadFrame, i: usize) -> f64 {
-        let lens = slot_counts(frame);
-        self.predict_with(frame, i, &lens)
-    }
-
-    /// P(win) of frame lead `i`, given the frame's [`slot_counts`].
     #[inline]
-    fn predict_with(&self, frame: &LeadFrame, i: usize, lens: &[usize; 4]) -> f64 {
+    pub fn predict(&self, frame: &LeadFrame, i: usize) -> f64 {
+        // The fitted tables have one slot per key plus "no value", as `slot_counts` gave.
+        let lens: [usize; 4] = std::array::from_fn(|k| self.log_lr.get(k).map_or(1, Vec::len));
         let mut z = self.log_prior_odds;
-        for (t, k) in self.log_lr.iter().zip(slots(frame, i, lens)) {
+        for (t, k) in self.log_lr.iter().zip(slots(frame, i, &lens)) {
             z += t.get(k).copied().unwrap_or(0.0);
         }
         1.0 / (1.0 + (-z).exp())
@@ -241,10 +237,7 @@ fn split_time(frame: &LeadFrame) -> Option<i64> {
 /// returns P(win) for every lead of the frame.
 pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let model = NaiveBayes::fit(frame, |_| true);
-    let lens = slot_counts(frame);
-    let p_win: Vec<f64> = (0..frame.len())
-        .map(|i| model.predict_with(frame, i, &lens))
-        .collect();
+    let p_win: Vec<f64> = (0..frame.len()).map(|i| model.predict(frame, i)).collect();
     let mut factors = Vec::new();
     for ((d, c), lr) in FACTORS.iter().zip(&model.counts).zip(&model.log_lr) {
         let last = c.len() - 1;
@@ -272,7 +265,7 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     });
     let mut pairs: Vec<(f64, bool)> = (0..frame.len())
         .filter(|&i| frame.created[i] >= split && resolved(frame, i))
-        .map(|i| (trained.predict_with(frame, i, &lens), frame.won[i]))
+        .map(|i| (trained.predict(frame, i), frame.won[i]))
         .collect();
     let base = (trained.won as f64) / ((trained.won + trained.lost).max(1) as f64);
     let brier_base_rate = (!pairs.is_empty()).then(|| {

@@ -11,6 +11,7 @@
 use super::{CustomerConfig, CustomerFacts};
 use crate::Dataset;
 use crate::model::{EntityKind, OwnershipReason, Timestamp};
+use crate::stats::radix::group_by_slot;
 use crate::stats::{Proportion, median};
 use serde::Serialize;
 
@@ -141,25 +142,7 @@ struct DaysByRow {
 impl DaysByRow {
     /// A counting sort by row; each row's days are then sorted (they usually already are).
     fn new(n: usize, items: impl Iterator<Item = (usize, i64)> + Clone) -> Self {
-        let mut start = vec![0usize; n + 1];
-        for (r, _) in items.clone() {
-            if let Some(c) = start.get_mut(r + 1) {
-                *c += 1;
-            }
-        }
-        for i in 0..n {
-            start[i + 1] += start[i];
-        }
-        let mut fill = start.clone();
-        let mut days = vec![0i64; start[n]];
-        for (r, d) in items {
-            if let Some(pos) = fill.get_mut(r)
-                && let Some(slot) = days.get_mut(*pos)
-            {
-                *slot = d;
-                *pos += 1;
-            }
-        }
+        let (start, mut days) = group_by_slot(n, items);
         for w in start.windows(2) {
             if let Some(row) = days.get_mut(w[0]..w[1])
                 && !row.is_sorted()

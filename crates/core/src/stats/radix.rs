@@ -33,6 +33,36 @@ pub fn sort_by_high_half(v: &mut Vec<u64>) {
     }
 }
 
+/// Groups `(slot, value)` items by slot with a stable counting sort (a radix sort of one
+/// digit): returns each slot's range start (`n_slots + 1` entries) and the values laid out
+/// slot after slot, each slot keeping the input order. Items with a slot `>= n_slots` are
+/// dropped.
+pub fn group_by_slot<T: Copy + Default>(
+    n_slots: usize,
+    items: impl Iterator<Item = (usize, T)> + Clone,
+) -> (Vec<usize>, Vec<T>) {
+    let mut start = vec![0usize; n_slots + 1];
+    for (s, _) in items.clone() {
+        if let Some(c) = start.get_mut(s + 1).filter(|_| s < n_slots) {
+            *c += 1;
+        }
+    }
+    for i in 0..n_slots {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut out = vec![T::default(); start[n_slots]];
+    for (s, v) in items {
+        if let Some(n) = next.get_mut(s).filter(|_| s < n_slots)
+            && let Some(o) = out.get_mut(*n)
+        {
+            *o = v;
+            *n += 1;
+        }
+    }
+    (start, out)
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -53,5 +83,13 @@ mod tests {
         expected.sort();
         sort_by_high_half(&mut v);
         assert_eq!(v, expected);
+    }
+
+    #[test]
+    fn grouping_keeps_each_slots_input_order() {
+        let items = [(1, 1.0), (0, 2.0), (1, 3.0), (0, 4.0), (7, 5.0)];
+        let (start, out) = group_by_slot(2, items.iter().copied());
+        assert_eq!(out, vec![2.0, 4.0, 1.0, 3.0]);
+        assert_eq!(start, vec![0, 2, 4]);
     }
 }

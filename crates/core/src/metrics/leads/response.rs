@@ -6,7 +6,7 @@ use crate::dataset::Dataset;
 use crate::metrics::{RateRow, ranked_rates};
 use crate::model::SECS_PER_HOUR;
 use crate::stats::Proportion;
-use crate::stats::radix::sort_by_high_half;
+use crate::stats::radix::{group_by_slot, sort_by_high_half};
 use serde::Serialize;
 
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -99,31 +99,6 @@ fn summarise(key: String, t: &Tally, hours: &[f32]) -> ResponseRow {
         p90_hours: quantile_of_sorted(hours, 0.9),
         within_sla: Proportion::wilson(t.in_sla, t.decided),
     }
-}
-
-/// Groups values by slot with a stable counting sort: returns the values laid out slot after
-/// slot (each slot keeping the input order) and each slot's range start.
-fn group(slots: &[u32], values: &[f32], n_slots: usize) -> (Vec<f32>, Vec<usize>) {
-    let mut start = vec![0usize; n_slots + 1];
-    for &s in slots {
-        if let Some(c) = start.get_mut(s as usize + 1) {
-            *c += 1;
-        }
-    }
-    for i in 0..n_slots {
-        start[i + 1] += start[i];
-    }
-    let mut next = start.clone();
-    let mut out = vec![0f32; values.len()];
-    for (&s, &v) in slots.iter().zip(values) {
-        if let Some(n) = next.get_mut(s as usize)
-            && let Some(o) = out.get_mut(*n)
-        {
-            *o = v;
-            *n += 1;
-        }
-    }
-    (out, start)
 }
 
 fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {
@@ -224,14 +199,16 @@ pub fn response_time(
         .iter()
         .map(|&d| ((d >> 32) as f64 / SECS_PER_HOUR as f64) as f32)
         .collect();
-    let at = |col: &[u32]| -> Vec<u32> {
-        delays
-            .iter()
-            .map(|&d| col.get((d & 0xffff_ffff) as usize).copied().unwrap_or(0))
-            .collect()
+    // Grouping the sorted hours by slot keeps each group's slice sorted.
+    let by = |col: &[u32], n: usize| {
+        let slots = delays.iter().map(|&d| {
+            col.get((d & 0xffff_ffff) as usize)
+                .map_or(n, |&s| s as usize)
+        });
+        group_by_slot(n, slots.zip(hours.iter().copied()))
     };
-    let (rep_hours, rep_start) = group(&at(&rep_of), &hours, n_reps);
-    let (load_hours, load_start) = group(&at(&load_of), &hours, n_load);
+    let (rep_start, rep_hours) = by(&rep_of, n_reps);
+    let (load_start, load_hours) = by(&load_of, n_load);
     let overall_row = summarise("all".into(), &overall, &hours);
     let mut rep_rows = Vec::new();
     let mut rep_medians = Vec::new();
@@ -350,13 +327,6 @@ mod tests {
         // Type 7 at q = 0.9 of 1..4, 10: h = 3.6, 4 + 0.6 · 6 = 7.6.
         assert!((quantile_of_sorted(&xs, 0.9).unwrap_or(0.0) - 7.6).abs() < 1e-12);
         assert_eq!(quantile_of_sorted(&[], 0.5), None);
-    }
-
-    #[test]
-    fn grouping_keeps_each_slots_input_order() {
-        let (out, start) = group(&[1, 0, 1, 0], &[1.0, 2.0, 3.0, 4.0], 2);
-        assert_eq!(out, vec![2.0, 4.0, 1.0, 3.0]);
-        assert_eq!(start, vec![0, 2, 4]);
     }
 
     #[test]
