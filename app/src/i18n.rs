@@ -125,10 +125,12 @@ pub enum Key {
     PageNotFound,
     BestEffortShort,
     Remembered,
+    Dismiss,
+    ImportInterrupted,
 }
 
 impl Key {
-    pub const ALL: [Key; 83] = [
+    pub const ALL: [Key; 85] = [
         Key::Overview,
         Key::Data,
         Key::Leads,
@@ -185,6 +187,8 @@ impl Key {
         Key::Starting,
         Key::Cancel,
         Key::ImportCancelled,
+        Key::Dismiss,
+        Key::ImportInterrupted,
         Key::Restored,
         Key::Remove,
         Key::Encoding,
@@ -280,6 +284,11 @@ pub const fn t(lang: Lang, key: Key) -> &'static str {
         Key::Starting => ("starting", "开始"),
         Key::Cancel => ("Cancel", "取消"),
         Key::ImportCancelled => ("import cancelled", "导入已取消"),
+        Key::Dismiss => ("Dismiss", "关闭提示"),
+        Key::ImportInterrupted => (
+            "An import was cut short when its tab closed; nothing of it was stored. Import it again:",
+            "有导入因页面关闭而中断，未保存任何内容。请重新导入：",
+        ),
         Key::Restored => ("restored", "已恢复"),
         Key::Remove => ("Remove", "移除"),
         Key::Encoding => ("Encoding", "编码"),

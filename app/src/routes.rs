@@ -3,7 +3,7 @@
 use crate::filters::provide_filters;
 use crate::i18n::{Key, t};
 use crate::settings::{provide_settings, use_settings};
-use crate::state::provide_dataset;
+use crate::state::{provide_dataset, use_dataset};
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
         }
     });
     let label = move |k: Key| move || t(lang(), k);
+    let state = use_dataset();
     view! {
         <Router>
             <header class="topbar">
@@ -88,6 +89,7 @@ pub fn App() -> impl IntoView {
                 </nav>
             </header>
             <main class="content">
+                <StorageAlerts state lang=Signal::derive(lang) />
                 <Routes fallback=move || view! { <p>{label(Key::PageNotFound)}</p> }>
                     <Route path=path!("/") view=overview::OverviewPage />
                     <Route path=path!("/overview") view=overview::OverviewPage />
@@ -101,5 +103,40 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
         </Router>
+    }
+}
+
+/// Storage problems and interrupted imports, shown above every page until dismissed. User
+/// strings (dataset names) are text nodes.
+#[component]
+fn StorageAlerts(
+    state: crate::state::DatasetState,
+    lang: Signal<crate::i18n::Lang>,
+) -> impl IntoView {
+    view! {
+        {move || {
+            let errors = state.errors.get();
+            (!errors.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="alert error" role="alert" data-testid="storage-error">
+                            <ul>{errors.into_iter().map(|e| view! { <li>{e}</li> }).collect_view()}</ul>
+                            <button on:click=move |_| state.errors.set(Vec::new())>{move || t(lang.get(), Key::Dismiss)}</button>
+                        </div>
+                    }
+                })
+        }}
+        {move || {
+            let names = state.interrupted.get();
+            (!names.is_empty())
+                .then(|| {
+                    view! {
+                        <div class="alert notice" role="status" data-testid="interrupted-import">
+                            <span>{move || t(lang.get(), Key::ImportInterrupted)} " " {names.join(", ")}</span>
+                            <button on:click=move |_| state.interrupted.set(Vec::new())>{move || t(lang.get(), Key::Dismiss)}</button>
+                        </div>
+                    }
+                })
+        }}
     }
 }

@@ -4,7 +4,7 @@
 //! no stored dataset is active (first visit, or after the active one was deleted), so it costs
 //! no storage. The active dataset id survives reloads in localStorage.
 
-use crate::storage::{DEMO_ID, DatasetMeta, idb};
+use crate::storage::{DEMO_ID, DatasetMeta, idb, open_error_message, unreadable_message};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,8 +25,10 @@ pub struct DatasetState {
     pub name: RwSignal<String>,
     pub dataset: RwSignal<Arc<Dataset>>,
     pub stored: RwSignal<Vec<DatasetMeta>>,
-    /// The last storage problem, for the user.
-    pub error: RwSignal<Option<String>>,
+    /// Storage problems not yet dismissed, oldest first.
+    pub errors: RwSignal<Vec<String>>,
+    /// Names of imports a closed tab cut short (found in the journal at start).
+    pub interrupted: RwSignal<Vec<String>>,
     /// Bytes used and available, as reported by the browser.
     pub estimate: RwSignal<Option<(f64, f64)>>,
     pub persisted: RwSignal<Option<bool>>,
@@ -53,21 +55,39 @@ pub fn provide_dataset() {
             demo()
         })),
         stored: RwSignal::new(Vec::new()),
-        error: RwSignal::new(None),
+        errors: RwSignal::new(Vec::new()),
+        interrupted: RwSignal::new(Vec::new()),
         estimate: RwSignal::new(None),
         persisted: RwSignal::new(None),
     };
     provide_context(state);
     spawn_local(async move {
+        match idb::take_interrupted().await {
+            Ok(cut) => state
+                .interrupted
+                .set(cut.into_iter().map(|p| p.name).collect()),
+            Err(e) => state.report(e),
+        }
         refresh(state).await;
         if let Some(id) = active
             && let Err(e) = open_stored(state, &id).await
         {
-            state.error.set(Some(e));
+            state.report(e);
             show_demo(state);
         }
         state.persisted.set(Some(idb::request_persistence().await));
     });
+}
+
+impl DatasetState {
+    /// Shows a storage problem to the user (once, however often it recurs).
+    pub fn report(&self, message: String) {
+        self.errors.update(|all| {
+            if !all.contains(&message) {
+                all.push(message);
+            }
+        });
+    }
 }
 
 pub fn use_dataset() -> DatasetState {
@@ -77,8 +97,13 @@ pub fn use_dataset() -> DatasetState {
 /// Reloads the stored datasets list and the storage estimate.
 pub async fn refresh(state: DatasetState) {
     match idb::list().await {
-        Ok(list) => state.stored.set(list),
-        Err(e) => state.error.set(Some(e)),
+        Ok((list, unreadable)) => {
+            state.stored.set(list);
+            if unreadable > 0 {
+                state.report(unreadable_message(unreadable));
+            }
+        }
+        Err(e) => state.report(e),
     }
     state.estimate.set(idb::estimate().await);
 }
@@ -99,16 +124,18 @@ pub fn activate(state: DatasetState, meta: &DatasetMeta, ds: Dataset) {
     let _ = LocalStorage::set(ACTIVE_KEY, &meta.id);
 }
 
-/// Loads a stored dataset from IndexedDB and makes it active.
+/// Loads a stored dataset from IndexedDB and makes it active; a damaged one is named in the
+/// error and left stored.
 pub async fn open_stored(state: DatasetState, id: &str) -> Result<(), String> {
-    let bytes = idb::load_bytes(id).await?;
-    let ds = reallot_core::codec::decode(&bytes).map_err(|e| e.to_string())?;
     let meta = state
         .stored
         .get_untracked()
         .into_iter()
         .find(|m| m.id == id)
         .ok_or_else(|| format!("dataset {id} is not stored"))?;
+    let fail = |detail: String| open_error_message(&meta.name, &detail);
+    let bytes = idb::load_bytes(id).await.map_err(fail)?;
+    let ds = reallot_core::codec::decode(&bytes).map_err(|e| fail(e.to_string()))?;
     activate(state, &meta, ds);
     Ok(())
 }

@@ -7,7 +7,7 @@ use crate::i18n::{Key, format_int, t};
 use crate::import::{FileEntry, default_name, field_choices, import_files, table_choices};
 use crate::settings::use_settings;
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
-use crate::storage::{DEMO_ID, idb};
+use crate::storage::{DEMO_ID, PendingImport, dataset_id, idb};
 use crate::{mappings, worker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -169,6 +169,18 @@ pub fn DataPage() -> impl IntoView {
             total: 1,
         }));
         spawn_local(async move {
+            // Journalled first, so a tab closed mid-import is reported on the next visit.
+            let pending = PendingImport {
+                id: dataset_id(now_ms(), random()),
+                name: label.clone(),
+                started_ms: now_ms(),
+            };
+            if let Err(e) = idb::begin_import(&pending).await {
+                import_error.set(Some(e));
+                progress.set(None);
+                busy.set(false);
+                return;
+            }
             let bytes: Vec<&[u8]> = entries.iter().map(|e| e.bytes.as_slice()).collect();
             let job = Job::Import {
                 files: specs,
@@ -183,11 +195,16 @@ pub fn DataPage() -> impl IntoView {
                 };
                 let ds = codec::decode(&bytes).map_err(|e| e.to_string())?;
                 let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
-                idb::save(&meta, &bytes).await?;
+                idb::save(&meta, &bytes, Some(&pending.id)).await?;
                 activate(state, &meta, ds);
                 Ok(summary)
             }
             .await;
+            if stored.is_err() {
+                // Nothing was stored; a failure to clear the record only means the next visit
+                // mentions this import once more.
+                let _ = idb::end_import(&pending.id).await;
+            }
             match stored {
                 Ok(summary) => {
                     let mut store = mappings::load();
@@ -223,14 +240,14 @@ pub fn DataPage() -> impl IntoView {
                     let stem = f.name();
                     let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
                     let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
-                    idb::save(&meta, &bytes).await?;
+                    idb::save(&meta, &bytes, None).await?;
                     activate(state, &meta, ds);
                     Ok::<_, String>(label)
                 }
                 .await;
                 match result {
                     Ok(label) => notice.set(Some(format!("{} {label}", t(lang(), Key::Restored)))),
-                    Err(e) => state.error.set(Some(e)),
+                    Err(e) => state.report(e),
                 }
             }
             refresh(state).await;
@@ -245,12 +262,6 @@ pub fn DataPage() -> impl IntoView {
                 ": "
                 <strong data-testid="current-dataset">{move || state.name.get()}</strong>
             </p>
-            {move || {
-                state
-                    .error
-                    .get()
-                    .map(|e| view! { <p class="error" data-testid="storage-error">{e}</p> })
-            }}
             {move || notice.get().map(|n| view! { <p class="notice" data-testid="notice">{n}</p> })}
 
             <div class="card">
@@ -512,6 +523,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                                             <td>
                                                 <select
                                                     data-testid=format!("map-{index}-{col}")
+                                                    aria-label=format!("{}: {}", t(lang(), Key::Field), c.source)
                                                     on:change=move |ev| {
                                                         let v = select_value(&ev);
                                                         files.update(|all| {
@@ -635,7 +647,7 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
             let id = id.clone();
             spawn_local(async move {
                 if let Err(e) = open_stored(state, &id).await {
-                    state.error.set(Some(e));
+                    state.report(e);
                 }
             });
         }
@@ -651,7 +663,7 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
                             show_demo(state);
                         }
                     }
-                    Err(e) => state.error.set(Some(e)),
+                    Err(e) => state.report(e),
                 }
                 refresh(state).await;
             });
@@ -669,7 +681,7 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
                     Err(e) => Err(e),
                 };
                 if let Err(e) = result {
-                    state.error.set(Some(e));
+                    state.report(e);
                 }
             });
         }
@@ -692,7 +704,7 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
                             state.name.set(new);
                         }
                     }
-                    Err(e) => state.error.set(Some(e)),
+                    Err(e) => state.report(e),
                 }
                 refresh(state).await;
             });

@@ -102,10 +102,11 @@ pub async fn open() -> StorageResult<IdbDatabase> {
             for step in migrations(e.old_version() as u32) {
                 match step {
                     Migration::CreateStores => {
-                        let params = IdbObjectStoreParameters::new();
-                        params.set_key_path(&JsValue::from_str("id"));
-                        let _ = db.create_object_store_with_optional_parameters(DATASETS, &params);
+                        let _ = db.create_object_store_with_optional_parameters(DATASETS, &by_id());
                         let _ = db.create_object_store(BLOBS);
+                    }
+                    Migration::CreateJournal => {
+                        let _ = db.create_object_store_with_optional_parameters(JOURNAL, &by_id());
                     }
                 }
             }
@@ -113,15 +114,35 @@ pub async fn open() -> StorageResult<IdbDatabase> {
     req.set_onupgradeneeded(Some(on_upgrade.as_ref().unchecked_ref()));
     let db = request(&req).await.map_err(|e| message(&e))?;
     drop(on_upgrade);
-    db.dyn_into::<IdbDatabase>()
-        .map_err(|_| "IndexedDB returned no database".to_owned())
+    let db = db
+        .dyn_into::<IdbDatabase>()
+        .map_err(|_| "IndexedDB returned no database".to_owned())?;
+    // A newer version opened in another tab waits until every older connection closes.
+    let close = db.clone();
+    let on_version_change = Closure::<dyn FnMut()>::new(move || close.close());
+    db.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+    on_version_change.forget();
+    Ok(db)
 }
 
-fn tx(db: &IdbDatabase, mode: IdbTransactionMode) -> StorageResult<IdbTransaction> {
-    let stores = Array::of2(&DATASETS.into(), &BLOBS.into());
-    db.transaction_with_str_sequence_and_mode(&stores, mode)
+/// Object store parameters keyed by the record's `id` field.
+fn by_id() -> IdbObjectStoreParameters {
+    let params = IdbObjectStoreParameters::new();
+    params.set_key_path(&JsValue::from_str("id"));
+    params
+}
+
+fn tx(
+    db: &IdbDatabase,
+    stores: &[&str],
+    mode: IdbTransactionMode,
+) -> StorageResult<IdbTransaction> {
+    let names: Array = stores.iter().map(|s| JsValue::from_str(s)).collect();
+    db.transaction_with_str_sequence_and_mode(&names, mode)
         .map_err(|e| message(&e))
 }
+
+const DATA: &[&str] = &[DATASETS, BLOBS];
 
 fn blob_key(id: &str, i: usize) -> JsValue {
     Array::of2(&id.into(), &JsValue::from_f64(i as f64)).into()
@@ -138,11 +159,19 @@ fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
 }
 
 /// Stores a dataset's meta and bytes in one transaction: all of it, or (on any failure,
-/// including a full quota) none of it.
-pub async fn save(meta: &DatasetMeta, bytes: &[u8]) -> StorageResult<()> {
+/// including a full quota) none of it. The same transaction removes the journal record of the
+/// import that made it, if any.
+pub async fn save(meta: &DatasetMeta, bytes: &[u8], pending: Option<&str>) -> StorageResult<()> {
     let db = open().await?;
-    let tx = tx(&db, IdbTransactionMode::Readwrite)?;
+    let tx = tx(
+        &db,
+        &[DATASETS, BLOBS, JOURNAL],
+        IdbTransactionMode::Readwrite,
+    )?;
     let write = || -> Result<(), JsValue> {
+        if let Some(id) = pending {
+            tx.object_store(JOURNAL)?.delete(&id.into())?;
+        }
         let metas = tx.object_store(DATASETS)?;
         let blobs = tx.object_store(BLOBS)?;
         for (i, chunk) in chunks(bytes).into_iter().enumerate() {
@@ -163,27 +192,66 @@ pub async fn save(meta: &DatasetMeta, bytes: &[u8]) -> StorageResult<()> {
     })
 }
 
-/// Every stored dataset's meta, oldest first.
-pub async fn list() -> StorageResult<Vec<DatasetMeta>> {
+/// Every record of a store.
+async fn all_of(store: &str) -> StorageResult<Array> {
     let db = open().await?;
-    let tx = tx(&db, IdbTransactionMode::Readonly)?;
+    let tx = tx(&db, &[store], IdbTransactionMode::Readonly)?;
     let req = tx
-        .object_store(DATASETS)
+        .object_store(store)
         .and_then(|s| s.get_all())
         .map_err(|e| message(&e))?;
-    let all = request(&req).await.map_err(|e| message(&e))?;
-    let mut metas: Vec<DatasetMeta> = Array::from(&all)
-        .iter()
-        .filter_map(|v| from_js(&v))
-        .collect();
+    Ok(Array::from(&request(&req).await.map_err(|e| message(&e))?))
+}
+
+/// Every stored dataset's meta, oldest first, and how many meta records could not be read
+/// (they are left as they are).
+pub async fn list() -> StorageResult<(Vec<DatasetMeta>, usize)> {
+    let all = all_of(DATASETS).await?;
+    let mut metas: Vec<DatasetMeta> = all.iter().filter_map(|v| from_js(&v)).collect();
+    let unreadable = all.length() as usize - metas.len();
     metas.sort_by(|a, b| a.created_ms.total_cmp(&b.created_ms));
-    Ok(metas)
+    Ok((metas, unreadable))
+}
+
+/// Records an import about to start.
+pub async fn begin_import(pending: &PendingImport) -> StorageResult<()> {
+    let db = open().await?;
+    let tx = tx(&db, &[JOURNAL], IdbTransactionMode::Readwrite)?;
+    tx.object_store(JOURNAL)
+        .and_then(|s| s.put(&to_js(pending).map_err(|e| JsValue::from_str(&e))?))
+        .map_err(|e| message(&e))?;
+    committed(&tx).await.map_err(|e| message(&e))
+}
+
+/// Removes the journal record of an import that ended without storing anything.
+pub async fn end_import(id: &str) -> StorageResult<()> {
+    let db = open().await?;
+    let tx = tx(&db, &[JOURNAL], IdbTransactionMode::Readwrite)?;
+    tx.object_store(JOURNAL)
+        .and_then(|s| s.delete(&id.into()))
+        .map_err(|e| message(&e))?;
+    committed(&tx).await.map_err(|e| message(&e))
+}
+
+/// The imports a closed tab cut short, removed from the journal in the transaction that reads
+/// them.
+pub async fn take_interrupted() -> StorageResult<Vec<PendingImport>> {
+    let db = open().await?;
+    let tx = tx(&db, &[JOURNAL], IdbTransactionMode::Readwrite)?;
+    let store = tx.object_store(JOURNAL).map_err(|e| message(&e))?;
+    let req = store.get_all().map_err(|e| message(&e))?;
+    let all = Array::from(&request(&req).await.map_err(|e| message(&e))?);
+    store.clear().map_err(|e| message(&e))?;
+    committed(&tx).await.map_err(|e| message(&e))?;
+    let mut pending: Vec<PendingImport> = all.iter().filter_map(|v| from_js(&v)).collect();
+    pending.sort_by(|a, b| a.started_ms.total_cmp(&b.started_ms));
+    Ok(pending)
 }
 
 /// The stored bytes of a dataset, reassembled from its chunks in one read transaction.
 pub async fn load_bytes(id: &str) -> StorageResult<Vec<u8>> {
     let db = open().await?;
-    let tx = tx(&db, IdbTransactionMode::Readonly)?;
+    let tx = tx(&db, DATA, IdbTransactionMode::Readonly)?;
     let metas = tx.object_store(DATASETS).map_err(|e| message(&e))?;
     let blobs = tx.object_store(BLOBS).map_err(|e| message(&e))?;
     let req = metas.get(&id.into()).map_err(|e| message(&e))?;
@@ -204,7 +272,7 @@ pub async fn load_bytes(id: &str) -> StorageResult<Vec<u8>> {
 /// Renames a stored dataset.
 pub async fn rename(id: &str, name: &str) -> StorageResult<()> {
     let db = open().await?;
-    let tx = tx(&db, IdbTransactionMode::Readwrite)?;
+    let tx = tx(&db, DATA, IdbTransactionMode::Readwrite)?;
     let metas = tx.object_store(DATASETS).map_err(|e| message(&e))?;
     let req = metas.get(&id.into()).map_err(|e| message(&e))?;
     let mut meta: DatasetMeta = from_js(&request(&req).await.map_err(|e| message(&e))?)
@@ -217,7 +285,7 @@ pub async fn rename(id: &str, name: &str) -> StorageResult<()> {
 /// Deletes a dataset's meta and all its chunks in one transaction.
 pub async fn delete(id: &str) -> StorageResult<()> {
     let db = open().await?;
-    let tx = tx(&db, IdbTransactionMode::Readwrite)?;
+    let tx = tx(&db, DATA, IdbTransactionMode::Readwrite)?;
     let run = || -> Result<(), JsValue> {
         tx.object_store(DATASETS)?.delete(&id.into())?;
         // Array keys order element-wise, so [id, 0] ..= [id, +inf] covers every chunk of id.

@@ -4,10 +4,14 @@
 //! Schema (database `reallot`, version [`SCHEMA_VERSION`]):
 //! - `datasets`: one [`DatasetMeta`] per stored dataset (key path `id`);
 //! - `blobs`: the dataset's [`reallot_core::codec`] bytes split into [`CHUNK_BYTES`] chunks,
-//!   keyed `[id, chunk_index]`.
+//!   keyed `[id, chunk_index]`;
+//! - `journal` (since version 2): one [`PendingImport`] per import under way (key path `id`).
 //!
 //! A dataset's meta and all its chunks are written in one transaction, so a dataset is either
-//! wholly stored or not at all. The built-in demo dataset is never stored: it is rebuilt from
+//! wholly stored or not at all. An import writes its journal record before it starts and
+//! removes it in the transaction that stores the dataset (or when it fails), so a record found
+//! on the next visit is an import the closed tab cut short: nothing of it was stored, and the
+//! app says so. The built-in demo dataset is never stored: it is rebuilt from
 //! its seed by the core whenever no stored dataset is active, which costs no quota.
 
 pub mod idb;
@@ -15,9 +19,10 @@ pub mod idb;
 use serde::{Deserialize, Serialize};
 
 pub const DB_NAME: &str = "reallot";
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 pub const DATASETS: &str = "datasets";
 pub const BLOBS: &str = "blobs";
+pub const JOURNAL: &str = "journal";
 
 /// Chunk size of stored dataset bytes: small enough that no single IndexedDB value is huge,
 /// large enough that a million-row dataset is a handful of records.
@@ -47,6 +52,18 @@ pub struct DatasetMeta {
 pub enum Migration {
     /// Version 1: create the `datasets` and `blobs` stores.
     CreateStores,
+    /// Version 2: create the `journal` store of imports under way.
+    CreateJournal,
+}
+
+/// An import under way, as recorded in the journal.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct PendingImport {
+    pub id: String,
+    /// The dataset name the import was to store.
+    pub name: String,
+    /// Milliseconds since the Unix epoch, when the import started.
+    pub started_ms: f64,
 }
 
 /// The migrations that take a database from `old` to [`SCHEMA_VERSION`], in order.
@@ -54,6 +71,9 @@ pub fn migrations(old: u32) -> Vec<Migration> {
     let mut steps = Vec::new();
     if old < 1 {
         steps.push(Migration::CreateStores);
+    }
+    if old < 2 {
+        steps.push(Migration::CreateJournal);
     }
     steps
 }
@@ -86,6 +106,22 @@ pub fn write_error_message(dom_name: &str, detail: &str) -> String {
     }
 }
 
+/// What the user is told of stored records that could not be read: they are kept (not
+/// deleted), and everything else works.
+pub fn unreadable_message(count: usize) -> String {
+    match count {
+        1 => "1 stored dataset record could not be read and is not listed; the other datasets are unaffected".to_owned(),
+        n => format!("{n} stored dataset records could not be read and are not listed; the other datasets are unaffected"),
+    }
+}
+
+/// What the user is told when a stored dataset cannot be opened.
+pub fn open_error_message(name: &str, detail: &str) -> String {
+    format!(
+        "dataset \"{name}\" could not be opened: {detail}; the other datasets are unaffected — delete it, or restore it from a backup"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -95,7 +131,11 @@ mod tests {
 
     #[test]
     fn fresh_database_creates_stores_and_current_needs_nothing() {
-        assert_eq!(migrations(0), vec![Migration::CreateStores]);
+        assert_eq!(
+            migrations(0),
+            vec![Migration::CreateStores, Migration::CreateJournal]
+        );
+        assert_eq!(migrations(1), vec![Migration::CreateJournal]);
         assert!(migrations(SCHEMA_VERSION).is_empty());
     }
 
@@ -113,6 +153,17 @@ mod tests {
     fn ids_are_distinct_for_distinct_draws() {
         assert_eq!(dataset_id(255.0, 0.5), "ds-ff-800000");
         assert_ne!(dataset_id(1.0, 0.1), dataset_id(1.0, 0.2));
+    }
+
+    #[test]
+    fn damage_messages_name_the_dataset_and_reassure() {
+        assert_eq!(
+            unreadable_message(2),
+            "2 stored dataset records could not be read and are not listed; the other datasets are unaffected"
+        );
+        assert!(unreadable_message(1).starts_with("1 stored dataset record could"));
+        let m = open_error_message("q3", "the dataset file is damaged (checksum mismatch)");
+        assert!(m.starts_with("dataset \"q3\" could not be opened: the dataset file is damaged"));
     }
 
     #[test]

@@ -4,32 +4,12 @@
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assert } from '../harness.mjs';
-
-/** Waits until `name` is the active dataset: after a reload it loads from IndexedDB
- *  asynchronously, so the label can lag the dataset list. */
-async function activeIs(page, name, what) {
-  try {
-    await page.waitForFunction(
-      (n) => document.querySelector('[data-testid="current-dataset"]')?.textContent === n,
-      name,
-      { timeout: 10_000 },
-    );
-  } catch {
-    const shown = await page.getByTestId('current-dataset').textContent();
-    assert(false, `${what}: active dataset is ${shown}, expected ${name}`);
-  }
-}
+import { activeIs, sizes } from '../app.mjs';
 
 const fixtures = resolve(dirname(fileURLToPath(import.meta.url)), '../../data/import');
 const GBK = join(fixtures, 'customers_gbk.csv');
 const XLSX = join(fixtures, 'orders.xlsx');
 const MALFORMED = join(fixtures, 'malformed.csv');
-
-async function sizes(page) {
-  await page.getByTestId('nav-overview').click();
-  const n = async (t) => Number((await page.getByTestId(`size-${t}`).locator('td').nth(1).textContent()).replace(/\D/g, ''));
-  return { customers: await n('customers'), orders: await n('orders'), leads: await n('leads') };
-}
 
 /** Imports the GBK customers and the XLSX orders as `name`, un-mapping one column first. */
 async function importFixtures(page, base, name) {

@@ -2,8 +2,8 @@
 // demo dataset's table sizes.
 import { join } from 'node:path';
 import { assert } from '../harness.mjs';
+import { PAGES } from '../app.mjs';
 
-const PAGES = ['overview', 'data', 'leads', 'customers', 'pool', 'simulator', 'rep', 'settings'];
 
 export const journeys = [
   {

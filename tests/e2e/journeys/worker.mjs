@@ -1,22 +1,7 @@
 // The Web Worker: a long import runs off the page's thread with a progress bar, the page stays
 // responsive, and Cancel aborts it with nothing stored.
 import { assert } from '../harness.mjs';
-
-/** A leads CSV of `n` rows, large enough that importing it takes a while. */
-function bigLeads(n) {
-  const regions = ['east', 'west', 'north', 'south'];
-  const types = ['ka', 'large', 'medium', 'small'];
-  const lines = ['lead_id,created_at,source,region,customer_type,est_value,assigned_rep_id,stage'];
-  for (let i = 0; i < n; i++) {
-    const d = `2024-${String(1 + (i % 12)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`;
-    lines.push(`L${i},${d},web,${regions[i % 4]},${types[i % 4]},${1000 + (i % 977)},R${i % 40},${i % 3 ? 'contacted' : 'won'}`);
-  }
-  return Buffer.from(lines.join('\n') + '\n');
-}
-
-async function storedNames(page) {
-  return page.getByTestId('datasets').locator('tbody tr').evaluateAll((rows) => rows.map((r) => r.dataset.testid));
-}
+import { leadsCsv, storedNames } from '../app.mjs';
 
 export const journeys = [
   {
@@ -25,7 +10,7 @@ export const journeys = [
       await page.goto(base + '/data');
       await page.getByTestId('dataset-row-demo').waitFor();
       const before = await storedNames(page);
-      await page.getByTestId('file-input').setInputFiles({ name: 'big-leads.csv', mimeType: 'text/csv', buffer: bigLeads(400_000) });
+      await page.getByTestId('file-input').setInputFiles({ name: 'big-leads.csv', mimeType: 'text/csv', buffer: leadsCsv(400_000) });
       await page.getByTestId('mapping-0').waitFor({ timeout: 60_000 });
       assert((await page.getByTestId('table-0').inputValue()) === 'leads', 'big file read as leads');
       await page.getByTestId('import-button').click();
@@ -56,7 +41,7 @@ export const journeys = [
     name: 'worker: after a cancel the next import runs in a fresh worker',
     async run({ page, base }) {
       await page.goto(base + '/data');
-      await page.getByTestId('file-input').setInputFiles({ name: 'big-leads.csv', mimeType: 'text/csv', buffer: bigLeads(300_000) });
+      await page.getByTestId('file-input').setInputFiles({ name: 'big-leads.csv', mimeType: 'text/csv', buffer: leadsCsv(300_000) });
       await page.getByTestId('mapping-0').waitFor({ timeout: 60_000 });
       await page.getByTestId('import-button').click();
       await page.getByTestId('cancel').click();
