@@ -35,6 +35,7 @@ impl FileEntry {
             && let Some(m) = recall(store, new)
         {
             new.mapping = Some(m);
+            new.unknown_table = None;
             self.remembered = true;
         }
         if let (Some(Ok(old)), Ok(new)) = (&self.info, &mut read)
@@ -78,6 +79,10 @@ pub fn import_files(files: &[FileEntry]) -> Result<Vec<ImportFile>, String> {
         .map(|f| match &f.info {
             None => Err(format!("{}: still being read", f.name)),
             Some(Err(e)) => Err(e.clone()),
+            Some(Ok(info)) if info.mapping.is_none() => Err(info
+                .unknown_table
+                .clone()
+                .unwrap_or_else(|| format!("{}: name the table explicitly", f.name))),
             Some(Ok(info)) => Ok(ImportFile {
                 name: f.name.clone(),
                 opts: f.opts.clone(),
@@ -175,6 +180,11 @@ mod tests {
         let empty = entry("empty.csv", "");
         let err = import_files(&[good.clone(), empty]).expect_err("refused");
         assert_eq!(err, "empty.csv: the file is empty");
+        let unknown = entry("colours.csv", "colour,weight\nred,3\n");
+        assert_eq!(
+            import_files(&[unknown]).expect_err("refused"),
+            "colours.csv: cannot tell which table this is (columns: colour, weight); name the table explicitly"
+        );
         let reading = FileEntry { info: None, ..good };
         assert_eq!(
             import_files(&[reading]).expect_err("refused"),

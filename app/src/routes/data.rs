@@ -12,7 +12,7 @@ use crate::{mappings, worker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_core::codec;
-use reallot_core::import::{Finding, ReadOptions, TextEncoding};
+use reallot_core::import::{Finding, ReadOptions, TextEncoding, clip};
 use reallot_core::model::TableKind;
 use reallot_worker::protocol::{Job, Progress, Reply, Stage};
 use std::sync::Arc;
@@ -433,6 +433,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
             let preview = p.preview.clone();
             let rows = p.rows;
             let format = p.format;
+            let unknown_table = p.unknown_table.clone();
             let header_row = p.header_row;
             let enc = enc.to_owned();
             let delim = delim.clone();
@@ -505,6 +506,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                         </select>
                     </label>
                 </div>
+                {unknown_table.map(|e| view! { <p class="error" data-testid="file-error">{e}</p> })}
                 {entry.remembered.then(|| view! {
                     <p class="notice" data-testid=format!("remembered-{index}")>{tr(Key::Remembered)}</p>
                 })}
@@ -519,7 +521,7 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                                     let fields = fields.clone();
                                     view! {
                                         <tr>
-                                            <td>{c.source.clone()}</td>
+                                            <td>{clip(&c.source)}</td>
                                             <td>
                                                 <select
                                                     data-testid=format!("map-{index}-{col}")

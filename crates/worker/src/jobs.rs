@@ -3,7 +3,7 @@
 //! located message, so nothing half-imported is ever stored.
 
 use crate::protocol::{FileInfo, ImportFile, ImportSummary, Progress, Stage};
-use reallot_core::import::{ReadOptions, load_into, read_file};
+use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
 use reallot_core::{Dataset, codec};
@@ -11,17 +11,24 @@ use reallot_core::{Dataset, codec};
 /// Rows of a file shown in the preview.
 pub const PREVIEW_ROWS: usize = 5;
 
-/// Reads one file and describes it for the page.
+/// Reads one file and describes it for the page. Headers and preview cells are cut to what a
+/// page can show (a 50 MB cell stays in the file, not in the DOM).
 pub fn read(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<FileInfo, String> {
     let p = read_file(name, bytes, opts).map_err(|e| e.to_string())?;
+    let unknown_table = p.require_mapping().err().map(|e| e.to_string());
     Ok(FileInfo {
         format: p.format,
         encoding: p.encoding,
         delimiter: p.delimiter,
         header_row: p.header_row,
         rows: p.rows(),
-        preview: p.preview(PREVIEW_ROWS),
-        headers: p.headers,
+        preview: p
+            .preview(PREVIEW_ROWS)
+            .into_iter()
+            .map(|row| row.iter().map(|c| clip(c)).collect())
+            .collect(),
+        unknown_table,
+        headers: p.headers.iter().map(|h| clip(h)).collect(),
         shape: p.shape,
         mapping: p.mapping,
         findings: p.findings,
@@ -127,6 +134,30 @@ mod tests {
         let mut seen = Vec::new();
         let out = import(&specs, &bytes, AS_OF, &mut |p| seen.push(p));
         (out, seen)
+    }
+
+    #[test]
+    fn a_file_of_no_known_table_says_so_and_huge_cells_are_cut() {
+        let mut text = "colour,weight\nred,".to_owned();
+        text.push_str(&"7".repeat(1000));
+        let info = read("n.csv", text.as_bytes(), &ReadOptions::default()).expect("reads");
+        assert_eq!(info.mapping, None);
+        assert_eq!(
+            info.unknown_table.as_deref(),
+            Some(
+                "n.csv: cannot tell which table this is (columns: colour, weight); name the table explicitly"
+            )
+        );
+        assert_eq!(
+            info.preview[0][1],
+            format!("{}… (1000 bytes)", "7".repeat(200))
+        );
+        let known = read(
+            "o.csv",
+            b"order_id,customer_id,order_date,amount\n",
+            &ReadOptions::default(),
+        );
+        assert_eq!(known.expect("reads").unknown_table, None);
     }
 
     #[test]

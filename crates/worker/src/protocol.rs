@@ -108,6 +108,8 @@ pub struct FileInfo {
     /// Signature of the normalised headers, to remember a mapping by.
     pub shape: String,
     pub mapping: Option<Mapping>,
+    /// Why the file cannot be imported until its table is named, when no table fits it.
+    pub unknown_table: Option<String>,
     /// The first data rows.
     pub preview: Vec<Vec<String>>,
     pub findings: Vec<Finding>,
