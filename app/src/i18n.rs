@@ -127,10 +127,11 @@ pub enum Key {
     Remembered,
     Dismiss,
     ImportInterrupted,
+    ExportCsv,
 }
 
 impl Key {
-    pub const ALL: [Key; 85] = [
+    pub const ALL: [Key; 86] = [
         Key::Overview,
         Key::Data,
         Key::Leads,
@@ -189,6 +190,7 @@ impl Key {
         Key::ImportCancelled,
         Key::Dismiss,
         Key::ImportInterrupted,
+        Key::ExportCsv,
         Key::Restored,
         Key::Remove,
         Key::Encoding,
@@ -285,6 +287,7 @@ pub const fn t(lang: Lang, key: Key) -> &'static str {
         Key::Cancel => ("Cancel", "取消"),
         Key::ImportCancelled => ("import cancelled", "导入已取消"),
         Key::Dismiss => ("Dismiss", "关闭提示"),
+        Key::ExportCsv => ("Export CSV", "导出 CSV"),
         Key::ImportInterrupted => (
             "An import was cut short when its tab closed; nothing of it was stored. Import it again:",
             "有导入因页面关闭而中断，未保存任何内容。请重新导入：",

@@ -3,7 +3,8 @@
 //! the whole import with a located message, so nothing half-imported is ever stored.
 
 use crate::mappings::{Remembered, keep, recall};
-use reallot_core::import::ReadOptions;
+use reallot_charts::model::Table;
+use reallot_core::import::{Finding, ReadOptions};
 use reallot_core::model::TableKind;
 use reallot_worker::protocol::{FileInfo, ImportFile};
 use std::sync::Arc;
@@ -107,6 +108,44 @@ pub fn default_name(files: &[FileEntry]) -> String {
     }
 }
 
+/// The findings of an import as a table to export: one row per example (a finding without
+/// examples gets one row), every user value in a cell of its own.
+pub fn findings_table(findings: &[Finding]) -> Table {
+    let header = [
+        "table", "column", "kind", "message", "count", "row", "value", "detail",
+    ];
+    let mut rows = Vec::new();
+    for f in findings {
+        let head = [
+            f.table.map(|t| t.as_str().to_owned()).unwrap_or_default(),
+            f.column.clone().unwrap_or_default(),
+            format!("{:?}", f.kind),
+            f.message.clone(),
+            f.count.to_string(),
+        ];
+        let examples: Vec<[String; 3]> = match f.examples.as_slice() {
+            [] => vec![Default::default()],
+            all => all
+                .iter()
+                .map(|e| {
+                    [
+                        e.row.to_string(),
+                        e.value.clone(),
+                        e.detail.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        };
+        for ex in examples {
+            rows.push(head.iter().cloned().chain(ex).collect());
+        }
+    }
+    Table {
+        header: header.iter().map(|h| (*h).to_owned()).collect(),
+        rows,
+    }
+}
+
 /// Every table kind, for the table-kind override.
 pub fn table_choices() -> &'static [TableKind] {
     &TableKind::ALL
@@ -191,6 +230,29 @@ mod tests {
             "orders.csv: still being read"
         );
         assert_eq!(import_files(&[]).expect_err("refused"), "no files chosen");
+    }
+
+    #[test]
+    fn exported_findings_keep_every_example_and_neutralise_formulas() {
+        let f = entry(
+            "leads.csv",
+            "lead_id,created_at\nL1,=HYPERLINK(\"http://x\")\nL2,@SUM(A1)\nL3,2024-01-02\n",
+        );
+        let Some(Ok(info)) = &f.info else {
+            panic!("read")
+        };
+        let mut ds = reallot_core::Dataset::new();
+        let mapping = info.mapping.clone().expect("leads");
+        let p = reallot_core::import::read_file("leads.csv", &f.bytes, &f.opts).expect("read");
+        let report = reallot_core::import::load_into(&mut ds, &p, &mapping);
+        let table = findings_table(&report.findings);
+        assert_eq!(table.header.len(), 8);
+        let values: Vec<&str> = table.rows.iter().map(|r| r[6].as_str()).collect();
+        assert_eq!(values, ["=HYPERLINK(\"http://x\")", "@SUM(A1)", "L1", "L2"]);
+        let csv = reallot_charts::csv::table_csv(&table);
+        assert!(csv.contains(",\"'=HYPERLINK(\"\"http://x\"\")\","), "{csv}");
+        assert!(csv.contains(",'@SUM(A1),"), "{csv}");
+        assert!(!csv.contains(",=") && !csv.contains(",@"), "{csv}");
     }
 
     #[test]

@@ -4,13 +4,16 @@
 
 use crate::datasets::{format_bytes, format_date, meta_for, now_ms, random, today};
 use crate::i18n::{Key, format_int, t};
-use crate::import::{FileEntry, default_name, field_choices, import_files, table_choices};
+use crate::import::{
+    FileEntry, default_name, field_choices, findings_table, import_files, table_choices,
+};
 use crate::settings::use_settings;
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
 use crate::storage::{DEMO_ID, PendingImport, dataset_id, idb};
 use crate::{mappings, worker};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use reallot_charts::csv::table_csv;
 use reallot_core::codec;
 use reallot_core::import::{Finding, ReadOptions, TextEncoding, clip};
 use reallot_core::model::TableKind;
@@ -39,15 +42,15 @@ fn select_value(ev: &leptos::ev::Event) -> String {
         .unwrap_or_default()
 }
 
-/// Offers `bytes` as a download named `name`.
-fn download(name: &str, bytes: &[u8]) -> Result<(), String> {
+/// Offers `bytes` as a download named `name` of media type `mime`.
+fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
     let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
     let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type("application/octet-stream");
+    opts.set_type(mime);
     let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
-        .map_err(|_| "could not build the backup file".to_owned())?;
+        .map_err(|_| format!("could not build {name}"))?;
     let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "could not offer the backup file".to_owned())?;
+        .map_err(|_| format!("could not offer {name}"))?;
     let doc = web_sys::window()
         .and_then(|w| w.document())
         .ok_or("no document")?;
@@ -613,9 +616,27 @@ fn ImportReport(
     reports: Vec<reallot_core::import::TableReport>,
     quality: Vec<Finding>,
 ) -> impl IntoView {
+    let all: Vec<Finding> = reports
+        .iter()
+        .flat_map(|r| r.findings.iter().cloned())
+        .chain(quality)
+        .collect();
+    let state = use_dataset();
+    let export = {
+        let all = all.clone();
+        move |_| {
+            let csv = table_csv(&findings_table(&all));
+            if let Err(e) = download("findings.csv", "text/csv;charset=utf-8", csv.as_bytes()) {
+                state.report(e);
+            }
+        }
+    };
     view! {
         <div data-testid="import-report">
-            <h3>{tr(Key::QualityReport)}</h3>
+            <div class="row">
+                <h3>{tr(Key::QualityReport)}</h3>
+                <button data-testid="export-findings" on:click=export>{tr(Key::ExportCsv)}</button>
+            </div>
             <table class="table wide">
                 <thead><tr><th>{tr(Key::File)}</th><th>{tr(Key::Table)}</th><th class="num">{tr(Key::RowsRead)}</th><th class="num">{tr(Key::RowsKept)}</th><th class="num">{tr(Key::RowsDropped)}</th><th class="num">{tr(Key::RowsAltered)}</th></tr></thead>
                 <tbody>
@@ -631,7 +652,7 @@ fn ImportReport(
                     }).collect_view()}
                 </tbody>
             </table>
-            <FindingList findings=reports.into_iter().flat_map(|r| r.findings).chain(quality).collect() />
+            <FindingList findings=all />
         </div>
     }
 }
@@ -679,7 +700,11 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
             let name = name.clone();
             spawn_local(async move {
                 let result = match idb::load_bytes(&id).await {
-                    Ok(bytes) => download(&format!("{name}.reallot"), &bytes),
+                    Ok(bytes) => download(
+                        &format!("{name}.reallot"),
+                        "application/octet-stream",
+                        &bytes,
+                    ),
                     Err(e) => Err(e),
                 };
                 if let Err(e) = result {

@@ -1,6 +1,8 @@
 // Security: the Content-Security-Policy blocks inline script, user strings reach the
 // DOM only as text (names, headers, file names, dataset names, filter options), and no page
 // requests another host (the harness fails any journey that does; this one visits them all).
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { assert } from '../harness.mjs';
 import { PAGES, importAs } from '../app.mjs';
 
@@ -90,6 +92,29 @@ export const journeys = [
       const options = await page.locator('.filterbar select option').allTextContents();
       assert(options.includes(XSS.region), `region payload offered as text: ${options}`);
       await page.screenshot({ path: `${artifacts}/security-text.png`, fullPage: true });
+    },
+  },
+  {
+    name: 'security: the exported findings CSV cannot run as a formula',
+    async run({ page, base, artifacts }) {
+      const formulas = ['=HYPERLINK("http://evil.example/x")', '+1+1', '-2+3', '@SUM(A1)'];
+      const text = ['lead_id,created_at', ...formulas.map((f, i) => `L${i},"${f.replaceAll('"', '""')}"`), 'L9,2025-01-02'].join('\n');
+      await importAs(page, base, { name: 'formulas.csv', mimeType: 'text/csv', buffer: Buffer.from(text) }, 'formulas');
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.getByTestId('export-findings').click(),
+      ]);
+      assert(download.suggestedFilename() === 'findings.csv', download.suggestedFilename());
+      const file = join(artifacts, 'findings.csv');
+      await download.saveAs(file);
+      const csv = (await readFile(file, 'utf8'));
+      assert(csv.startsWith('\ufefftable,column,kind,message,count,row,value,detail\r\n'), csv.slice(0, 80));
+      for (const f of formulas) {
+        const cell = `'${f}`.includes('"') ? `"'${f.replaceAll('"', '""')}"` : `'${f}`;
+        assert(csv.includes(`,${cell},`), `${f} neutralised in:\n${csv}`);
+      }
+      const risky = csv.split(/\r\n/).flatMap((l) => l.split(',')).filter((c) => /^[=+\-@]/.test(c) && Number.isNaN(Number(c)));
+      assert(risky.length === 0, `cells a spreadsheet would run: ${risky}`);
     },
   },
 ];
