@@ -1,17 +1,21 @@
 //! `reallot bench`: times the core's main paths on the demo at one scale, in memory — demo
 //! generation, CSV writing, import (the same `read_file` + `load_into` as `report`), lead
-//! measures, customer measures, the CLV fit and the simulator — with throughput and peak
+//! measures, customer measures, two single group-bys (conversion by rep, repeat rate by
+//! segment: what bench/compare sets against DuckDB), the CLV fit and the simulator — with throughput and peak
 //! memory. The clock and `/proc` are read here; the core stays without either.
 
 use crate::error::CliError;
 use crate::simulate::simulate;
 use reallot_core::Dataset;
 use reallot_core::clv::fit_clv;
-use reallot_core::customers::{CustomerConfig, CustomerFacts, customer_report, summary_of};
+use reallot_core::customers::{
+    CustomerConfig, CustomerFacts, customer_report, segment_report, summary_of,
+};
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{self, ReadOptions};
 use reallot_core::metrics::MeasureConfig;
-use reallot_core::metrics::leads::lead_report;
+use reallot_core::metrics::leads::conversion::conversion;
+use reallot_core::metrics::leads::{LeadFrame, lead_report};
 use reallot_core::model::TableKind;
 use reallot_core::sim::{Scenario, Simulation};
 use reallot_core::write::table_csv;
@@ -151,6 +155,34 @@ fn bench(scale: Scale, scale_name: &str, seed: u64, runs: u32) -> Result<BenchRe
         format!(
             "every customer measure, CLV included, over {} customers and their orders",
             customers.customers
+        ),
+    ));
+
+    // The two group-bys bench/compare/ sets against DuckDB, each from the dataset alone.
+    let (conv, cost) = timed(|| {
+        let frame = LeadFrame::build(&ds, &scope);
+        black_box(conversion(&ds, &frame))
+    });
+    steps.push(cost.step(
+        "conversion_by_rep",
+        ds.leads.len() as u64,
+        None,
+        format!(
+            "lead frame + conversion (won ÷ assigned) by rep and every other cut; {} reps",
+            conv.by_rep.len()
+        ),
+    ));
+    let (segments, cost) = timed(|| {
+        let facts = CustomerFacts::build(&ds, scope.as_of);
+        black_box(segment_report(&ds, &facts, &customer_config))
+    });
+    steps.push(cost.step(
+        "repeat_by_segment",
+        ds.orders.len() as u64,
+        None,
+        format!(
+            "orders grouped by customer + repeat-purchase rate by type and every other segment; {} types",
+            segments.repeat_by_customer_type.len()
         ),
     ));
 

@@ -49,6 +49,8 @@ fn json_has_every_step_with_the_demo_row_counts() {
             "import",
             "lead_measures",
             "customer_measures",
+            "conversion_by_rep",
+            "repeat_by_segment",
             "clv_fit",
             "simulation"
         ]
@@ -63,6 +65,8 @@ fn json_has_every_step_with_the_demo_row_counts() {
         total,
         total,
         total,
+        sizes.leads,
+        sizes.orders,
         sizes.leads,
         sizes.orders,
         customers_with_orders,
