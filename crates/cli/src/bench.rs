@@ -1,8 +1,8 @@
 //! `reallot bench`: times the core's main paths on the demo at one scale, in memory — demo
 //! generation, CSV writing, import (the same `read_file` + `load_into` as `report`), lead
 //! measures, customer measures, two single group-bys (conversion by rep, repeat rate by
-//! segment: what bench/compare sets against DuckDB), the CLV fit and the simulator — with throughput and peak
-//! memory. The clock and `/proc` are read here; the core stays without either.
+//! segment: what bench/compare sets against DuckDB), the CLV fit and the simulator — with
+//! throughput and peak memory. The clock and `/proc` are read here; the core reads neither.
 
 use crate::error::CliError;
 use crate::simulate::simulate;
@@ -181,7 +181,7 @@ fn bench(scale: Scale, scale_name: &str, seed: u64, runs: u32) -> Result<BenchRe
         ds.orders.len() as u64,
         None,
         format!(
-            "orders grouped by customer + repeat-purchase rate by type and every other segment; {} types",
+            "orders by customer + repeat rate by type and every other segment; {} types",
             segments.repeat_by_customer_type.len()
         ),
     ));
@@ -200,7 +200,7 @@ fn bench(scale: Scale, scale_name: &str, seed: u64, runs: u32) -> Result<BenchRe
         summaries.len() as u64,
         None,
         format!(
-            "BG/NBD + Gamma-Gamma fit and every customer's prediction; r {:.4}, alpha {:.4}, a {:.4}, b {:.4}",
+            "BG/NBD + Gamma-Gamma fit and predictions; r {:.4}, alpha {:.4}, a {:.4}, b {:.4}",
             p.r, p.alpha, p.a, p.b
         ),
     ));
