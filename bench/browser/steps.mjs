@@ -39,6 +39,8 @@ export async function runSteps(pkg, { scale, runs, seed = 42n, simRuns = 1 }) {
   await time('import', () => bench.import(), (v) => v, bytes);
   await time('lead_measures', () => bench.lead_report(), bench.leads());
   await time('customer_measures', () => bench.customer_report(), bench.orders());
+  await time('conversion_by_rep', () => bench.conversion_by_rep(), bench.leads());
+  await time('repeat_by_segment', () => bench.repeat_by_segment(), bench.orders());
   const summaries = bench.prepare_clv();
   await time('clv_fit', () => bench.clv_fit(), summaries);
   await time('simulation', () => bench.simulate(simRuns), (v) => v);

@@ -3,14 +3,17 @@
 //! WebAssembly: the caller holds the clock, the core stays without one. Each call returns a
 //! number derived from its result so the work cannot be optimised away. The steps are those
 //! of `reallot bench`: write the demo as CSV, import it, lead measures, customer measures,
-//! CLV fit, simulation.
+//! the two single group-bys, CLV fit, simulation.
 
 use reallot_core::Dataset;
 use reallot_core::clv::{CustomerSummary, fit_clv};
-use reallot_core::customers::{CustomerConfig, CustomerFacts, customer_report, summary_of};
+use reallot_core::customers::{
+    CustomerConfig, CustomerFacts, customer_report, segment_report, summary_of,
+};
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{self, ReadOptions};
 use reallot_core::metrics::MeasureConfig;
+use reallot_core::metrics::leads::conversion::conversion;
 use reallot_core::metrics::leads::{LeadFrame, lead_report};
 use reallot_core::model::TableKind;
 use reallot_core::sim::{RunMetrics, Scenario, Simulation};
@@ -118,6 +121,23 @@ impl Bench {
         customer_report(&self.ds, &CustomerConfig::new(as_of)).customers
     }
 
+    /// Lead frame + conversion by rep and every other cut; returns the number of reps.
+    pub fn conversion_by_rep(&self) -> usize {
+        let scope = MeasureConfig::default().scope(&self.ds);
+        let frame = LeadFrame::build(&self.ds, &scope);
+        conversion(&self.ds, &frame).by_rep.len()
+    }
+
+    /// Orders grouped by customer + repeat rate by type and every other segment; returns the
+    /// number of customer types.
+    pub fn repeat_by_segment(&self) -> usize {
+        let as_of = MeasureConfig::default().scope(&self.ds).as_of;
+        let facts = CustomerFacts::build(&self.ds, as_of);
+        segment_report(&self.ds, &facts, &CustomerConfig::new(as_of))
+            .repeat_by_customer_type
+            .len()
+    }
+
     /// Builds the per-customer summaries the CLV fit takes; returns how many.
     pub fn prepare_clv(&mut self) -> usize {
         let as_of = MeasureConfig::default().scope(&self.ds).as_of;
@@ -178,6 +198,8 @@ mod tests {
         assert_eq!(b.lead_frame(), b.leads());
         assert!(b.lead_report() > 0);
         assert!(b.customer_report() > 0);
+        assert_eq!(b.conversion_by_rep(), 40);
+        assert_eq!(b.repeat_by_segment(), 4);
         let rows = b.total_rows();
         assert!(b.write_csv() > 1_000_000);
         let leads_csv = b.table_csv("leads");
