@@ -1,6 +1,7 @@
 //! `reallot`: the command-line face of `reallot-core`. Reads files, calls the core, prints
 //! tables or JSON. Every failure is a message on stderr naming what went wrong, and exit 1.
 
+mod bench;
 mod clv;
 mod convert;
 mod demo;
@@ -91,6 +92,19 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Time import, measures, CLV fit and simulation on the demo, in memory.
+    Bench {
+        /// s ≈ 10k leads / 50k orders, m ≈ 100k / 1M, l ≈ 1M / 5M.
+        #[arg(long, default_value = "s")]
+        scale: String,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Monte Carlo runs per strategy in the simulation step.
+        #[arg(long, default_value_t = 1)]
+        runs: u32,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn run(cli: Cli) -> Result<(), CliError> {
@@ -112,6 +126,12 @@ fn run(cli: Cli) -> Result<(), CliError> {
             seed,
             json,
         } => simulate::run(&paths, &scenario, runs, seed, json),
+        Command::Bench {
+            scale,
+            seed,
+            runs,
+            json,
+        } => bench::run(&scale, seed, runs, json),
     }
 }
 
