@@ -8,6 +8,7 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
+use std::sync::OnceLock;
 
 /// An interned string of one [`Interner`]; meaningless without it.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
@@ -23,14 +24,15 @@ impl Sym {
 /// A string table: each distinct string gets one [`Sym`], in order of first appearance.
 ///
 /// The strings live end to end in one buffer and the hash table holds only symbols, so a
-/// dataset's millions of ids cost no allocation each: rebuilding the table of a stored
-/// dataset is one pass of hashing, not millions of small allocations and frees.
+/// dataset's millions of ids cost no allocation each. The table is built on first lookup: a
+/// dataset read back from storage is mostly only resolved, so decoding it does not pay for
+/// hashing millions of ids.
 #[derive(Clone, Default)]
 pub struct Interner {
     text: String,
     /// End of string `i` in `text` (its start is the previous end).
     ends: Vec<usize>,
-    table: HashTable<Sym>,
+    table: OnceLock<HashTable<Sym>>,
 }
 
 impl std::fmt::Debug for Interner {
@@ -56,27 +58,54 @@ fn slice<'a>(text: &'a str, ends: &[usize], i: usize) -> &'a str {
         .unwrap_or("")
 }
 
+/// The lookup table of every string, each found at its first symbol.
+fn build_table(text: &str, ends: &[usize]) -> HashTable<Sym> {
+    let mut table = HashTable::with_capacity(ends.len());
+    for i in 0..ends.len() {
+        let s = slice(text, ends, i);
+        let h = hash(s);
+        if table
+            .find(h, |&sym: &Sym| slice(text, ends, sym.index()) == s)
+            .is_none()
+        {
+            table.insert_unique(h, Sym(i as u32), |&sym| {
+                hash(slice(text, ends, sym.index()))
+            });
+        }
+    }
+    table
+}
+
 impl Interner {
     pub fn new() -> Self {
         Self::default()
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
+        let mut table = self
+            .table
+            .take()
+            .unwrap_or_else(|| build_table(&self.text, &self.ends));
         let h = hash(s);
-        let Self { text, ends, table } = self;
-        if let Some(&sym) = table.find(h, |&sym| slice(text, ends, sym.index()) == s) {
-            return sym;
-        }
-        let sym = Sym(ends.len() as u32);
-        text.push_str(s);
-        ends.push(text.len());
-        table.insert_unique(h, sym, |&sym| hash(slice(text, ends, sym.index())));
+        let (text, ends) = (&mut self.text, &mut self.ends);
+        let sym = match table.find(h, |&sym| slice(text, ends, sym.index()) == s) {
+            Some(&sym) => sym,
+            None => {
+                let sym = Sym(ends.len() as u32);
+                text.push_str(s);
+                ends.push(text.len());
+                table.insert_unique(h, sym, |&sym| hash(slice(text, ends, sym.index())));
+                sym
+            }
+        };
+        self.table = OnceLock::from(table);
         sym
     }
 
     /// The symbol of `s` if it was interned.
     pub fn get(&self, s: &str) -> Option<Sym> {
         self.table
+            .get_or_init(|| build_table(&self.text, &self.ends))
             .find(hash(s), |&sym| self.resolve(sym) == s)
             .copied()
     }
@@ -99,22 +128,15 @@ impl Interner {
     }
 
     /// Rebuilds an interner from its strings in symbol order (e.g. after loading from storage).
-    /// The strings are taken to be distinct, as an interner wrote them, so none is looked up
-    /// first; symbols stay positional if one repeats anyway (a crafted file), and lookups of it
-    /// then find one of its copies.
+    /// Symbols stay positional even if a string repeats (only a damaged file has that); lookups
+    /// then find the first.
     pub fn from_strings<I: IntoIterator<Item = S>, S: AsRef<str>>(it: I) -> Self {
         let mut me = Self::new();
         let it = it.into_iter();
         me.ends.reserve(it.size_hint().0);
-        // The table is empty, so reserving rehashes nothing.
-        me.table.reserve(it.size_hint().0, |_| 0);
         for s in it {
-            let s = s.as_ref();
-            let Self { text, ends, table } = &mut me;
-            let sym = Sym(ends.len() as u32);
-            text.push_str(s);
-            ends.push(text.len());
-            table.insert_unique(hash(s), sym, |&sym| hash(slice(text, ends, sym.index())));
+            me.text.push_str(s.as_ref());
+            me.ends.push(me.text.len());
         }
         me
     }
@@ -187,9 +209,14 @@ mod tests {
     }
 
     #[test]
-    fn a_repeated_string_in_a_rebuild_keeps_positions_and_finds_a_copy() {
-        let j = Interner::from_strings(["a", "b", "a"]);
+    fn a_repeated_string_in_a_rebuild_keeps_positions_and_finds_the_first() {
+        let mut j = Interner::from_strings(["a", "b", "a"]);
         assert_eq!((j.len(), j.resolve(Sym(2))), (3, "a"));
-        assert!(matches!(j.get("a"), Some(Sym(0 | 2))));
+        assert_eq!(j.get("a"), Some(Sym(0)));
+        assert_eq!(j.intern("b"), Sym(1));
+        assert_eq!(j.intern("c"), Sym(3));
+        let mut k = Interner::from_strings(["x"]);
+        assert_eq!(k.intern("y"), Sym(1), "interning first builds the table");
+        assert_eq!(k.intern("x"), Sym(0));
     }
 }
