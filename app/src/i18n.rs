@@ -128,10 +128,14 @@ pub enum Key {
     Dismiss,
     ImportInterrupted,
     ExportCsv,
+    Revenue,
+    RevenueGrowth,
+    Retention,
+    ActiveCustomers,
 }
 
 impl Key {
-    pub const ALL: [Key; 86] = [
+    pub const ALL: [Key; 90] = [
         Key::Overview,
         Key::Data,
         Key::Leads,
@@ -191,6 +195,10 @@ impl Key {
         Key::Dismiss,
         Key::ImportInterrupted,
         Key::ExportCsv,
+        Key::Revenue,
+        Key::RevenueGrowth,
+        Key::Retention,
+        Key::ActiveCustomers,
         Key::Restored,
         Key::Remove,
         Key::Encoding,
@@ -288,6 +296,10 @@ pub const fn t(lang: Lang, key: Key) -> &'static str {
         Key::ImportCancelled => ("import cancelled", "导入已取消"),
         Key::Dismiss => ("Dismiss", "关闭提示"),
         Key::ExportCsv => ("Export CSV", "导出 CSV"),
+        Key::Revenue => ("Revenue in the window", "窗口期销售额"),
+        Key::RevenueGrowth => ("Growth vs the window before", "较上一窗口增长"),
+        Key::Retention => ("Customer retention", "客户留存率"),
+        Key::ActiveCustomers => ("Active customers (expected)", "预计活跃客户"),
         Key::ImportInterrupted => (
             "An import was cut short when its tab closed; nothing of it was stored. Import it again:",
             "有导入因页面关闭而中断，未保存任何内容。请重新导入：",

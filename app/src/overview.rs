@@ -1,36 +1,8 @@
-//! What the Overview page shows, as plain data computed from a dataset.
+//! What the Overview page shows, as plain data computed from a dataset. Its KPI numbers are
+//! computed in the worker ([`reallot_worker::jobs::Session::overview`]).
 
 use reallot_core::Dataset;
-use reallot_core::metrics::Scope;
-use reallot_core::metrics::leads::LeadFrame;
-use reallot_core::metrics::leads::conversion::conversion_counts;
 use reallot_core::model::TableKind;
-
-/// The KPI cards: leads created in the scope, and won of those assigned.
-#[derive(Clone, Copy, PartialEq, Debug)]
-pub struct Kpis {
-    pub leads: usize,
-    pub assigned: u64,
-    pub won: u64,
-}
-
-impl Kpis {
-    /// Won ÷ assigned, `None` without assigned leads.
-    pub fn conversion(&self) -> Option<f64> {
-        (self.assigned > 0).then(|| self.won as f64 / self.assigned as f64)
-    }
-}
-
-/// The KPIs under the global filter, computed by the core's lead measures.
-pub fn kpis(ds: &Dataset, scope: &Scope) -> Kpis {
-    let frame = LeadFrame::build(ds, scope);
-    let (won, assigned) = conversion_counts(&frame).total;
-    Kpis {
-        leads: frame.len(),
-        assigned,
-        won,
-    }
-}
 
 /// One row of the table-sizes card: the canonical table name and its row count.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -58,9 +30,10 @@ mod tests {
     use super::*;
     use crate::filters::Filters;
     use crate::settings::Settings;
+    use reallot_worker::jobs::Session;
 
     #[test]
-    fn kpis_obey_the_region_filter() {
+    fn the_workers_kpis_obey_the_region_filter() {
         let mut ds = Dataset::new();
         let fields = TableKind::Leads.fields();
         let col = |name: &str| fields.iter().position(|f| f.name == name).expect("field");
@@ -81,13 +54,20 @@ mod tests {
             assert!(ds.push_record(TableKind::Leads, &v).kept);
         }
         let settings = Settings::default();
-        let all = kpis(&ds, &Filters::default().scope(&ds, &settings));
+        let mut session = Session::default();
+        session.hold("t", ds);
+        let all = session
+            .overview("t", &Filters::default().config(&settings), 365)
+            .expect("measured");
         assert_eq!((all.leads, all.assigned, all.won), (3, 3, 2));
+        assert_eq!((all.revenue, all.expected_alive), (0, None), "no orders");
         let east = Filters {
             region: Some("east".into()),
             ..Filters::default()
         };
-        let east = kpis(&ds, &east.scope(&ds, &settings));
+        let east = session
+            .overview("t", &east.config(&settings), 365)
+            .expect("measured");
         assert_eq!((east.leads, east.assigned, east.won), (2, 2, 1));
         assert_eq!(east.conversion(), Some(0.5));
     }

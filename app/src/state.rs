@@ -5,6 +5,7 @@
 //! no storage. The active dataset id survives reloads in localStorage.
 
 use crate::storage::{DEMO_ID, DatasetMeta, idb, open_error_message, unreadable_message};
+use crate::worker;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -32,6 +33,8 @@ pub struct DatasetState {
     /// Bytes used and available, as reported by the browser.
     pub estimate: RwSignal<Option<(f64, f64)>>,
     pub persisted: RwSignal<Option<bool>>,
+    /// A stored dataset is being opened at start (the demo is not shown meanwhile).
+    pub loading: RwSignal<bool>,
 }
 
 /// Builds the demo dataset with the same core that runs natively.
@@ -59,6 +62,7 @@ pub fn provide_dataset() {
         interrupted: RwSignal::new(Vec::new()),
         estimate: RwSignal::new(None),
         persisted: RwSignal::new(None),
+        loading: RwSignal::new(active.is_some()),
     };
     provide_context(state);
     spawn_local(async move {
@@ -75,6 +79,7 @@ pub fn provide_dataset() {
             state.report(e);
             show_demo(state);
         }
+        state.loading.set(false);
         state.persisted.set(Some(idb::request_persistence().await));
     });
 }
@@ -138,4 +143,18 @@ pub async fn open_stored(state: DatasetState, id: &str) -> Result<(), String> {
     let ds = reallot_core::codec::decode(&bytes).map_err(|e| fail(e.to_string()))?;
     activate(state, &meta, ds);
     Ok(())
+}
+
+/// Makes the worker hold the active dataset (it measures and simulates there): the demo is
+/// rebuilt by the worker, a stored dataset is read from IndexedDB and sent once.
+pub async fn ensure_in_worker(key: &str) -> Result<(), String> {
+    if worker::holds(key) {
+        return Ok(());
+    }
+    if key == DEMO_ID {
+        worker::open(key, worker::Source::Demo(DEMO_SEED)).await
+    } else {
+        let bytes = idb::load_bytes(key).await?;
+        worker::open(key, worker::Source::Bytes(&bytes)).await
+    }
 }

@@ -40,6 +40,8 @@ struct Client {
     running: Option<Running>,
     pending: HashMap<u32, Pending>,
     next_id: u32,
+    /// The key of the dataset the running worker holds (see [`ensure_open`]).
+    opened: Option<String>,
 }
 
 thread_local! {
@@ -107,6 +109,7 @@ fn stop(error: &str) {
         if let Some(r) = c.running.take() {
             r.worker.terminate();
         }
+        c.opened = None;
         c.pending.drain().map(|(_, p)| p).collect()
     });
     for p in pending {
@@ -169,5 +172,44 @@ pub async fn run(
     match answer? {
         (Reply::Failed { error, .. }, _) => Err(error),
         ok => Ok(ok),
+    }
+}
+
+/// Where the worker gets a dataset from.
+pub enum Source<'a> {
+    /// The built-in demo of this seed, which the worker builds itself.
+    Demo(u64),
+    /// A dataset in the core's codec format.
+    Bytes(&'a [u8]),
+}
+
+/// Whether the worker already holds the dataset `key`.
+pub fn holds(key: &str) -> bool {
+    CLIENT.with_borrow(|c| c.opened.as_deref() == Some(key))
+}
+
+/// Makes the worker hold the dataset `key` from `source`, for the measure and simulation jobs.
+pub async fn open(key: &str, source: Source<'_>) -> Result<(), String> {
+    let (job, bytes) = match source {
+        Source::Demo(seed) => (
+            Job::OpenDemo {
+                key: key.to_owned(),
+                seed,
+            },
+            Vec::new(),
+        ),
+        Source::Bytes(b) => (
+            Job::Open {
+                key: key.to_owned(),
+            },
+            vec![b],
+        ),
+    };
+    match run(job, &bytes, |_| {}).await? {
+        (Reply::Opened { key: held, .. }, _) => {
+            CLIENT.with_borrow_mut(|c| c.opened = Some(held));
+            Ok(())
+        }
+        _ => Err("the worker gave an unexpected answer".to_owned()),
     }
 }

@@ -2,11 +2,14 @@
 
 use crate::components::filter_bar::FilterBar;
 use crate::filters::use_filters;
-use crate::i18n::{Key, format_int, t};
-use crate::overview::{kpis, table_sizes};
+use crate::i18n::{Key, format_int, format_money, t};
+use crate::overview::table_sizes;
 use crate::settings::use_settings;
-use crate::state::use_dataset;
+use crate::state::{ensure_in_worker, use_dataset};
+use crate::worker;
 use leptos::prelude::*;
+use leptos::task::spawn_local;
+use reallot_worker::protocol::{Job, OverviewNumbers, Reply};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
@@ -16,14 +19,51 @@ pub fn OverviewPage() -> impl IntoView {
     let lang = move || settings.with(|s| s.lang);
     let label = move |k: Key| move || t(lang(), k);
     let rows = move || table_sizes(&state.dataset.get());
-    let numbers = Memo::new(move |_| {
-        let scope = filters.with(|f| settings.with(|s| state.dataset.with(|ds| f.scope(ds, s))));
-        state.dataset.with(|ds| kpis(ds, &scope))
+    // Measured in the worker, so a filter change never blocks the page; replies come back in
+    // request order, so the last one shown is the latest filter's.
+    let numbers = RwSignal::new(None::<OverviewNumbers>);
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let key = state.id.get();
+        state.dataset.track();
+        let config = filters.with(|f| settings.with(|s| f.config(s)));
+        let window_days = i64::from(settings.with(|s| s.window_days));
+        if state.loading.get() {
+            return;
+        }
+        spawn_local(async move {
+            let answer = async {
+                ensure_in_worker(&key).await?;
+                match worker::run(
+                    Job::Overview {
+                        key,
+                        config,
+                        window_days,
+                    },
+                    &[],
+                    |_| {},
+                )
+                .await?
+                {
+                    (Reply::Overview { numbers, .. }, _) => Ok(numbers),
+                    _ => Err("the worker gave an unexpected answer".to_owned()),
+                }
+            }
+            .await;
+            match answer {
+                Ok(n) => {
+                    failure.set(None);
+                    numbers.set(Some(n));
+                }
+                Err(e) if e == worker::CANCELLED => {}
+                Err(e) => failure.set(Some(e)),
+            }
+        });
     });
-    let rate = move || {
-        numbers
-            .get()
-            .conversion()
+    let shown =
+        move |f: fn(&OverviewNumbers) -> String| move || numbers.with(|n| n.as_ref().map(f));
+    let rate = |n: &OverviewNumbers| {
+        n.conversion()
             .map_or_else(|| "—".to_owned(), |r| format!("{:.1}%", r * 100.0))
     };
     view! {
@@ -31,19 +71,26 @@ pub fn OverviewPage() -> impl IntoView {
             <h1>{label(Key::Overview)}</h1>
             <p class="muted">{label(Key::DatasetLabel)} ": " {move || state.name.get()}</p>
             <FilterBar />
+            {move || failure.get().map(|e| view! { <p class="error" data-testid="kpi-error">{e}</p> })}
             <div class="kpis row">
-                <div class="card kpi">
-                    <h2>{label(Key::LeadsInScope)}</h2>
-                    <p class="kpi-value" data-testid="kpi-leads">{move || format_int(numbers.get().leads as i64)}</p>
-                </div>
-                <div class="card kpi">
-                    <h2>{label(Key::WonLeads)}</h2>
-                    <p class="kpi-value" data-testid="kpi-won">{move || format_int(numbers.get().won as i64)}</p>
-                </div>
-                <div class="card kpi">
-                    <h2>{label(Key::ConversionRate)}</h2>
-                    <p class="kpi-value" data-testid="kpi-conversion">{rate}</p>
-                </div>
+                <Kpi title=label(Key::LeadsInScope) id="kpi-leads" value=shown(|n| format_int(n.leads as i64)) />
+                <Kpi title=label(Key::WonLeads) id="kpi-won" value=shown(|n| format_int(n.won as i64)) />
+                <Kpi title=label(Key::ConversionRate) id="kpi-conversion" value=shown(rate) />
+                <Kpi
+                    title=label(Key::Revenue)
+                    id="kpi-revenue"
+                    value=move || {
+                        let symbol = settings.with(|s| s.currency.clone());
+                        numbers.with(|n| n.as_ref().map(|n| format_money(&symbol, n.revenue)))
+                    }
+                />
+                <Kpi title=label(Key::RevenueGrowth) id="kpi-growth" value=shown(|n| percent(n.growth, true)) />
+                <Kpi title=label(Key::Retention) id="kpi-retention" value=shown(|n| percent(n.retention, false)) />
+                <Kpi
+                    title=label(Key::ActiveCustomers)
+                    id="kpi-alive"
+                    value=shown(|n| n.expected_alive.map_or_else(|| "—".to_owned(), |a| format_int(a.round() as i64)))
+                />
             </div>
             <div class="card">
                 <h2>{label(Key::Tables)}</h2>
@@ -72,5 +119,32 @@ pub fn OverviewPage() -> impl IntoView {
                 </table>
             </div>
         </section>
+    }
+}
+
+/// A share as a percentage with one decimal ("—" when unknown); `signed` shows a plus sign.
+fn percent(x: Option<f64>, signed: bool) -> String {
+    match x {
+        Some(v) if signed => format!("{:+.1}%", v * 100.0),
+        Some(v) => format!("{:.1}%", v * 100.0),
+        None => "—".to_owned(),
+    }
+}
+
+/// One KPI card; its value carries the test id only once it is known.
+#[component]
+fn Kpi(
+    title: impl Fn() -> &'static str + Send + Sync + 'static,
+    id: &'static str,
+    value: impl Fn() -> Option<String> + Send + Sync + 'static,
+) -> impl IntoView {
+    view! {
+        <div class="card kpi">
+            <h2>{title}</h2>
+            {move || match value() {
+                Some(v) => view! { <p class="kpi-value" data-testid=id>{v}</p> }.into_any(),
+                None => view! { <p class="kpi-value muted">"…"</p> }.into_any(),
+            }}
+        </div>
     }
 }

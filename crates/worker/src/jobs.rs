@@ -2,10 +2,17 @@
 //! checking and encoding one dataset from every file — or refusing the whole import with a
 //! located message, so nothing half-imported is ever stored.
 
-use crate::protocol::{FileInfo, ImportFile, ImportSummary, Progress, Stage};
+use crate::protocol::{FileInfo, ImportFile, ImportSummary, OverviewNumbers, Progress, Stage};
+use reallot_core::customers::{CustomerConfig, customer_report};
+use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
+use reallot_core::metrics::MeasureConfig;
+use reallot_core::metrics::leads::LeadFrame;
+use reallot_core::metrics::leads::conversion::conversion_counts;
+use reallot_core::model::TableKind;
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
+use reallot_core::sim::{RunMetrics, Scenario, Simulation};
 use reallot_core::{Dataset, codec};
 
 /// Rows of a file shown in the preview.
@@ -108,6 +115,110 @@ pub fn import(
     })
 }
 
+/// The dataset the worker holds for measuring and simulating, so the page sends it once (not
+/// with every filter change). A restarted worker holds none; the page opens it again.
+#[derive(Default)]
+pub struct Session {
+    open: Option<(String, Dataset)>,
+}
+
+impl Session {
+    /// Holds `ds` as `key`; returns its rows over all tables.
+    pub fn hold(&mut self, key: &str, ds: Dataset) -> usize {
+        let sizes = ds.sizes();
+        self.open = Some((key.to_owned(), ds));
+        TableKind::ALL.iter().map(|k| sizes.get(*k)).sum()
+    }
+
+    /// Holds the dataset encoded in `bytes`.
+    pub fn open(&mut self, key: &str, bytes: &[u8]) -> Result<usize, String> {
+        let ds = codec::decode(bytes).map_err(|e| e.to_string())?;
+        Ok(self.hold(key, ds))
+    }
+
+    /// Holds the built-in demo dataset of `seed`.
+    pub fn open_demo(&mut self, key: &str, seed: u64) -> usize {
+        self.hold(
+            key,
+            demo_dataset(&DemoConfig {
+                scale: Scale::S,
+                seed,
+            }),
+        )
+    }
+
+    fn dataset(&self, key: &str) -> Result<&Dataset, String> {
+        match &self.open {
+            Some((k, ds)) if k == key => Ok(ds),
+            _ => Err(format!("dataset {key} is not open in the worker")),
+        }
+    }
+
+    /// The Overview's numbers: lead KPIs under `config`; customer KPIs over the `window_days`
+    /// before the same as-of date, and the CLV fit.
+    pub fn overview(
+        &self,
+        key: &str,
+        config: &MeasureConfig,
+        window_days: i64,
+    ) -> Result<OverviewNumbers, String> {
+        let ds = self.dataset(key)?;
+        let scope = config.scope(ds);
+        let frame = LeadFrame::build(ds, &scope);
+        let (won, assigned) = conversion_counts(&frame).total;
+        let customers = customer_report(
+            ds,
+            &CustomerConfig {
+                window_days: window_days.max(1),
+                ..CustomerConfig::new(scope.as_of)
+            },
+        );
+        let total = &customers.kpis.total;
+        Ok(OverviewNumbers {
+            leads: frame.len(),
+            assigned,
+            won,
+            revenue: total.revenue,
+            revenue_previous: total.revenue_previous,
+            growth: total.growth,
+            retention: (total.retention.trials > 0).then_some(total.retention.rate),
+            customers_with_orders: customers.customers_with_orders,
+            expected_alive: customers
+                .clv
+                .as_ref()
+                .map(|c| c.p_alive_by_row.iter().flatten().sum()),
+        })
+    }
+
+    /// Runs `scenario` (TOML) on the open dataset, reporting each (strategy, run) job done;
+    /// the report as JSON.
+    pub fn simulate(
+        &self,
+        key: &str,
+        scenario: &str,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<String, String> {
+        let ds = self.dataset(key)?;
+        let scenario = Scenario::from_toml(scenario).map_err(|e| format!("scenario: {e}"))?;
+        let sim = Simulation::prepare(ds).map_err(|e| e.to_string())?;
+        let variants = scenario.variants();
+        let jobs = sim.jobs(&scenario);
+        let total = jobs.len() as u32;
+        let mut results = vec![RunMetrics::default(); jobs.len()];
+        for (done, (job, slot)) in jobs.iter().zip(results.iter_mut()).enumerate() {
+            progress(Progress {
+                stage: Stage::Simulate,
+                file: None,
+                done: done as u32,
+                total,
+            });
+            *slot = sim.job(&scenario, &variants, *job);
+        }
+        serde_json::to_string(&sim.report(&scenario, &results))
+            .map_err(|e| format!("cannot write the simulation report: {e}"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -158,6 +269,75 @@ mod tests {
             &ReadOptions::default(),
         );
         assert_eq!(known.expect("reads").unknown_table, None);
+    }
+
+    #[test]
+    fn a_session_measures_and_simulates_the_dataset_it_holds() {
+        let mut session = Session::default();
+        let config = MeasureConfig::default();
+        assert_eq!(
+            session
+                .overview("a", &config, 365)
+                .expect_err("nothing open"),
+            "dataset a is not open in the worker"
+        );
+        let ds = demo_dataset(&DemoConfig {
+            scale: Scale::S,
+            seed: 42,
+        });
+        let bytes = codec::encode(&ds);
+        let rows = session.open("stored", &bytes).expect("opens");
+        let sizes = ds.sizes();
+        assert_eq!(
+            rows,
+            TableKind::ALL.iter().map(|k| sizes.get(*k)).sum::<usize>()
+        );
+        let n = session.overview("stored", &config, 365).expect("measures");
+        // The same numbers as the core's own lead measures and customer report.
+        let scope = config.scope(&ds);
+        let frame = LeadFrame::build(&ds, &scope);
+        assert_eq!(
+            (n.leads, (n.won, n.assigned)),
+            (frame.len(), conversion_counts(&frame).total)
+        );
+        let report = customer_report(&ds, &CustomerConfig::new(scope.as_of));
+        assert_eq!(n.revenue, report.kpis.total.revenue);
+        assert_eq!(n.customers_with_orders, report.customers_with_orders);
+        let alive = n.expected_alive.expect("fitted");
+        assert!(
+            alive > 0.0 && alive <= n.customers_with_orders as f64,
+            "{alive}"
+        );
+        assert!(n.conversion().is_some_and(|c| c > 0.0 && c < 1.0));
+        assert!(
+            session.overview("other", &config, 365).is_err(),
+            "keyed by dataset"
+        );
+
+        // The shipped example, with 2 runs instead of 20 to keep the test quick.
+        let scenario = include_str!("../../../examples/compare-strategies.toml").replacen(
+            "runs = 20",
+            "runs = 2",
+            1,
+        );
+        let mut steps = Vec::new();
+        let json = session
+            .simulate("stored", &scenario, &mut |p| steps.push(p))
+            .expect("simulates");
+        let report: serde_json::Value = serde_json::from_str(&json).expect("json");
+        let strategies = report["strategies"].as_array().expect("strategies");
+        assert!(strategies.len() >= 2, "{json}");
+        assert_eq!(steps.len() as u32, steps[0].total);
+        assert!(
+            session
+                .simulate("stored", "not toml [", &mut |_| {})
+                .is_err()
+        );
+        assert_eq!(
+            session.open_demo("demo", 42),
+            rows,
+            "the demo is the same dataset"
+        );
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! `reallot-worker_bg.wasm` with the loader `reallot-worker_loader.js`, which the page starts.
 
 use reallot_core::model::Timestamp;
-use reallot_worker::jobs;
+use reallot_worker::jobs::{self, Session};
 use reallot_worker::protocol::{Job, Reply, Request};
 use reallot_worker::wire::{pack, unpack};
+use std::cell::RefCell;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::prelude::Closure;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
@@ -15,6 +16,14 @@ fn post(scope: &DedicatedWorkerGlobalScope, reply: &Reply, bytes: &[&[u8]]) {
     if let Ok(out) = pack(reply, bytes) {
         let _ = scope.post_message_with_transfer(&out.data, &out.transfer);
     }
+}
+
+thread_local! {
+    static SESSION: RefCell<Session> = RefCell::new(Session::default());
+}
+
+fn failed_or(id: u32, result: Result<Reply, String>) -> Reply {
+    result.unwrap_or_else(|error| Reply::Failed { id, error })
 }
 
 fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
@@ -53,6 +62,43 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
                 ),
                 Err(error) => post(scope, &Reply::Failed { id, error }, &[]),
             }
+        }
+        Job::Open { key } => {
+            let reply = match bytes.first() {
+                Some(b) => failed_or(
+                    id,
+                    SESSION
+                        .with_borrow_mut(|s| s.open(&key, b))
+                        .map(|rows| Reply::Opened { id, key, rows }),
+                ),
+                None => Reply::Failed {
+                    id,
+                    error: format!("dataset {key}: no bytes sent"),
+                },
+            };
+            post(scope, &reply, &[]);
+        }
+        Job::OpenDemo { key, seed } => {
+            let rows = SESSION.with_borrow_mut(|s| s.open_demo(&key, seed));
+            post(scope, &Reply::Opened { id, key, rows }, &[]);
+        }
+        Job::Overview {
+            key,
+            config,
+            window_days,
+        } => {
+            let reply = SESSION.with_borrow(|s| s.overview(&key, &config, window_days));
+            let reply = failed_or(id, reply.map(|numbers| Reply::Overview { id, numbers }));
+            post(scope, &reply, &[]);
+        }
+        Job::Simulate { key, scenario } => {
+            let mut progress = |progress| post(scope, &Reply::Progress { id, progress }, &[]);
+            let reply = SESSION.with_borrow(|s| s.simulate(&key, &scenario, &mut progress));
+            let reply = failed_or(
+                id,
+                reply.map(|report_json| Reply::Simulated { id, report_json }),
+            );
+            post(scope, &reply, &[]);
         }
     }
 }

@@ -9,6 +9,7 @@
 //! result arrives.
 
 use reallot_core::import::{FileFormat, Finding, Mapping, ReadOptions, TableReport, TextEncoding};
+use reallot_core::metrics::MeasureConfig;
 use serde::{Deserialize, Serialize};
 
 /// A job for the worker, tagged with the id its answers carry.
@@ -26,6 +27,21 @@ pub enum Job {
     /// Build one dataset from every file as mapped, check it and encode it; bytes: the files,
     /// in order. `as_of` (seconds, naive local) dates the quality check's "future" findings.
     Import { files: Vec<ImportFile>, as_of: i64 },
+    /// Make a dataset the worker's own, known as `key`, for the jobs below; bytes: the
+    /// dataset in the core's codec format.
+    Open { key: String },
+    /// Make the built-in demo dataset (scale s, `seed`) the worker's own, known as `key`.
+    OpenDemo { key: String, seed: u64 },
+    /// The Overview's numbers of the open dataset `key`: lead KPIs under `config`, customer
+    /// KPIs over the `window_days` before the as-of date, with the CLV fit.
+    Overview {
+        key: String,
+        config: MeasureConfig,
+        window_days: i64,
+    },
+    /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
+    /// `key`, every (strategy, run) job in turn.
+    Simulate { key: String, scenario: String },
 }
 
 /// One file of an import: the overrides it was read with and the mapping the user confirmed.
@@ -57,6 +73,22 @@ pub enum Reply {
         id: u32,
         summary: ImportSummary,
     },
+    /// Answer to [`Job::Open`] and [`Job::OpenDemo`]: rows over all tables.
+    Opened {
+        id: u32,
+        key: String,
+        rows: usize,
+    },
+    /// Answer to [`Job::Overview`].
+    Overview {
+        id: u32,
+        numbers: OverviewNumbers,
+    },
+    /// Answer to [`Job::Simulate`]: the core's report as JSON (SPEC §7's `simulate --json`).
+    Simulated {
+        id: u32,
+        report_json: String,
+    },
     /// The job was refused; `error` is a located message for the user.
     Failed {
         id: u32,
@@ -72,6 +104,9 @@ impl Reply {
             Reply::Progress { id, .. }
             | Reply::Read { id, .. }
             | Reply::Imported { id, .. }
+            | Reply::Opened { id, .. }
+            | Reply::Overview { id, .. }
+            | Reply::Simulated { id, .. }
             | Reply::Failed { id, .. } => Some(*id),
         }
     }
@@ -94,6 +129,38 @@ pub enum Stage {
     Load,
     Check,
     Encode,
+    /// Computing measures or fitting models.
+    Measure,
+    /// Running simulation jobs (`done` of `total` (strategy, run) jobs).
+    Simulate,
+}
+
+/// The Overview's KPI cards.
+#[derive(Clone, PartialEq, Debug, Default, Serialize, Deserialize)]
+pub struct OverviewNumbers {
+    /// Leads created in the scope, assigned ones, and won of those assigned.
+    pub leads: usize,
+    pub assigned: u64,
+    pub won: u64,
+    /// Order revenue in the customer window ending at the as-of date and in the window
+    /// before, minor units; growth = revenue / previous − 1.
+    pub revenue: i64,
+    pub revenue_previous: i64,
+    pub growth: Option<f64>,
+    /// Customers buying in the previous window who bought again in this one.
+    pub retention: Option<f64>,
+    /// Customers with at least one order.
+    pub customers_with_orders: usize,
+    /// Expected number of customers still alive (sum of BG/NBD P(alive)); `None` when the
+    /// model could not be fitted.
+    pub expected_alive: Option<f64>,
+}
+
+impl OverviewNumbers {
+    /// Won ÷ assigned, `None` without assigned leads.
+    pub fn conversion(&self) -> Option<f64> {
+        (self.assigned > 0).then(|| self.won as f64 / self.assigned as f64)
+    }
 }
 
 /// What the Data page shows of a read file (everything of a parsed file but its rows).
