@@ -2,6 +2,15 @@
 // survives a reload, shows on the other analysis pages, and Reset clears it.
 import { assert } from '../harness.mjs';
 
+/** Waits until the Overview's leads KPI is shown (it is computed in the worker, so it is absent
+ *  until the first answer) and compares with `n` as `op` says. */
+const leadsKpi = (page, op, n) => page.waitForFunction(([op, n]) => {
+  const el = document.querySelector('[data-testid=kpi-leads]');
+  if (!el) return false;
+  const v = Number(el.textContent.replace(/\D/g, ''));
+  return op === '<' ? v < n : op === '===' ? v === n : v !== n;
+}, [op, n]);
+
 const number = async (page, id) => Number((await page.getByTestId(id).textContent()).replace(/\D/g, ''));
 
 export const journeys = [
@@ -16,23 +25,23 @@ export const journeys = [
       assert(regions.length >= 2, `regions offered: ${regions}`);
       const region = regions[0];
       await page.getByTestId('filter-region').selectOption(region);
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=kpi-leads]').textContent.replace(/\D/g, '')) !== n, all);
+      await leadsKpi(page, '!==', all);
       const some = await number(page, 'kpi-leads');
       assert(some > 0 && some < all, `leads in ${region}: ${some} of ${all}`);
       await page.reload();
       await page.getByTestId('kpi-leads').waitFor();
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=kpi-leads]').textContent.replace(/\D/g, '')) === n, some);
+      await leadsKpi(page, '===', some);
       assert((await page.getByTestId('filter-region').inputValue()) === region, 'region still chosen after reload');
       await page.getByTestId('nav-leads').click();
       await page.getByTestId('page-leads').waitFor();
       assert((await page.getByTestId('filter-region').inputValue()) === region, 'same filter on the leads page');
       await page.getByTestId('filter-type').selectOption('ka');
       await page.getByTestId('nav-overview').click();
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=kpi-leads]').textContent.replace(/\D/g, '')) < n, some);
+      await leadsKpi(page, '<', some);
       await page.getByTestId('filter-from').fill('2025-01-01');
       await page.getByTestId('filter-to').fill('2025-06-30');
       await page.getByTestId('filter-reset').click();
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=kpi-leads]').textContent.replace(/\D/g, '')) === n, all);
+      await leadsKpi(page, '===', all);
       assert((await page.getByTestId('filter-region').inputValue()) === '', 'reset clears the region');
       assert((await page.getByTestId('filter-from').inputValue()) === '', 'reset clears the dates');
     },
@@ -45,7 +54,7 @@ export const journeys = [
       const all = await number(page, 'kpi-leads');
       await page.getByTestId('filter-from').fill('2025-01-01');
       await page.getByTestId('filter-to').fill('2025-03-31');
-      await page.waitForFunction((n) => Number(document.querySelector('[data-testid=kpi-leads]').textContent.replace(/\D/g, '')) < n, all);
+      await leadsKpi(page, '<', all);
       const q1 = await number(page, 'kpi-leads');
       assert(q1 > 0, `leads in 2025 Q1: ${q1}`);
     },

@@ -54,4 +54,28 @@ export const journeys = [
       assert(report.includes('300,000'), 'every row imported');
     },
   },
+  {
+    name: 'worker: the Overview is measured in the worker (CLV fit included) and a filter change blocks nothing',
+    async run({ page, base }) {
+      await page.addInitScript(() => {
+        window.longTasks = [];
+        new PerformanceObserver((l) => window.longTasks.push(...l.getEntries().map((e) => e.duration)))
+          .observe({ type: 'longtask', buffered: false });
+      });
+      await page.goto(base + '/overview');
+      const text = async (id) => page.getByTestId(id).textContent({ timeout: 30_000 });
+      assert(/^¥[\d,]+\.\d\d$/.test(await text('kpi-revenue')), `revenue ${await text('kpi-revenue')}`);
+      assert(/^\d+\.\d%$/.test(await text('kpi-retention')), `retention ${await text('kpi-retention')}`);
+      assert(/^[+-]\d+\.\d%$/.test(await text('kpi-growth')), `growth ${await text('kpi-growth')}`);
+      const alive = Number((await text('kpi-alive')).replace(/\D/g, ''));
+      assert(alive > 100, `expected active customers from the BG/NBD fit: ${alive}`);
+      const leads = await text('kpi-leads');
+      await page.evaluate(() => { window.longTasks = []; });
+      const region = await page.getByTestId('filter-region').locator('option').nth(1).getAttribute('value');
+      await page.getByTestId('filter-region').selectOption(region);
+      await page.waitForFunction((l) => document.querySelector('[data-testid=kpi-leads]')?.textContent !== l, leads);
+      const long = await page.evaluate(() => window.longTasks);
+      assert(long.every((d) => d < 200), `main-thread tasks over 200 ms during the recompute: ${long}`);
+    },
+  },
 ];
