@@ -132,10 +132,13 @@ pub enum Key {
     RevenueGrowth,
     Retention,
     ActiveCustomers,
+    ShowNumbers,
+    ExportSvg,
+    Computing,
 }
 
 impl Key {
-    pub const ALL: [Key; 90] = [
+    pub const ALL: [Key; 93] = [
         Key::Overview,
         Key::Data,
         Key::Leads,
@@ -199,6 +202,9 @@ impl Key {
         Key::RevenueGrowth,
         Key::Retention,
         Key::ActiveCustomers,
+        Key::ShowNumbers,
+        Key::ExportSvg,
+        Key::Computing,
         Key::Restored,
         Key::Remove,
         Key::Encoding,
@@ -300,6 +306,9 @@ pub const fn t(lang: Lang, key: Key) -> &'static str {
         Key::RevenueGrowth => ("Growth vs the window before", "较上一窗口增长"),
         Key::Retention => ("Customer retention", "客户留存率"),
         Key::ActiveCustomers => ("Active customers (expected)", "预计活跃客户"),
+        Key::ShowNumbers => ("Show the numbers", "查看数据"),
+        Key::ExportSvg => ("Export SVG", "导出 SVG"),
+        Key::Computing => ("computing…", "计算中…"),
         Key::ImportInterrupted => (
             "An import was cut short when its tab closed; nothing of it was stored. Import it again:",
             "有导入因页面关闭而中断，未保存任何内容。请重新导入：",

@@ -4,6 +4,7 @@
 
 pub mod components;
 pub mod datasets;
+pub mod download;
 pub mod filters;
 pub mod i18n;
 pub mod import;

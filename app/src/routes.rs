@@ -9,6 +9,7 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
 mod data;
+mod leads;
 mod overview;
 mod placeholder;
 mod settings;
@@ -94,7 +95,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=overview::OverviewPage />
                     <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/data") view=data::DataPage />
-                    <Route path=path!("/leads") view=|| placeholder::page("leads", Key::Leads, true) />
+                    <Route path=path!("/leads") view=leads::LeadsPage />
                     <Route path=path!("/customers") view=|| placeholder::page("customers", Key::Customers, true) />
                     <Route path=path!("/pool") view=|| placeholder::page("pool", Key::Pool, true) />
                     <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator, false) />

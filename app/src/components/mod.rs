@@ -1,3 +1,4 @@
 //! Components shared by several pages.
 
+pub mod chart;
 pub mod filter_bar;

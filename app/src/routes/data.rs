@@ -3,6 +3,7 @@
 //! User data is only ever rendered as text.
 
 use crate::datasets::{format_bytes, format_date, meta_for, now_ms, random, today};
+use crate::download::download;
 use crate::i18n::{Key, format_int, t};
 use crate::import::{
     FileEntry, default_name, field_choices, findings_table, import_files, table_choices,
@@ -40,30 +41,6 @@ fn select_value(ev: &leptos::ev::Event) -> String {
         .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
         .map(|s| s.value())
         .unwrap_or_default()
-}
-
-/// Offers `bytes` as a download named `name` of media type `mime`.
-fn download(name: &str, mime: &str, bytes: &[u8]) -> Result<(), String> {
-    let parts = js_sys::Array::of1(&js_sys::Uint8Array::from(bytes));
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &opts)
-        .map_err(|_| format!("could not build {name}"))?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| format!("could not offer {name}"))?;
-    let doc = web_sys::window()
-        .and_then(|w| w.document())
-        .ok_or("no document")?;
-    let a = doc
-        .create_element("a")
-        .map_err(|_| "no anchor")?
-        .dyn_into::<web_sys::HtmlAnchorElement>()
-        .map_err(|_| "no anchor")?;
-    a.set_href(&url);
-    a.set_download(name);
-    a.click();
-    let _ = web_sys::Url::revoke_object_url(&url);
-    Ok(())
 }
 
 /// Reads `entry` in the worker with its current overrides; the result lands on the entry with

@@ -26,7 +26,7 @@ pub fn stage_name(stage: Stage, lang: Lang) -> &'static str {
 /// Leads reaching each funnel stage.
 pub fn funnel(f: &FunnelReport, lang: Lang) -> Chart {
     Chart {
-        id: "funnel",
+        id: "funnel".into(),
         title: lang.pick("Funnel", "漏斗").into(),
         x_label: lang.pick("leads", "线索数").into(),
         y_label: lang.pick("stage", "阶段").into(),
@@ -51,7 +51,7 @@ pub fn conversion(
     lang: Lang,
 ) -> Chart {
     Chart {
-        id,
+        id: id.into(),
         title: format!("{} · {cut}", lang.pick("Conversion", "转化率")),
         x_label: lang.pick("won ÷ leads", "成交 ÷ 线索").into(),
         y_label: cut.into(),
@@ -74,7 +74,7 @@ pub fn conversion(
 /// Share of leads not yet won by days since creation (Kaplan–Meier, losses censored).
 pub fn sales_cycle(c: &SalesCycleReport, lang: Lang) -> Chart {
     Chart {
-        id: "sales-cycle",
+        id: "sales-cycle".into(),
         title: lang.pick("Sales cycle", "销售周期").into(),
         x_label: lang.pick("days since created", "创建后天数").into(),
         y_label: lang.pick("share not yet won", "尚未成交比例").into(),
@@ -116,7 +116,7 @@ pub fn calibration(b: &Backtest, lang: Lang) -> Chart {
         });
     }
     Chart {
-        id: "calibration",
+        id: "calibration".into(),
         title: lang.pick("Lead score calibration", "线索评分校准").into(),
         x_label: lang.pick("predicted P(win)", "预测成交概率").into(),
         y_label: lang.pick("observed win rate", "实际成交率").into(),

@@ -1,8 +1,12 @@
 //! The chart model: what a chart shows, independent of how it is drawn, and the table of the
-//! same numbers.
+//! same numbers. Models are plain data (serde), so the worker can compute them and the page
+//! draw them.
+
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// The language of a chart's titles and axis labels.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
 pub enum Lang {
     #[default]
     En,
@@ -20,7 +24,7 @@ impl Lang {
 }
 
 /// One estimate with its interval, e.g. a rep's conversion rate.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct IntervalRow {
     pub label: String,
     pub value: f64,
@@ -31,7 +35,7 @@ pub struct IntervalRow {
 }
 
 /// A named line through `(x, y)` points.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Series {
     pub name: String,
     pub points: Vec<(f64, f64)>,
@@ -40,7 +44,7 @@ pub struct Series {
 }
 
 /// What a chart draws.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub enum Kind {
     /// Horizontal bars, one per label, top to bottom.
     Bars {
@@ -54,9 +58,9 @@ pub enum Kind {
 }
 
 /// A chart: its test id (`data-testid="chart-<id>"` in the app), texts and data.
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Chart {
-    pub id: &'static str,
+    pub id: Cow<'static, str>,
     pub title: String,
     pub x_label: String,
     pub y_label: String,
@@ -64,7 +68,7 @@ pub struct Chart {
 }
 
 /// The numbers behind a chart, as rows of text cells under a header.
-#[derive(Clone, PartialEq, Eq, Debug)]
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub struct Table {
     pub header: Vec<String>,
     pub rows: Vec<Vec<String>>,
@@ -144,7 +148,7 @@ mod tests {
     #[test]
     fn tables_lay_out_every_kind() {
         let bars = Chart {
-            id: "b",
+            id: "b".into(),
             title: "t".into(),
             x_label: "leads".into(),
             y_label: "stage".into(),

@@ -9,7 +9,7 @@ use plotters::prelude::*;
 #[derive(Debug, thiserror::Error)]
 pub enum ChartError {
     #[error("chart {id}: {message}")]
-    Draw { id: &'static str, message: String },
+    Draw { id: String, message: String },
 }
 
 /// Series colours (a colour-blind-safe palette, Okabe & Ito 2008).
@@ -30,7 +30,7 @@ pub fn render_svg(chart: &Chart, width: u32, height: u32) -> Result<String, Char
         let root =
             SVGBackend::with_string(&mut out, (width.max(64), height.max(64))).into_drawing_area();
         let err = |e: &dyn std::fmt::Display| ChartError::Draw {
-            id: chart.id,
+            id: chart.id.to_string(),
             message: e.to_string(),
         };
         draw(chart, &root).map_err(|e| err(&e))?;
@@ -259,7 +259,7 @@ mod tests {
 
     fn chart(kind: Kind) -> Chart {
         Chart {
-            id: "t",
+            id: "t".into(),
             title: "Title".into(),
             x_label: "x".into(),
             y_label: "y".into(),

@@ -3,12 +3,13 @@
 //! located message, so nothing half-imported is ever stored.
 
 use crate::protocol::{FileInfo, ImportFile, ImportSummary, OverviewNumbers, Progress, Stage};
+use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::customers::{CustomerConfig, customer_report};
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::metrics::MeasureConfig;
-use reallot_core::metrics::leads::LeadFrame;
 use reallot_core::metrics::leads::conversion::conversion_counts;
+use reallot_core::metrics::leads::{LeadFrame, lead_report};
 use reallot_core::model::TableKind;
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
@@ -188,6 +189,18 @@ impl Session {
                 .as_ref()
                 .map(|c| c.p_alive_by_row.iter().flatten().sum()),
         })
+    }
+
+    /// The Leads page's chart models under `config`, labelled in `lang`.
+    pub fn lead_charts(
+        &self,
+        key: &str,
+        config: &MeasureConfig,
+        lang: ChartLang,
+    ) -> Result<Vec<Chart>, String> {
+        let ds = self.dataset(key)?;
+        let report = lead_report(ds, &config.scope(ds));
+        Ok(reallot_charts::leads::all(&report, lang))
     }
 
     /// Runs `scenario` (TOML) on the open dataset, reporting each (strategy, run) job done;

@@ -8,6 +8,7 @@
 //! cancelled import therefore stores nothing — storing happens on the page only after the
 //! result arrives.
 
+use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::import::{FileFormat, Finding, Mapping, ReadOptions, TableReport, TextEncoding};
 use reallot_core::metrics::MeasureConfig;
 use serde::{Deserialize, Serialize};
@@ -38,6 +39,13 @@ pub enum Job {
         key: String,
         config: MeasureConfig,
         window_days: i64,
+    },
+    /// The Leads page's chart models for the open dataset `key` under `config`, labelled in
+    /// `lang` (the page draws them).
+    LeadCharts {
+        key: String,
+        config: MeasureConfig,
+        lang: ChartLang,
     },
     /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
     /// `key`, every (strategy, run) job in turn.
@@ -84,6 +92,11 @@ pub enum Reply {
         id: u32,
         numbers: OverviewNumbers,
     },
+    /// Answer to [`Job::LeadCharts`].
+    Charts {
+        id: u32,
+        charts: Vec<Chart>,
+    },
     /// Answer to [`Job::Simulate`]: the core's report as JSON (SPEC §7's `simulate --json`).
     Simulated {
         id: u32,
@@ -106,6 +119,7 @@ impl Reply {
             | Reply::Imported { id, .. }
             | Reply::Opened { id, .. }
             | Reply::Overview { id, .. }
+            | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
             | Reply::Failed { id, .. } => Some(*id),
         }

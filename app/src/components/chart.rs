@@ -1,0 +1,79 @@
+//! One chart of a page: drawn from its model (computed in the worker) as SVG shown through an
+//! `<img>` (an image cannot run script, whatever its labels hold), its numbers as a table on
+//! demand, and SVG and CSV exports (CSV cells safe against formula injection).
+
+use crate::download::download;
+use crate::i18n::{Key, t};
+use crate::settings::use_settings;
+use crate::state::use_dataset;
+use leptos::prelude::*;
+use reallot_charts::csv::table_csv;
+use reallot_charts::{Chart, render_svg};
+
+/// Drawn size in CSS pixels; the image scales down to the card's width on a narrow screen.
+const WIDTH: u32 = 480;
+const HEIGHT: u32 = 320;
+
+#[component]
+pub fn ChartFigure(chart: Chart) -> impl IntoView {
+    let settings = use_settings();
+    let state = use_dataset();
+    let tr = move |k: Key| move || t(settings.with(|s| s.lang), k);
+    let id = chart.id.to_string();
+    let title = chart.title.clone();
+    let table = chart.table();
+    let svg = render_svg(&chart, WIDTH, HEIGHT);
+    let image = match &svg {
+        Ok(svg) => {
+            let src = format!(
+                "data:image/svg+xml;charset=utf-8,{}",
+                String::from(js_sys::encode_uri_component(svg))
+            );
+            view! { <img src=src alt=title.clone() width=WIDTH height=HEIGHT /> }.into_any()
+        }
+        Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
+    };
+    let export_svg = {
+        let (id, svg) = (id.clone(), svg.ok());
+        move |_| {
+            if let Some(svg) = &svg
+                && let Err(e) = download(&format!("{id}.svg"), "image/svg+xml", svg.as_bytes())
+            {
+                state.report(e);
+            }
+        }
+    };
+    let export_csv = {
+        let (id, csv) = (id.clone(), table_csv(&table));
+        move |_| {
+            if let Err(e) = download(
+                &format!("{id}.csv"),
+                "text/csv;charset=utf-8",
+                csv.as_bytes(),
+            ) {
+                state.report(e);
+            }
+        }
+    };
+    view! {
+        <figure class="card chart" data-testid=format!("chart-{id}")>
+            <figcaption>{title.clone()}</figcaption>
+            {image}
+            <details>
+                <summary>{tr(Key::ShowNumbers)}</summary>
+                <div class="scroll">
+                    <table class="table wide">
+                        <thead><tr>{table.header.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}</tr></thead>
+                        <tbody>
+                            {table.rows.iter().map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> }).collect_view()}
+                        </tbody>
+                    </table>
+                </div>
+            </details>
+            <div class="row">
+                <button data-testid="export-svg" on:click=export_svg>{tr(Key::ExportSvg)}</button>
+                <button data-testid="export-csv" on:click=export_csv>{tr(Key::ExportCsv)}</button>
+            </div>
+        </figure>
+    }
+}

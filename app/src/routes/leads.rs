@@ -1,0 +1,68 @@
+//! Leads page: every lead-allocation chart of the core's lead report under the global filter,
+//! computed in the worker (so a filter change never blocks the page) and drawn here.
+
+use crate::components::chart::ChartFigure;
+use crate::components::filter_bar::FilterBar;
+use crate::filters::use_filters;
+use crate::i18n::{Key, Lang, t};
+use crate::settings::use_settings;
+use crate::state::{ensure_in_worker, use_dataset};
+use crate::worker;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use reallot_charts::{Chart, Lang as ChartLang};
+use reallot_worker::protocol::{Job, Reply};
+
+#[component]
+pub fn LeadsPage() -> impl IntoView {
+    let state = use_dataset();
+    let settings = use_settings();
+    let filters = use_filters();
+    let lang = move || settings.with(|s| s.lang);
+    let charts = RwSignal::new(None::<Vec<Chart>>);
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let key = state.id.get();
+        state.dataset.track();
+        let config = filters.with(|f| settings.with(|s| f.config(s)));
+        let lang = match lang() {
+            Lang::En => ChartLang::En,
+            Lang::ZhCn => ChartLang::Zh,
+        };
+        if state.loading.get() {
+            return;
+        }
+        spawn_local(async move {
+            let answer = async {
+                ensure_in_worker(&key).await?;
+                let job = Job::LeadCharts { key, config, lang };
+                match worker::run(job, &[], |_| {}).await? {
+                    (Reply::Charts { charts, .. }, _) => Ok(charts),
+                    _ => Err("the worker gave an unexpected answer".to_owned()),
+                }
+            }
+            .await;
+            match answer {
+                Ok(c) => {
+                    failure.set(None);
+                    charts.set(Some(c));
+                }
+                Err(e) if e == worker::CANCELLED => {}
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    });
+    view! {
+        <section class="page" data-testid="page-leads">
+            <h1>{move || t(lang(), Key::Leads)}</h1>
+            <FilterBar />
+            {move || failure.get().map(|e| view! { <p class="error" data-testid="charts-error">{e}</p> })}
+            <div class="charts">
+                {move || match charts.get() {
+                    Some(cs) => cs.into_iter().map(|chart| view! { <ChartFigure chart /> }).collect_view().into_any(),
+                    None => view! { <p class="muted">{move || t(lang(), Key::Computing)}</p> }.into_any(),
+                }}
+            </div>
+        </section>
+    }
+}
