@@ -7,6 +7,9 @@ use crate::i18n::{Key, format_int, t};
 use crate::import::{
     FileEntry, default_name, field_choices, findings_table, import_files, table_choices,
 };
+use crate::messages::{
+    Problem, example_detail, finding_text, import_error_text, problem_text, table_name,
+};
 use crate::settings::use_settings;
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
 use crate::storage::{DEMO_ID, PendingImport, dataset_id, idb};
@@ -77,8 +80,9 @@ fn read_in_worker(files: RwSignal<Vec<FileEntry>>, entry: &FileEntry) {
         let job = Job::Read { name, opts };
         let read = match worker::run(job, &[bytes.as_slice()], |_| {}).await {
             Ok((Reply::Read { file, .. }, _)) => Ok(file),
-            Ok(_) => Err("the worker gave an unexpected answer".to_owned()),
-            Err(e) => Err(e),
+            Ok((Reply::Refused { error, .. }, _)) => Err(Problem::Job(error)),
+            Ok(_) => Err(Problem::UnexpectedAnswer),
+            Err(e) => Err(Problem::Text(e)),
         };
         let store = mappings::load();
         files.update(|v| {
@@ -103,7 +107,7 @@ pub fn DataPage() -> impl IntoView {
     let files = RwSignal::new(Vec::<FileEntry>::new());
     let name = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let import_error = RwSignal::new(None::<String>);
+    let import_error = RwSignal::new(None::<Problem>);
     let report = RwSignal::new(None::<(Vec<reallot_core::import::TableReport>, Vec<Finding>)>);
     let notice = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<Progress>);
@@ -127,7 +131,7 @@ pub fn DataPage() -> impl IntoView {
                         read_in_worker(files, &entry);
                         files.update(|v| v.push(entry));
                     }
-                    Err(e) => import_error.set(Some(e)),
+                    Err(e) => import_error.set(Some(Problem::Text(e))),
                 }
             }
             name.set(default_name(&files.get_untracked()));
@@ -179,7 +183,7 @@ pub fn DataPage() -> impl IntoView {
                 started_ms: now_ms(),
             };
             if let Err(e) = idb::begin_import(&pending).await {
-                import_error.set(Some(e));
+                import_error.set(Some(Problem::Text(e)));
                 progress.set(None);
                 busy.set(false);
                 return;
@@ -192,13 +196,17 @@ pub fn DataPage() -> impl IntoView {
             let result = worker::run(job, &bytes, move |p| progress.set(Some(p))).await;
             progress.set(None);
             let stored = async {
-                let (reply, mut out) = result?;
-                let (Reply::Imported { summary, .. }, Some(bytes)) = (reply, out.pop()) else {
-                    return Err("the worker gave an unexpected answer".to_owned());
+                let (reply, mut out) = result.map_err(Problem::Text)?;
+                let (summary, bytes) = match (reply, out.pop()) {
+                    (Reply::Imported { summary, .. }, Some(bytes)) => (summary, bytes),
+                    (Reply::Refused { error, .. }, _) => return Err(Problem::Job(error)),
+                    _ => return Err(Problem::UnexpectedAnswer),
                 };
-                let ds = codec::decode(&bytes).map_err(|e| e.to_string())?;
+                let ds = codec::decode(&bytes).map_err(|e| Problem::Text(e.to_string()))?;
                 let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
-                idb::save(&meta, &bytes, Some(&pending.id)).await?;
+                idb::save(lang(), &meta, &bytes, Some(&pending.id))
+                    .await
+                    .map_err(Problem::Text)?;
                 activate(state, &meta, ds);
                 Ok(summary)
             }
@@ -219,7 +227,7 @@ pub fn DataPage() -> impl IntoView {
                     files.set(Vec::new());
                     refresh(state).await;
                 }
-                Err(e) if e == worker::CANCELLED => {
+                Err(Problem::Text(e)) if e == worker::CANCELLED => {
                     notice.set(Some(t(lang(), Key::ImportCancelled).to_owned()));
                 }
                 Err(e) => import_error.set(Some(e)),
@@ -243,7 +251,7 @@ pub fn DataPage() -> impl IntoView {
                     let stem = f.name();
                     let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
                     let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
-                    idb::save(&meta, &bytes, None).await?;
+                    idb::save(lang(), &meta, &bytes, None).await?;
                     activate(state, &meta, ds);
                     Ok::<_, String>(label)
                 }
@@ -332,7 +340,7 @@ pub fn DataPage() -> impl IntoView {
                 {move || {
                     import_error
                         .get()
-                        .map(|e| view! { <p class="error" data-testid="import-error">{e}</p> })
+                        .map(|e| view! { <p class="error" data-testid="import-error">{problem_text(lang(), &e)}</p> })
                 }}
                 {move || report.get().map(|(reports, quality)| view! { <ImportReport reports quality /> })}
             </div>
@@ -419,7 +427,9 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
         None => view! { <p class="muted" data-testid="file-reading">{tr(Key::Reading)} "…"</p> }
             .into_any(),
         Some(Err(e)) => {
-            view! { <p class="error" data-testid="file-error">{e.clone()}</p> }.into_any()
+            let e = e.clone();
+            view! { <p class="error" data-testid="file-error">{move || problem_text(lang(), &e)}</p> }
+                .into_any()
         }
         Some(Ok(p)) => {
             let enc = p.encoding.map_or("—", TextEncoding::as_str);
@@ -509,7 +519,9 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                         </select>
                     </label>
                 </div>
-                {unknown_table.map(|e| view! { <p class="error" data-testid="file-error">{e}</p> })}
+                {unknown_table.map(|e| view! {
+                    <p class="error" data-testid="file-error">{move || import_error_text(lang(), &e)}</p>
+                })}
                 {entry.remembered.then(|| view! {
                     <p class="notice" data-testid=format!("remembered-{index}")>{tr(Key::Remembered)}</p>
                 })}
@@ -585,11 +597,12 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
                 .map(|f| {
                     let place: Vec<String> = f
                         .table
-                        .map(|t| t.to_string())
+                        .map(|t| table_name(lang, t).to_owned())
                         .into_iter()
                         .chain(f.column.clone())
                         .collect();
-                    let head = format!("{}: {} ({})", place.join(" "), f.message, f.count);
+                    let head = format!("{}: {} ({})", place.join(" "), finding_text(lang, &f), f.count);
+                    let kind = f.kind;
                     view! {
                         <li>
                             {head}
@@ -597,7 +610,10 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
                                 {f.examples
                                     .into_iter()
                                     .map(|e| {
-                                        let detail = e.detail.map(|d| format!(" — {d}")).unwrap_or_default();
+                                        let detail = e
+                                            .detail
+                                            .map(|d| format!(" — {}", example_detail(lang, kind, &d)))
+                                            .unwrap_or_default();
                                         let row = t(lang, Key::Row);
                                         view! { <li>{format!("{row} {}: {:?}{detail}", e.row, e.value)}</li> }
                                     })
