@@ -638,6 +638,7 @@ fn ImportReport(
         .chain(quality)
         .collect();
     let state = use_dataset();
+    let settings = use_settings();
     let export = {
         let all = all.clone();
         move |_| {
@@ -659,7 +660,7 @@ fn ImportReport(
                     {reports.iter().map(|r| view! {
                         <tr>
                             <td>{r.file.clone()}</td>
-                            <td>{r.table.as_str()}</td>
+                            <td>{let table = r.table; move || table_name(settings.with(|s| s.lang), table)}</td>
                             <td class="num">{format_int(r.rows_read as i64)}</td>
                             <td class="num">{format_int(r.rows_kept as i64)}</td>
                             <td class="num">{format_int(r.rows_dropped as i64)}</td>
@@ -676,10 +677,13 @@ fn ImportReport(
 #[component]
 fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
     let state = use_dataset();
+    let settings = use_settings();
+    let lang = move || settings.with(|s| s.lang);
     let id = meta.id.clone();
     let confirming = RwSignal::new(false);
     let renaming = RwSignal::new(None::<String>);
     let testid = format!("dataset-row-{}", meta.name);
+    let created_ms = meta.created_ms;
     let open = {
         let id = id.clone();
         move |_| {
@@ -771,7 +775,7 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
             </td>
             <td class="num">{format_int(meta.rows as i64)}</td>
             <td class="num">{format_bytes(meta.bytes as f64)}</td>
-            <td>{format_date(meta.created_ms)}</td>
+            <td>{move || format_date(lang(), created_ms)}</td>
             <td class="actions">
                 <button data-testid="dataset-open" disabled=active on:click=open>{tr(Key::Open)}</button>
                 <button data-testid="dataset-rename" on:click={
