@@ -326,18 +326,6 @@ pub enum Problem {
     Text(String),
 }
 
-impl From<JobError> for Problem {
-    fn from(e: JobError) -> Self {
-        Problem::Job(e)
-    }
-}
-
-impl From<String> for Problem {
-    fn from(s: String) -> Self {
-        Problem::Text(s)
-    }
-}
-
 /// A problem in `lang`.
 pub fn problem_text(lang: Lang, p: &Problem) -> String {
     match (p, lang) {

@@ -60,7 +60,7 @@ pub enum Reply {
         id: u32,
         summary: ImportSummary,
     },
-    /// The job was refused; `error` is a located message for the user.
+    /// The job could not be run (an unreadable request); `error` is a message for the user.
     Failed {
         id: u32,
         error: String,
