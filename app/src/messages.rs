@@ -307,6 +307,14 @@ pub fn job_error_text(lang: Lang, e: &JobError) -> String {
     }
 }
 
+/// A picked file the browser could not read.
+pub fn unreadable_file(lang: Lang, file: &str) -> String {
+    match lang {
+        Lang::En => format!("{file}: the file could not be read"),
+        Lang::ZhCn => format!("{file}：浏览器无法读取该文件"),
+    }
+}
+
 /// Why the page shows an error: a refusal from the worker, one of the page's own checks, or a
 /// message already worded (storage and worker-client messages).
 #[derive(Clone, PartialEq, Debug)]
@@ -720,6 +728,14 @@ mod tests {
             let zh = problem_text(Lang::ZhCn, &p);
             assert!(has_chinese(&zh) && english_run(&zh) < 3, "{zh}");
         }
+        assert_eq!(
+            unreadable_file(Lang::En, "a.csv"),
+            "a.csv: the file could not be read"
+        );
+        assert_eq!(
+            unreadable_file(Lang::ZhCn, "a.csv"),
+            "a.csv：浏览器无法读取该文件"
+        );
     }
 
     #[test]

@@ -3,12 +3,13 @@
 //! User data is only ever rendered as text.
 
 use crate::datasets::{format_bytes, format_date, meta_for, now_ms, random, today};
-use crate::i18n::{Key, format_int, t};
+use crate::i18n::{Key, Lang, format_int, t};
 use crate::import::{
     FileEntry, default_name, field_choices, findings_table, import_files, table_choices,
 };
 use crate::messages::{
     Problem, example_detail, finding_text, import_error_text, problem_text, table_name,
+    unreadable_file,
 };
 use crate::settings::use_settings;
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
@@ -26,10 +27,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FileList, HtmlInputElement, HtmlSelectElement};
 
-async fn read_bytes(file: &File) -> Result<Vec<u8>, String> {
+async fn read_bytes(lang: Lang, file: &File) -> Result<Vec<u8>, String> {
     let buf = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| format!("{}: the file could not be read", file.name()))?;
+        .map_err(|_| unreadable_file(lang, &file.name()))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -116,7 +117,7 @@ pub fn DataPage() -> impl IntoView {
     let add_files = move |list: Vec<File>| {
         spawn_local(async move {
             for f in list {
-                match read_bytes(&f).await {
+                match read_bytes(lang(), &f).await {
                     Ok(bytes) => {
                         next_key.update(|k| *k += 1);
                         let entry = FileEntry {
@@ -246,7 +247,7 @@ pub fn DataPage() -> impl IntoView {
         spawn_local(async move {
             for f in picked {
                 let result = async {
-                    let bytes = read_bytes(&f).await?;
+                    let bytes = read_bytes(lang(), &f).await?;
                     let ds = codec::decode(&bytes).map_err(|e| format!("{}: {e}", f.name()))?;
                     let stem = f.name();
                     let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
