@@ -1,6 +1,7 @@
 //! Formatting and bookkeeping for the datasets list, as plain functions; plus the browser's
 //! clock and entropy, which only the app may read.
 
+use crate::i18n::Lang;
 use crate::storage::{CHUNK_BYTES, DatasetMeta, dataset_id};
 use reallot_core::Dataset;
 use reallot_core::model::{TableKind, Timestamp};
@@ -24,13 +25,31 @@ pub fn format_bytes(b: f64) -> String {
 }
 
 /// Local date and minute of a Unix-epoch millisecond instant, given the local offset east of
-/// UTC in minutes.
-pub fn format_instant(ms: f64, offset_minutes: i64) -> String {
+/// UTC in minutes, as the locale writes it: `2024年3月5日 09:02` or `5 Mar 2024 09:02`.
+pub fn format_instant(lang: Lang, ms: f64, offset_minutes: i64) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
     let secs = (ms / 1000.0).floor() as i64 + offset_minutes * 60;
     let mut s = String::new();
     Timestamp(secs - secs.rem_euclid(60)).write_canonical(&mut s);
-    s.truncate(16);
-    s
+    // `YYYY-MM-DD HH:MM:SS` (the year may carry a sign or more digits).
+    let Some((date, time)) = s.split_once(' ') else {
+        return s;
+    };
+    let time = time.get(..5).unwrap_or(time);
+    let mut parts = date.rsplitn(3, '-');
+    let (Some(day), Some(month), Some(year)) = (parts.next(), parts.next(), parts.next()) else {
+        return s;
+    };
+    let (Ok(d), Ok(m)) = (day.parse::<u32>(), month.parse::<usize>()) else {
+        return s;
+    };
+    match (lang, MONTHS.get(m.wrapping_sub(1))) {
+        (Lang::ZhCn, _) => format!("{year}年{m}月{d}日 {time}"),
+        (Lang::En, Some(name)) => format!("{d} {name} {year} {time}"),
+        (Lang::En, None) => s,
+    }
 }
 
 /// The meta of a dataset about to be stored.
@@ -61,8 +80,8 @@ fn local_offset_minutes() -> i64 {
 }
 
 /// A stored instant in the browser's local time.
-pub fn format_date(ms: f64) -> String {
-    format_instant(ms, local_offset_minutes())
+pub fn format_date(lang: Lang, ms: f64) -> String {
+    format_instant(lang, ms, local_offset_minutes())
 }
 
 /// Today's local time as the core's naive timestamp, the as-of of the quality check.
@@ -87,8 +106,14 @@ mod tests {
     #[test]
     fn formats_instants_in_local_time() {
         // 2024-03-05T01:02:03Z is 09:02 in UTC+8.
-        assert_eq!(format_instant(1_709_600_523_000.0, 480), "2024-03-05 09:02");
-        assert_eq!(format_instant(1_709_600_523_000.0, 0), "2024-03-05 01:02");
+        let t = 1_709_600_523_000.0;
+        assert_eq!(format_instant(Lang::ZhCn, t, 480), "2024年3月5日 09:02");
+        assert_eq!(format_instant(Lang::En, t, 480), "5 Mar 2024 09:02");
+        assert_eq!(format_instant(Lang::En, t, 0), "5 Mar 2024 01:02");
+        // 2023-12-31T23:59:59Z is already 1 January in UTC+1.
+        let t = 1_704_067_199_000.0;
+        assert_eq!(format_instant(Lang::En, t, 60), "1 Jan 2024 00:59");
+        assert_eq!(format_instant(Lang::ZhCn, t, 0), "2023年12月31日 23:59");
     }
 
     #[test]

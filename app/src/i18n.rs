@@ -374,6 +374,40 @@ pub fn format_money(symbol: &str, minor: i64) -> String {
     format!("{sign}{symbol}{}.{:02}", format_int(major), abs % 100)
 }
 
+/// A big count in short form for KPI cards: zh-CN in 万 and 亿 (`12.3万`), English in K, M
+/// and B (`12.3K`), one decimal at most; counts below the first unit are written in full.
+pub fn format_compact(lang: Lang, n: i64) -> String {
+    let units: &[(u64, &str)] = match lang {
+        Lang::En => &[(1_000, "K"), (1_000_000, "M"), (1_000_000_000, "B")],
+        Lang::ZhCn => &[(10_000, "万"), (100_000_000, "亿")],
+    };
+    let abs = n.unsigned_abs();
+    let Some(&(first, _)) = units.first() else {
+        return format_int(n);
+    };
+    if abs < first {
+        return format_int(n);
+    }
+    let sign = if n < 0 { "-" } else { "" };
+    // Tenths of the largest unit that keeps the figure under the next unit once rounded
+    // (999,960 is 1M, not 1000.0K).
+    let mut shown = (0u128, "");
+    for (i, &(unit, suffix)) in units.iter().enumerate() {
+        let tenths = (u128::from(abs) * 10 + u128::from(unit) / 2) / u128::from(unit);
+        shown = (tenths, suffix);
+        match units.get(i + 1) {
+            Some(&(next, _)) if tenths >= u128::from(next / unit) * 10 => continue,
+            _ => break,
+        }
+    }
+    let (tenths, suffix) = shown;
+    let whole = format_int(i64::try_from(tenths / 10).unwrap_or(i64::MAX));
+    match tenths % 10 {
+        0 => format!("{sign}{whole}{suffix}"),
+        d => format!("{sign}{whole}.{d}{suffix}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -404,5 +438,25 @@ mod tests {
         assert_eq!(format_int(-1000), "-1,000");
         assert_eq!(format_money("¥", 123_450), "¥1,234.50");
         assert_eq!(format_money("$", -5), "-$0.05");
+    }
+
+    #[test]
+    fn formats_big_counts_compactly_for_the_locale() {
+        let zh = |n| format_compact(Lang::ZhCn, n);
+        let en = |n| format_compact(Lang::En, n);
+        assert_eq!(zh(9_999), "9,999");
+        assert_eq!(zh(10_000), "1万");
+        assert_eq!(zh(123_456), "12.3万");
+        assert_eq!(zh(99_990_000), "9,999万");
+        assert_eq!(zh(99_999_999), "1亿");
+        assert_eq!(zh(1_234_567_890), "12.3亿");
+        assert_eq!(zh(-56_780), "-5.7万");
+        assert_eq!(en(999), "999");
+        assert_eq!(en(1_000), "1K");
+        assert_eq!(en(12_345), "12.3K");
+        assert_eq!(en(999_960), "1M");
+        assert_eq!(en(2_500_000), "2.5M");
+        assert_eq!(en(7_000_000_000_000), "7,000B");
+        assert_eq!(en(i64::MIN), "-9,223,372,036.9B");
     }
 }

@@ -3,10 +3,11 @@
 //! the whole import with a located message, so nothing half-imported is ever stored.
 
 use crate::mappings::{Remembered, keep, recall};
+use crate::messages::Problem;
 use reallot_charts::model::Table;
 use reallot_core::import::{Finding, ReadOptions};
 use reallot_core::model::TableKind;
-use reallot_worker::protocol::{FileInfo, ImportFile};
+use reallot_worker::protocol::{FileInfo, ImportFile, JobError};
 use std::sync::Arc;
 
 /// One picked file: its bytes, the user's overrides, and what reading it gave (`None` while the
@@ -18,7 +19,7 @@ pub struct FileEntry {
     pub name: String,
     pub bytes: Arc<Vec<u8>>,
     pub opts: ReadOptions,
-    pub info: Option<Result<FileInfo, String>>,
+    pub info: Option<Result<FileInfo, Problem>>,
     /// The user changed the mapping.
     pub edited: bool,
     /// The mapping was recalled for the file's shape.
@@ -29,7 +30,7 @@ impl FileEntry {
     /// Takes a read result; a user's column choices survive a re-read when the table and
     /// headers are unchanged, and a file's first read takes the mapping remembered for its
     /// shape.
-    pub fn set_read(&mut self, read: Result<FileInfo, String>, store: &Remembered) {
+    pub fn set_read(&mut self, read: Result<FileInfo, Problem>, store: &Remembered) {
         let mut read = read;
         if self.info.is_none()
             && let Ok(new) = &mut read
@@ -71,19 +72,23 @@ impl FileEntry {
 }
 
 /// The import job's files, or the first reason the files cannot be imported yet.
-pub fn import_files(files: &[FileEntry]) -> Result<Vec<ImportFile>, String> {
+pub fn import_files(files: &[FileEntry]) -> Result<Vec<ImportFile>, Problem> {
     if files.is_empty() {
-        return Err("no files chosen".to_owned());
+        return Err(Problem::Job(JobError::NoFiles));
     }
     files
         .iter()
         .map(|f| match &f.info {
-            None => Err(format!("{}: still being read", f.name)),
+            None => Err(Problem::StillReading {
+                file: f.name.clone(),
+            }),
             Some(Err(e)) => Err(e.clone()),
-            Some(Ok(info)) if info.mapping.is_none() => Err(info
-                .unknown_table
-                .clone()
-                .unwrap_or_else(|| format!("{}: name the table explicitly", f.name))),
+            Some(Ok(info)) if info.mapping.is_none() => Err(match &info.unknown_table {
+                Some(e) => Problem::Job(JobError::File(e.clone())),
+                None => Problem::NameTheTable {
+                    file: f.name.clone(),
+                },
+            }),
             Some(Ok(info)) => Ok(ImportFile {
                 name: f.name.clone(),
                 opts: f.opts.clone(),
@@ -162,7 +167,12 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
-    use reallot_worker::jobs::read;
+    use crate::i18n::Lang;
+    use crate::messages::problem_text;
+
+    fn read(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<FileInfo, Problem> {
+        reallot_worker::jobs::read(name, bytes, opts).map_err(Problem::Job)
+    }
 
     fn entry(name: &str, text: &str) -> FileEntry {
         let opts = ReadOptions::default();
@@ -217,19 +227,34 @@ mod tests {
     fn refuses_files_not_read_or_unreadable() {
         let good = entry("orders.csv", "order_id,customer_id,order_date,amount\n");
         let empty = entry("empty.csv", "");
-        let err = import_files(&[good.clone(), empty]).expect_err("refused");
-        assert_eq!(err, "empty.csv: the file is empty");
+        let refusal = |files: &[FileEntry], lang| {
+            problem_text(lang, &import_files(files).expect_err("refused"))
+        };
+        assert_eq!(
+            refusal(&[good.clone(), empty.clone()], Lang::En),
+            "empty.csv: the file is empty"
+        );
+        assert_eq!(
+            refusal(&[good.clone(), empty], Lang::ZhCn),
+            "empty.csv：文件为空"
+        );
         let unknown = entry("colours.csv", "colour,weight\nred,3\n");
         assert_eq!(
-            import_files(&[unknown]).expect_err("refused"),
+            refusal(std::slice::from_ref(&unknown), Lang::En),
             "colours.csv: cannot tell which table this is (columns: colour, weight); name the table explicitly"
+        );
+        assert_eq!(
+            refusal(&[unknown], Lang::ZhCn),
+            "colours.csv：无法判断这是哪张表（列：colour, weight）；请手动指定表"
         );
         let reading = FileEntry { info: None, ..good };
         assert_eq!(
-            import_files(&[reading]).expect_err("refused"),
+            refusal(std::slice::from_ref(&reading), Lang::En),
             "orders.csv: still being read"
         );
-        assert_eq!(import_files(&[]).expect_err("refused"), "no files chosen");
+        assert_eq!(refusal(&[reading], Lang::ZhCn), "orders.csv：仍在读取");
+        assert_eq!(refusal(&[], Lang::En), "no files chosen");
+        assert_eq!(refusal(&[], Lang::ZhCn), "未选择文件");
     }
 
     #[test]

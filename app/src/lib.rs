@@ -9,6 +9,7 @@ pub mod filters;
 pub mod i18n;
 pub mod import;
 pub mod mappings;
+pub mod messages;
 pub mod overview;
 pub mod routes;
 pub mod settings;

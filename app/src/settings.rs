@@ -79,14 +79,24 @@ impl Settings {
 #[derive(Clone, Copy)]
 pub struct SettingsState(pub RwSignal<Settings>);
 
-pub fn provide_settings() {
+/// The settings kept in localStorage, or the defaults for this browser on a first visit.
+fn stored() -> Settings {
     let tag = web_sys::window()
         .and_then(|w| w.navigator().language())
         .unwrap_or_default();
-    let initial = LocalStorage::get::<Settings>(KEY)
+    LocalStorage::get::<Settings>(KEY)
         .map(Settings::sanitized)
-        .unwrap_or_else(|_| Settings::for_browser(&tag));
-    let s = RwSignal::new(initial);
+        .unwrap_or_else(|_| Settings::for_browser(&tag))
+}
+
+/// The chosen language, for messages made outside the reactive tree (after an `await`, where
+/// the settings context is out of reach); the settings are saved on every change.
+pub fn stored_lang() -> Lang {
+    stored().lang
+}
+
+pub fn provide_settings() {
+    let s = RwSignal::new(stored());
     Effect::new(move |_| {
         let _ = LocalStorage::set(KEY, s.get());
     });

@@ -4,6 +4,7 @@
 //! no stored dataset is active (first visit, or after the active one was deleted), so it costs
 //! no storage. The active dataset id survives reloads in localStorage.
 
+use crate::settings::stored_lang;
 use crate::storage::{DEMO_ID, DatasetMeta, idb, open_error_message, unreadable_message};
 use crate::worker;
 use gloo_storage::{LocalStorage, Storage};
@@ -105,7 +106,7 @@ pub async fn refresh(state: DatasetState) {
         Ok((list, unreadable)) => {
             state.stored.set(list);
             if unreadable > 0 {
-                state.report(unreadable_message(unreadable));
+                state.report(unreadable_message(stored_lang(), unreadable));
             }
         }
         Err(e) => state.report(e),
@@ -138,7 +139,7 @@ pub async fn open_stored(state: DatasetState, id: &str) -> Result<(), String> {
         .into_iter()
         .find(|m| m.id == id)
         .ok_or_else(|| format!("dataset {id} is not stored"))?;
-    let fail = |detail: String| open_error_message(&meta.name, &detail);
+    let fail = |detail: String| open_error_message(stored_lang(), &meta.name, &detail);
     let bytes = idb::load_bytes(id).await.map_err(fail)?;
     let ds = reallot_core::codec::decode(&bytes).map_err(|e| fail(e.to_string()))?;
     activate(state, &meta, ds);

@@ -17,6 +17,12 @@ const WORKER_URL: &str = "/reallot-worker_loader.js";
 
 /// The error of a job that was cancelled.
 pub const CANCELLED: &str = "cancelled";
+/// The client's own failures (the page words them in the user's language, see
+/// `messages::problem_text`).
+pub const NOT_STARTED: &str = "the worker could not be started";
+pub const CRASHED: &str = "the worker stopped with an error; try again";
+pub const NOT_RUNNING: &str = "the worker is not running";
+pub const NO_ANSWER: &str = "the worker gave no answer";
 
 type Answer = Result<(Reply, Vec<Vec<u8>>), String>;
 
@@ -49,12 +55,11 @@ thread_local! {
 }
 
 fn start() -> Result<Running, String> {
-    let worker =
-        Worker::new(WORKER_URL).map_err(|_| "the worker could not be started".to_owned())?;
+    let worker = Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?;
     let on_message =
         Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_message(&ev));
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        stop("the worker stopped with an error; try again");
+        stop(CRASHED);
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
@@ -146,7 +151,7 @@ pub async fn run(
             if c.running.is_none() {
                 c.running = Some(start()?);
             }
-            let r = c.running.as_mut().ok_or("the worker is not running")?;
+            let r = c.running.as_mut().ok_or(NOT_RUNNING)?;
             if r.ready {
                 post(&r.worker, &out);
             } else {
@@ -168,7 +173,7 @@ pub async fn run(
     let answer = answer
         .borrow_mut()
         .take()
-        .unwrap_or_else(|| Err("the worker gave no answer".to_owned()));
+        .unwrap_or_else(|| Err(NO_ANSWER.to_owned()));
     match answer? {
         (Reply::Failed { error, .. }, _) => Err(error),
         ok => Ok(ok),

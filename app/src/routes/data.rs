@@ -4,9 +4,13 @@
 
 use crate::datasets::{format_bytes, format_date, meta_for, now_ms, random, today};
 use crate::download::download;
-use crate::i18n::{Key, format_int, t};
+use crate::i18n::{Key, Lang, format_int, t};
 use crate::import::{
     FileEntry, default_name, field_choices, findings_table, import_files, table_choices,
+};
+use crate::messages::{
+    Problem, example_detail, finding_text, import_error_text, problem_text, table_name,
+    unreadable_file,
 };
 use crate::settings::use_settings;
 use crate::state::{activate, open_stored, refresh, show_demo, use_dataset};
@@ -24,10 +28,10 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{File, FileList, HtmlInputElement, HtmlSelectElement};
 
-async fn read_bytes(file: &File) -> Result<Vec<u8>, String> {
+async fn read_bytes(lang: Lang, file: &File) -> Result<Vec<u8>, String> {
     let buf = JsFuture::from(file.array_buffer())
         .await
-        .map_err(|_| format!("{}: the file could not be read", file.name()))?;
+        .map_err(|_| unreadable_file(lang, &file.name()))?;
     Ok(js_sys::Uint8Array::new(&buf).to_vec())
 }
 
@@ -54,8 +58,9 @@ fn read_in_worker(files: RwSignal<Vec<FileEntry>>, entry: &FileEntry) {
         let job = Job::Read { name, opts };
         let read = match worker::run(job, &[bytes.as_slice()], |_| {}).await {
             Ok((Reply::Read { file, .. }, _)) => Ok(file),
-            Ok(_) => Err("the worker gave an unexpected answer".to_owned()),
-            Err(e) => Err(e),
+            Ok((Reply::Refused { error, .. }, _)) => Err(Problem::Job(error)),
+            Ok(_) => Err(Problem::UnexpectedAnswer),
+            Err(e) => Err(Problem::Text(e)),
         };
         let store = mappings::load();
         files.update(|v| {
@@ -80,7 +85,7 @@ pub fn DataPage() -> impl IntoView {
     let files = RwSignal::new(Vec::<FileEntry>::new());
     let name = RwSignal::new(String::new());
     let busy = RwSignal::new(false);
-    let import_error = RwSignal::new(None::<String>);
+    let import_error = RwSignal::new(None::<Problem>);
     let report = RwSignal::new(None::<(Vec<reallot_core::import::TableReport>, Vec<Finding>)>);
     let notice = RwSignal::new(None::<String>);
     let progress = RwSignal::new(None::<Progress>);
@@ -89,7 +94,7 @@ pub fn DataPage() -> impl IntoView {
     let add_files = move |list: Vec<File>| {
         spawn_local(async move {
             for f in list {
-                match read_bytes(&f).await {
+                match read_bytes(lang(), &f).await {
                     Ok(bytes) => {
                         next_key.update(|k| *k += 1);
                         let entry = FileEntry {
@@ -104,7 +109,7 @@ pub fn DataPage() -> impl IntoView {
                         read_in_worker(files, &entry);
                         files.update(|v| v.push(entry));
                     }
-                    Err(e) => import_error.set(Some(e)),
+                    Err(e) => import_error.set(Some(Problem::Text(e))),
                 }
             }
             name.set(default_name(&files.get_untracked()));
@@ -156,7 +161,7 @@ pub fn DataPage() -> impl IntoView {
                 started_ms: now_ms(),
             };
             if let Err(e) = idb::begin_import(&pending).await {
-                import_error.set(Some(e));
+                import_error.set(Some(Problem::Text(e)));
                 progress.set(None);
                 busy.set(false);
                 return;
@@ -169,13 +174,17 @@ pub fn DataPage() -> impl IntoView {
             let result = worker::run(job, &bytes, move |p| progress.set(Some(p))).await;
             progress.set(None);
             let stored = async {
-                let (reply, mut out) = result?;
-                let (Reply::Imported { summary, .. }, Some(bytes)) = (reply, out.pop()) else {
-                    return Err("the worker gave an unexpected answer".to_owned());
+                let (reply, mut out) = result.map_err(Problem::Text)?;
+                let (summary, bytes) = match (reply, out.pop()) {
+                    (Reply::Imported { summary, .. }, Some(bytes)) => (summary, bytes),
+                    (Reply::Refused { error, .. }, _) => return Err(Problem::Job(error)),
+                    _ => return Err(Problem::UnexpectedAnswer),
                 };
-                let ds = codec::decode(&bytes).map_err(|e| e.to_string())?;
+                let ds = codec::decode(&bytes).map_err(|e| Problem::Text(e.to_string()))?;
                 let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
-                idb::save(&meta, &bytes, Some(&pending.id)).await?;
+                idb::save(lang(), &meta, &bytes, Some(&pending.id))
+                    .await
+                    .map_err(Problem::Text)?;
                 activate(state, &meta, ds);
                 Ok(summary)
             }
@@ -196,7 +205,7 @@ pub fn DataPage() -> impl IntoView {
                     files.set(Vec::new());
                     refresh(state).await;
                 }
-                Err(e) if e == worker::CANCELLED => {
+                Err(Problem::Text(e)) if e == worker::CANCELLED => {
                     notice.set(Some(t(lang(), Key::ImportCancelled).to_owned()));
                 }
                 Err(e) => import_error.set(Some(e)),
@@ -215,12 +224,12 @@ pub fn DataPage() -> impl IntoView {
         spawn_local(async move {
             for f in picked {
                 let result = async {
-                    let bytes = read_bytes(&f).await?;
+                    let bytes = read_bytes(lang(), &f).await?;
                     let ds = codec::decode(&bytes).map_err(|e| format!("{}: {e}", f.name()))?;
                     let stem = f.name();
                     let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
                     let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
-                    idb::save(&meta, &bytes, None).await?;
+                    idb::save(lang(), &meta, &bytes, None).await?;
                     activate(state, &meta, ds);
                     Ok::<_, String>(label)
                 }
@@ -309,7 +318,7 @@ pub fn DataPage() -> impl IntoView {
                 {move || {
                     import_error
                         .get()
-                        .map(|e| view! { <p class="error" data-testid="import-error">{e}</p> })
+                        .map(|e| view! { <p class="error" data-testid="import-error">{problem_text(lang(), &e)}</p> })
                 }}
                 {move || report.get().map(|(reports, quality)| view! { <ImportReport reports quality /> })}
             </div>
@@ -396,7 +405,9 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
         None => view! { <p class="muted" data-testid="file-reading">{tr(Key::Reading)} "…"</p> }
             .into_any(),
         Some(Err(e)) => {
-            view! { <p class="error" data-testid="file-error">{e.clone()}</p> }.into_any()
+            let e = e.clone();
+            view! { <p class="error" data-testid="file-error">{move || problem_text(lang(), &e)}</p> }
+                .into_any()
         }
         Some(Ok(p)) => {
             let enc = p.encoding.map_or("—", TextEncoding::as_str);
@@ -486,7 +497,9 @@ fn FileCard(index: usize, entry: FileEntry, files: RwSignal<Vec<FileEntry>>) -> 
                         </select>
                     </label>
                 </div>
-                {unknown_table.map(|e| view! { <p class="error" data-testid="file-error">{e}</p> })}
+                {unknown_table.map(|e| view! {
+                    <p class="error" data-testid="file-error">{move || import_error_text(lang(), &e)}</p>
+                })}
                 {entry.remembered.then(|| view! {
                     <p class="notice" data-testid=format!("remembered-{index}")>{tr(Key::Remembered)}</p>
                 })}
@@ -562,11 +575,12 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
                 .map(|f| {
                     let place: Vec<String> = f
                         .table
-                        .map(|t| t.to_string())
+                        .map(|t| table_name(lang, t).to_owned())
                         .into_iter()
                         .chain(f.column.clone())
                         .collect();
-                    let head = format!("{}: {} ({})", place.join(" "), f.message, f.count);
+                    let head = format!("{}: {} ({})", place.join(" "), finding_text(lang, &f), f.count);
+                    let kind = f.kind;
                     view! {
                         <li>
                             {head}
@@ -574,7 +588,10 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
                                 {f.examples
                                     .into_iter()
                                     .map(|e| {
-                                        let detail = e.detail.map(|d| format!(" — {d}")).unwrap_or_default();
+                                        let detail = e
+                                            .detail
+                                            .map(|d| format!(" — {}", example_detail(lang, kind, &d)))
+                                            .unwrap_or_default();
                                         let row = t(lang, Key::Row);
                                         view! { <li>{format!("{row} {}: {:?}{detail}", e.row, e.value)}</li> }
                                     })
@@ -599,6 +616,7 @@ fn ImportReport(
         .chain(quality)
         .collect();
     let state = use_dataset();
+    let settings = use_settings();
     let export = {
         let all = all.clone();
         move |_| {
@@ -620,7 +638,7 @@ fn ImportReport(
                     {reports.iter().map(|r| view! {
                         <tr>
                             <td>{r.file.clone()}</td>
-                            <td>{r.table.as_str()}</td>
+                            <td>{let table = r.table; move || table_name(settings.with(|s| s.lang), table)}</td>
                             <td class="num">{format_int(r.rows_read as i64)}</td>
                             <td class="num">{format_int(r.rows_kept as i64)}</td>
                             <td class="num">{format_int(r.rows_dropped as i64)}</td>
@@ -637,10 +655,13 @@ fn ImportReport(
 #[component]
 fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
     let state = use_dataset();
+    let settings = use_settings();
+    let lang = move || settings.with(|s| s.lang);
     let id = meta.id.clone();
     let confirming = RwSignal::new(false);
     let renaming = RwSignal::new(None::<String>);
     let testid = format!("dataset-row-{}", meta.name);
+    let created_ms = meta.created_ms;
     let open = {
         let id = id.clone();
         move |_| {
@@ -732,7 +753,7 @@ fn DatasetRow(meta: crate::storage::DatasetMeta) -> impl IntoView {
             </td>
             <td class="num">{format_int(meta.rows as i64)}</td>
             <td class="num">{format_bytes(meta.bytes as f64)}</td>
-            <td>{format_date(meta.created_ms)}</td>
+            <td>{move || format_date(lang(), created_ms)}</td>
             <td class="actions">
                 <button data-testid="dataset-open" disabled=active on:click=open>{tr(Key::Open)}</button>
                 <button data-testid="dataset-rename" on:click={

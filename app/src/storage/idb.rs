@@ -161,7 +161,12 @@ fn from_js<T: serde::de::DeserializeOwned>(v: &JsValue) -> Option<T> {
 /// Stores a dataset's meta and bytes in one transaction: all of it, or (on any failure,
 /// including a full quota) none of it. The same transaction removes the journal record of the
 /// import that made it, if any.
-pub async fn save(meta: &DatasetMeta, bytes: &[u8], pending: Option<&str>) -> StorageResult<()> {
+pub async fn save(
+    lang: Lang,
+    meta: &DatasetMeta,
+    bytes: &[u8],
+    pending: Option<&str>,
+) -> StorageResult<()> {
     let db = open().await?;
     let tx = tx(
         &db,
@@ -184,11 +189,11 @@ pub async fn save(meta: &DatasetMeta, bytes: &[u8], pending: Option<&str>) -> St
     if let Err(e) = write() {
         let _ = tx.abort();
         let (name, detail) = describe(&e);
-        return Err(write_error_message(&name, &detail));
+        return Err(write_error_message(lang, &name, &detail));
     }
     committed(&tx).await.map_err(|e| {
         let (name, detail) = describe(&e);
-        write_error_message(&name, &detail)
+        write_error_message(lang, &name, &detail)
     })
 }
 

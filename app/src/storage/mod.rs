@@ -16,6 +16,7 @@
 
 pub mod idb;
 
+use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 pub const DB_NAME: &str = "reallot";
@@ -96,30 +97,39 @@ pub fn dataset_id(now_ms: f64, random: f64) -> String {
 }
 
 /// A user-facing message for a failed write: a full quota is named as such.
-pub fn write_error_message(dom_name: &str, detail: &str) -> String {
-    if dom_name == "QuotaExceededError" {
-        "storage is full: the dataset was not saved and the stored datasets are unchanged; delete a dataset or free disk space".to_owned()
-    } else {
-        format!(
+pub fn write_error_message(lang: Lang, dom_name: &str, detail: &str) -> String {
+    match (lang, dom_name == "QuotaExceededError") {
+        (Lang::En, true) => "storage is full: the dataset was not saved and the stored datasets are unchanged; delete a dataset or free disk space".to_owned(),
+        (Lang::En, false) => format!(
             "could not save the dataset ({dom_name}: {detail}); the stored datasets are unchanged"
-        )
+        ),
+        (Lang::ZhCn, true) => "存储空间已满：数据集未保存，已存储的数据集不受影响；请删除一个数据集或释放磁盘空间".to_owned(),
+        (Lang::ZhCn, false) => {
+            format!("无法保存数据集（{dom_name}：{detail}）；已存储的数据集不受影响")
+        }
     }
 }
 
 /// What the user is told of stored records that could not be read: they are kept (not
 /// deleted), and everything else works.
-pub fn unreadable_message(count: usize) -> String {
-    match count {
-        1 => "1 stored dataset record could not be read and is not listed; the other datasets are unaffected".to_owned(),
-        n => format!("{n} stored dataset records could not be read and are not listed; the other datasets are unaffected"),
+pub fn unreadable_message(lang: Lang, count: usize) -> String {
+    match (lang, count) {
+        (Lang::En, 1) => "1 stored dataset record could not be read and is not listed; the other datasets are unaffected".to_owned(),
+        (Lang::En, n) => format!("{n} stored dataset records could not be read and are not listed; the other datasets are unaffected"),
+        (Lang::ZhCn, n) => format!("有 {n} 条已存储的数据集记录无法读取，未列出；其他数据集不受影响"),
     }
 }
 
 /// What the user is told when a stored dataset cannot be opened.
-pub fn open_error_message(name: &str, detail: &str) -> String {
-    format!(
-        "dataset \"{name}\" could not be opened: {detail}; the other datasets are unaffected — delete it, or restore it from a backup"
-    )
+pub fn open_error_message(lang: Lang, name: &str, detail: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "dataset \"{name}\" could not be opened: {detail}; the other datasets are unaffected — delete it, or restore it from a backup"
+        ),
+        Lang::ZhCn => {
+            format!("数据集“{name}”无法打开：{detail}；其他数据集不受影响——请删除它，或从备份恢复")
+        }
+    }
 }
 
 #[cfg(test)]
@@ -158,17 +168,34 @@ mod tests {
     #[test]
     fn damage_messages_name_the_dataset_and_reassure() {
         assert_eq!(
-            unreadable_message(2),
+            unreadable_message(Lang::En, 2),
             "2 stored dataset records could not be read and are not listed; the other datasets are unaffected"
         );
-        assert!(unreadable_message(1).starts_with("1 stored dataset record could"));
-        let m = open_error_message("q3", "the dataset file is damaged (checksum mismatch)");
+        assert!(unreadable_message(Lang::En, 1).starts_with("1 stored dataset record could"));
+        assert_eq!(
+            unreadable_message(Lang::ZhCn, 2),
+            "有 2 条已存储的数据集记录无法读取，未列出；其他数据集不受影响"
+        );
+        let detail = "the dataset file is damaged (checksum mismatch)";
+        let m = open_error_message(Lang::En, "q3", detail);
         assert!(m.starts_with("dataset \"q3\" could not be opened: the dataset file is damaged"));
+        let zh = open_error_message(Lang::ZhCn, "q3", detail);
+        assert!(
+            zh.starts_with("数据集“q3”无法打开：") && zh.contains(detail),
+            "{zh}"
+        );
     }
 
     #[test]
     fn quota_errors_say_storage_is_full() {
-        assert!(write_error_message("QuotaExceededError", "x").starts_with("storage is full"));
-        assert!(write_error_message("AbortError", "boom").contains("AbortError: boom"));
+        let en = |name| write_error_message(Lang::En, name, "boom");
+        assert!(en("QuotaExceededError").starts_with("storage is full"));
+        assert!(en("AbortError").contains("AbortError: boom"));
+        let zh = |name| write_error_message(Lang::ZhCn, name, "boom");
+        assert!(zh("QuotaExceededError").starts_with("存储空间已满"));
+        assert_eq!(
+            zh("AbortError"),
+            "无法保存数据集（AbortError：boom）；已存储的数据集不受影响"
+        );
     }
 }

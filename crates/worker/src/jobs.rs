@@ -2,7 +2,9 @@
 //! checking and encoding one dataset from every file — or refusing the whole import with a
 //! located message, so nothing half-imported is ever stored.
 
-use crate::protocol::{FileInfo, ImportFile, ImportSummary, OverviewNumbers, Progress, Stage};
+use crate::protocol::{
+    FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
+};
 use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::customers::{CustomerConfig, customer_report};
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
@@ -21,9 +23,9 @@ pub const PREVIEW_ROWS: usize = 5;
 
 /// Reads one file and describes it for the page. Headers and preview cells are cut to what a
 /// page can show (a 50 MB cell stays in the file, not in the DOM).
-pub fn read(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<FileInfo, String> {
-    let p = read_file(name, bytes, opts).map_err(|e| e.to_string())?;
-    let unknown_table = p.require_mapping().err().map(|e| e.to_string());
+pub fn read(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<FileInfo, JobError> {
+    let p = read_file(name, bytes, opts)?;
+    let unknown_table = p.require_mapping().err();
     Ok(FileInfo {
         format: p.format,
         encoding: p.encoding,
@@ -57,16 +59,15 @@ pub fn import(
     bytes: &[Vec<u8>],
     as_of: Timestamp,
     progress: &mut dyn FnMut(Progress),
-) -> Result<ImportOutcome, String> {
+) -> Result<ImportOutcome, JobError> {
     if files.is_empty() {
-        return Err("no files chosen".to_owned());
+        return Err(JobError::NoFiles);
     }
     if files.len() != bytes.len() {
-        return Err(format!(
-            "{} files described but {} sent",
-            files.len(),
-            bytes.len()
-        ));
+        return Err(JobError::FileCount {
+            described: files.len(),
+            sent: bytes.len(),
+        });
     }
     // Parse and load each file, then check, then encode.
     let total = 2 * files.len() as u32 + 2;
@@ -84,24 +85,24 @@ pub fn import(
     let mut reports = Vec::with_capacity(files.len());
     for (f, b) in files.iter().zip(bytes) {
         step(Stage::Parse, Some(&f.name), &mut done);
-        let parsed = read_file(&f.name, b, &f.opts).map_err(|e| e.to_string())?;
+        let parsed = read_file(&f.name, b, &f.opts)?;
         let mapping = match &f.mapping {
             Some(m) => m,
-            None => parsed.require_mapping().map_err(|e| e.to_string())?,
+            None => parsed.require_mapping()?,
         };
         if mapping.columns.len() != parsed.headers.len() {
-            return Err(format!(
-                "{}: the mapping has {} columns but the file has {}; read the file again",
-                f.name,
-                mapping.columns.len(),
-                parsed.headers.len()
-            ));
+            return Err(JobError::MappingWidth {
+                file: f.name.clone(),
+                mapping: mapping.columns.len(),
+                columns: parsed.headers.len(),
+            });
         }
         if let Some(field) = mapping.missing_required().first() {
-            return Err(format!(
-                "{}: no column is mapped to the required {} field {field}",
-                f.name, mapping.table
-            ));
+            return Err(JobError::MissingField {
+                file: f.name.clone(),
+                table: mapping.table,
+                field: (*field).to_owned(),
+            });
         }
         step(Stage::Load, Some(&f.name), &mut done);
         reports.push(load_into(&mut ds, &parsed, mapping));
@@ -256,7 +257,7 @@ mod tests {
     fn run(files: Vec<(ImportFile, Vec<u8>)>) -> (Result<ImportOutcome, String>, Vec<Progress>) {
         let (specs, bytes): (Vec<_>, Vec<_>) = files.into_iter().unzip();
         let mut seen = Vec::new();
-        let out = import(&specs, &bytes, AS_OF, &mut |p| seen.push(p));
+        let out = import(&specs, &bytes, AS_OF, &mut |p| seen.push(p)).map_err(|e| e.to_string());
         (out, seen)
     }
 
@@ -267,7 +268,7 @@ mod tests {
         let info = read("n.csv", text.as_bytes(), &ReadOptions::default()).expect("reads");
         assert_eq!(info.mapping, None);
         assert_eq!(
-            info.unknown_table.as_deref(),
+            info.unknown_table.map(|e| e.to_string()).as_deref(),
             Some(
                 "n.csv: cannot tell which table this is (columns: colour, weight); name the table explicitly"
             )
@@ -366,7 +367,7 @@ mod tests {
         assert_eq!(info.preview, vec![vec!["O1", "C1", "2024-01-02", "10"]]);
         assert_eq!(info.mapping.map(|m| m.table.as_str()), Some("orders"));
         let err = read("empty.csv", b"", &ReadOptions::default()).expect_err("empty");
-        assert_eq!(err, "empty.csv: the file is empty");
+        assert_eq!(err.to_string(), "empty.csv: the file is empty");
     }
 
     #[test]

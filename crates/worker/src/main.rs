@@ -4,7 +4,7 @@
 
 use reallot_core::model::Timestamp;
 use reallot_worker::jobs::{self, Session};
-use reallot_worker::protocol::{Job, Reply, Request};
+use reallot_worker::protocol::{Job, JobError, Reply, Request};
 use reallot_worker::wire::{pack, unpack};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -40,11 +40,11 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             let reply = match bytes.first() {
                 Some(b) => match jobs::read(&name, b, &opts) {
                     Ok(file) => Reply::Read { id, file },
-                    Err(error) => Reply::Failed { id, error },
+                    Err(error) => Reply::Refused { id, error },
                 },
-                None => Reply::Failed {
+                None => Reply::Refused {
                     id,
-                    error: format!("{name}: no bytes sent"),
+                    error: JobError::NoBytes { file: name },
                 },
             };
             post(scope, &reply, &[]);
@@ -60,7 +60,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
                     },
                     &[&out.bytes],
                 ),
-                Err(error) => post(scope, &Reply::Failed { id, error }, &[]),
+                Err(error) => post(scope, &Reply::Refused { id, error }, &[]),
             }
         }
         Job::Open { key } => {

@@ -9,8 +9,11 @@
 //! result arrives.
 
 use reallot_charts::{Chart, Lang as ChartLang};
-use reallot_core::import::{FileFormat, Finding, Mapping, ReadOptions, TableReport, TextEncoding};
+use reallot_core::import::{
+    FileFormat, Finding, ImportError, Mapping, ReadOptions, TableReport, TextEncoding,
+};
 use reallot_core::metrics::MeasureConfig;
+use reallot_core::model::TableKind;
 use serde::{Deserialize, Serialize};
 
 /// A job for the worker, tagged with the id its answers carry.
@@ -102,10 +105,16 @@ pub enum Reply {
         id: u32,
         report_json: String,
     },
-    /// The job was refused; `error` is a located message for the user.
+    /// The job could not be run (an unreadable request, or a measure or simulation job
+    /// refused); `error` is a message for the user.
     Failed {
         id: u32,
         error: String,
+    },
+    /// A read or import was refused for a reason the page words in the user's language.
+    Refused {
+        id: u32,
+        error: JobError,
     },
 }
 
@@ -121,7 +130,8 @@ impl Reply {
             | Reply::Overview { id, .. }
             | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
-            | Reply::Failed { id, .. } => Some(*id),
+            | Reply::Failed { id, .. }
+            | Reply::Refused { id, .. } => Some(*id),
         }
     }
 }
@@ -190,7 +200,7 @@ pub struct FileInfo {
     pub shape: String,
     pub mapping: Option<Mapping>,
     /// Why the file cannot be imported until its table is named, when no table fits it.
-    pub unknown_table: Option<String>,
+    pub unknown_table: Option<ImportError>,
     /// The first data rows.
     pub preview: Vec<Vec<String>>,
     pub findings: Vec<Finding>,
@@ -202,4 +212,103 @@ pub struct ImportSummary {
     pub reports: Vec<TableReport>,
     /// Cross-table quality findings.
     pub quality: Vec<Finding>,
+}
+
+/// Why a read or import job was refused, with everything needed to say so in any language;
+/// its `Display` is the English message.
+#[derive(Clone, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobError {
+    /// A file could not be read at all.
+    File(ImportError),
+    NoFiles,
+    /// The request described a different number of files than it carried.
+    FileCount {
+        described: usize,
+        sent: usize,
+    },
+    /// A file's mapping no longer fits its columns.
+    MappingWidth {
+        file: String,
+        mapping: usize,
+        columns: usize,
+    },
+    /// A required field has no column.
+    MissingField {
+        file: String,
+        table: TableKind,
+        field: String,
+    },
+    /// A read request came without the file's bytes.
+    NoBytes {
+        file: String,
+    },
+}
+
+impl std::fmt::Display for JobError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            JobError::File(e) => write!(f, "{e}"),
+            JobError::NoFiles => f.write_str("no files chosen"),
+            JobError::FileCount { described, sent } => {
+                write!(f, "{described} files described but {sent} sent")
+            }
+            JobError::MappingWidth {
+                file,
+                mapping,
+                columns,
+            } => write!(
+                f,
+                "{file}: the mapping has {mapping} columns but the file has {columns}; read the file again"
+            ),
+            JobError::MissingField { file, table, field } => write!(
+                f,
+                "{file}: no column is mapped to the required {table} field {field}"
+            ),
+            JobError::NoBytes { file } => write!(f, "{file}: no bytes sent"),
+        }
+    }
+}
+
+impl From<ImportError> for JobError {
+    fn from(e: ImportError) -> Self {
+        JobError::File(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn a_refusal_crosses_as_structure_and_reads_as_before_in_english() {
+        let reply = Reply::Refused {
+            id: 7,
+            error: JobError::File(ImportError::Encoding {
+                file: "g.csv".into(),
+                byte: 1,
+                detail: "not valid utf-8".into(),
+            }),
+        };
+        let json = serde_json::to_string(&reply).expect("serialises");
+        let back: Reply = serde_json::from_str(&json).expect("parses");
+        assert_eq!(back, reply);
+        assert_eq!(back.id(), Some(7));
+        let Reply::Refused { error, .. } = back else {
+            panic!("not a refusal: {json}");
+        };
+        assert_eq!(error.to_string(), "g.csv: byte 1: not valid utf-8");
+        let missing = JobError::MissingField {
+            file: "o.csv".into(),
+            table: TableKind::Orders,
+            field: "customer_id".into(),
+        };
+        assert_eq!(
+            missing.to_string(),
+            "o.csv: no column is mapped to the required orders field customer_id"
+        );
+    }
 }

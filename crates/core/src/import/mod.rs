@@ -31,7 +31,9 @@ const SNIFF_BYTES: usize = 64 * 1024;
 const SAMPLE_ROWS: usize = 200;
 
 /// Why a file could not be read at all. Problems with some rows are findings, not errors.
-#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error)]
+/// Serialisable so the app can carry it from its worker and word it in the user's language.
+#[derive(Clone, PartialEq, Eq, Debug, thiserror::Error, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum ImportError {
     #[error("{file}: the file is empty")]
     Empty { file: String },
