@@ -95,6 +95,27 @@ pub fn median(xs: &[f64]) -> Option<f64> {
     quantile(xs, 0.5)
 }
 
+/// The `q`-quantile of unsorted data like [`quantile`], reordering `xs` in place instead of
+/// sorting a copy: two selections, linear on average, for the per-group medians of
+/// million-row breakdowns. NaNs are dropped from `xs` first.
+pub fn quantile_select(xs: &mut Vec<f64>, q: f64) -> Option<f64> {
+    xs.retain(|x| !x.is_nan());
+    if xs.is_empty() || !q.is_finite() {
+        return None;
+    }
+    let h = (xs.len() - 1) as f64 * q.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    let (_, &mut at_lo, above) = xs.select_nth_unstable_by(lo, f64::total_cmp);
+    // The next order statistic is the smallest value above the lower one.
+    let at_hi = if hi > lo {
+        above.iter().copied().min_by(f64::total_cmp)?
+    } else {
+        at_lo
+    };
+    Some(at_lo + (h - lo as f64) * (at_hi - at_lo))
+}
+
 /// The Gini coefficient of non-negative values (0 = equal, → 1 = one holds all).
 /// `None` when empty or when all values are zero.
 pub fn gini(values: &[f64]) -> Option<f64> {
@@ -158,6 +179,17 @@ mod tests {
         // numpy.percentile([1,2,3,4], 90) == 3.7
         assert!(close(quantile(&xs, 0.9).unwrap(), 3.7, 1e-12));
         assert_eq!(quantile(&[], 0.5), None);
+        // The selecting variant gives the sorting one's values, NaNs dropped alike.
+        let many: Vec<f64> = (0..101).map(|i| f64::from((i * 37) % 101) / 7.0).collect();
+        for q in [0.0, 0.1, 0.25, 0.5, 0.9, 0.999, 1.0] {
+            assert_eq!(quantile_select(&mut many.clone(), q), quantile(&many, q));
+        }
+        assert_eq!(quantile_select(&mut xs.to_vec(), 0.9), quantile(&xs, 0.9));
+        assert_eq!(
+            quantile_select(&mut vec![f64::NAN, 2.0, 1.0], 0.5),
+            Some(1.5)
+        );
+        assert_eq!(quantile_select(&mut vec![f64::NAN], 0.5), None);
         assert_eq!(mean(&xs), Some(2.5));
     }
 
