@@ -1,6 +1,7 @@
 //! Orders grouped by customer row in one pass (a counting sort into compressed rows), with the
 //! per-customer distinct purchase days the cycle, lifecycle and CLV measures use.
 
+use super::SegmentKeys;
 use crate::Dataset;
 use crate::model::Timestamp;
 
@@ -19,6 +20,11 @@ pub struct CustomerFacts {
     pub as_of_day: i64,
     /// Orders whose customer is not in the customers table.
     pub orphan_orders: usize,
+    /// Median interval between purchase days per customer (see [`cycle_of`]), computed once
+    /// for the several measures that need it.
+    cycle: Vec<Option<f64>>,
+    /// Breakdown keys per customer as small integers.
+    pub keys: SegmentKeys,
 }
 
 impl CustomerFacts {
@@ -101,6 +107,10 @@ impl CustomerFacts {
             }
         }
         day_start.push(purchase_days.len());
+        let cycle = day_start
+            .windows(2)
+            .map(|w| cycle_of(purchase_days.get(w[0]..w[1]).unwrap_or_default()))
+            .collect();
         Self {
             row_of_sym,
             day_start,
@@ -109,6 +119,8 @@ impl CustomerFacts {
             order_count,
             as_of_day,
             orphan_orders,
+            cycle,
+            keys: SegmentKeys::build(ds),
         }
     }
 
@@ -171,7 +183,7 @@ impl CustomerFacts {
 
     /// Median interval between consecutive purchase days, `None` with fewer than two.
     pub fn cycle_days(&self, i: usize) -> Option<f64> {
-        cycle_of(self.days(i).0)
+        self.cycle.get(i).copied().flatten()
     }
 }
 
