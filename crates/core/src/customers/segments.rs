@@ -40,23 +40,32 @@ pub fn tier_of_customers(facts: &CustomerFacts, config: &CustomerConfig) -> (Vec
         .map(|i| facts.revenue_between(i, from, facts.as_of_day).max(0))
         .collect();
     let total: i64 = revenue.iter().sum();
-    let mut order: Vec<usize> = (0..facts.len()).collect();
-    order.sort_unstable_by(|&a, &b| revenue[b].cmp(&revenue[a]).then(a.cmp(&b)));
+    // Only customers with revenue get tier A or B: sort just those, by revenue descending then
+    // row (a total order, so the sequence is the same whatever the sort).
+    let mut order: Vec<(i64, u32)> = revenue
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| **r > 0)
+        .map(|(i, &r)| (-r, i as u32))
+        .collect();
+    order.sort_unstable();
     let mut tier = vec![Tier::C; facts.len()];
     let mut before = 0i64;
-    for i in order {
-        let r = revenue[i];
-        if r <= 0 || total <= 0 {
+    for (neg, i) in order {
+        let r = -neg;
+        if total <= 0 {
             break;
         }
         let share_before = before as f64 / total as f64;
-        tier[i] = if share_before < config.tier_a_share {
-            Tier::A
-        } else if share_before < config.tier_b_share {
-            Tier::B
-        } else {
-            Tier::C
-        };
+        if let Some(t) = tier.get_mut(i as usize) {
+            *t = if share_before < config.tier_a_share {
+                Tier::A
+            } else if share_before < config.tier_b_share {
+                Tier::B
+            } else {
+                Tier::C
+            };
+        }
         before += r;
     }
     (tier, revenue)
@@ -130,15 +139,25 @@ pub struct RfmReport {
 /// their first rank, so equal customers always score equally.
 pub fn quintile_scores(values: &[f64]) -> Vec<u8> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
+    // (value, position) pairs sorted by value: the same value sequence as sorting positions by
+    // value, without an indirection per comparison.
+    let mut order: Vec<(f64, u32)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (v, i as u32))
+        .collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = vec![1u8; n];
     let mut first_rank = 0;
-    for (rank, &i) in order.iter().enumerate() {
-        if rank > 0 && values[order[rank - 1]] != values[i] {
+    let mut previous: Option<f64> = None;
+    for (rank, &(v, i)) in order.iter().enumerate() {
+        if previous.is_some_and(|p| p != v) {
             first_rank = rank;
         }
-        out[i] = (1 + 5 * first_rank / n.max(1)).min(5) as u8;
+        previous = Some(v);
+        if let Some(o) = out.get_mut(i as usize) {
+            *o = (1 + 5 * first_rank / n.max(1)).min(5) as u8;
+        }
     }
     out
 }
