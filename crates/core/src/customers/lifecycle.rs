@@ -349,7 +349,21 @@ pub fn lifecycle_report(
             t[s] += 1;
         }
         let before = facts.days_before(i, from_day);
-        let prev = stage_at(before, from_day, rules, config.overdue_k, params);
+        let prev = match (before.first(), before.last()) {
+            // No purchase since `from_day`: the same history, so the same cycle.
+            (Some(&first), Some(&last)) if before.len() == days.len() => {
+                let p_alive = params.map(|p| {
+                    p.p_alive(
+                        (before.len() - 1) as u32,
+                        (last - first) as f64,
+                        (from_day - first) as f64,
+                    )
+                });
+                let cycle = facts.cycle_days(i);
+                stage_given(before, from_day, rules, config.overdue_k, cycle, p_alive)
+            }
+            _ => stage_at(before, from_day, rules, config.overdue_k, params),
+        };
         trans[prev.map_or(5, |p| p as usize)][s] += 1;
     }
     let mut transitions = Vec::new();
