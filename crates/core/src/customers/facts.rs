@@ -1,6 +1,7 @@
 //! Orders grouped by customer row in one pass (a counting sort into compressed rows), with the
 //! per-customer distinct purchase days the cycle, lifecycle and CLV measures use.
 
+use super::SegmentKeys;
 use crate::Dataset;
 use crate::model::Timestamp;
 
@@ -19,11 +20,15 @@ pub struct CustomerFacts {
     pub as_of_day: i64,
     /// Orders whose customer is not in the customers table.
     pub orphan_orders: usize,
+    /// Median interval between purchase days per customer (see [`cycle_of`]), computed once
+    /// for the several measures that need it.
+    cycle: Vec<Option<f64>>,
+    /// Breakdown keys per customer as small integers.
+    pub keys: SegmentKeys,
 }
 
 impl CustomerFacts {
     pub fn build(ds: &Dataset, as_of: Timestamp) -> Self {
-        let n = ds.customers.len();
         let mut row_of_sym = vec![u32::MAX; ds.names.len()];
         for (i, c) in ds.customers.iter().enumerate() {
             if let Some(slot) = row_of_sym.get_mut(c.id.0.0 as usize) {
@@ -31,76 +36,15 @@ impl CustomerFacts {
             }
         }
         let as_of_day = as_of.day();
-        let mut counts = vec![0usize; n + 1];
-        let mut orphan_orders = 0;
-        let mut row_of_order: Vec<u32> = Vec::with_capacity(ds.orders.len());
-        for o in &ds.orders {
-            let r = row_of_sym
-                .get(o.customer.0.0 as usize)
-                .copied()
-                .unwrap_or(u32::MAX);
-            if r == u32::MAX {
-                orphan_orders += 1;
-            } else if o.date < as_of {
-                if let Some(c) = counts.get_mut(r as usize + 1) {
-                    *c += 1;
-                }
-                row_of_order.push(r);
-                continue;
-            }
-            row_of_order.push(u32::MAX);
-        }
-        for i in 0..n {
-            counts[i + 1] += counts[i];
-        }
-        let total = counts[n];
-        let mut fill = counts.clone();
-        let mut days = vec![0i64; total];
-        let mut amounts = vec![0i64; total];
-        for (o, &r) in ds.orders.iter().zip(&row_of_order) {
-            if r == u32::MAX {
-                continue;
-            }
-            if let Some(pos) = fill.get_mut(r as usize) {
-                if let (Some(d), Some(a)) = (days.get_mut(*pos), amounts.get_mut(*pos)) {
-                    *d = o.date.day();
-                    *a = o.amount.0;
-                }
-                *pos += 1;
-            }
-        }
-        let mut order_count = vec![0u32; n];
-        let mut day_start = Vec::with_capacity(n + 1);
-        let mut purchase_days = Vec::with_capacity(total);
-        let mut day_revenue = Vec::with_capacity(total);
-        let mut pairs: Vec<(i64, i64)> = Vec::new();
-        for i in 0..n {
-            day_start.push(purchase_days.len());
-            let (lo, hi) = (counts[i], counts[i + 1]);
-            order_count[i] = (hi - lo) as u32;
-            pairs.clear();
-            pairs.extend(
-                days.get(lo..hi)
-                    .unwrap_or_default()
-                    .iter()
-                    .copied()
-                    .zip(amounts.get(lo..hi).unwrap_or_default().iter().copied()),
-            );
-            if !pairs.is_sorted_by_key(|p| p.0) {
-                pairs.sort_unstable_by_key(|p| p.0);
-            }
-            for &(d, a) in &pairs {
-                if purchase_days.len() > day_start[i] && purchase_days.last() == Some(&d) {
-                    if let Some(last) = day_revenue.last_mut() {
-                        *last += a;
-                    }
-                } else {
-                    purchase_days.push(d);
-                    day_revenue.push(a);
-                }
-            }
-        }
-        day_start.push(purchase_days.len());
+        let (day_start, purchase_days, day_revenue, order_count, orphan_orders) =
+            match days_in_order(ds, &row_of_sym, as_of) {
+                Some(d) => d,
+                None => days_by_counting_sort(ds, &row_of_sym, as_of),
+            };
+        let cycle = day_start
+            .windows(2)
+            .map(|w| cycle_of(purchase_days.get(w[0]..w[1]).unwrap_or_default()))
+            .collect();
         Self {
             row_of_sym,
             day_start,
@@ -109,6 +53,8 @@ impl CustomerFacts {
             order_count,
             as_of_day,
             orphan_orders,
+            cycle,
+            keys: SegmentKeys::build(ds),
         }
     }
 
@@ -171,8 +117,163 @@ impl CustomerFacts {
 
     /// Median interval between consecutive purchase days, `None` with fewer than two.
     pub fn cycle_days(&self, i: usize) -> Option<f64> {
-        cycle_of(self.days(i).0)
+        self.cycle.get(i).copied().flatten()
     }
+}
+
+/// Distinct purchase days (with their revenue), order rows per customer, and orphan orders:
+/// compressed rows `(day_start, purchase_days, day_revenue)` indexed by customer row.
+type Grouped = (Vec<usize>, Vec<i64>, Vec<i64>, Vec<u32>, usize);
+
+/// The customer row of each interned symbol, read once per run of orders of one customer.
+fn row_lookup(row_of_sym: &[u32]) -> impl FnMut(crate::model::Sym) -> u32 + '_ {
+    let mut last: Option<(crate::model::Sym, u32)> = None;
+    move |sym| match last {
+        Some((s, r)) if s == sym => r,
+        _ => {
+            let r = row_of_sym.get(sym.index()).copied().unwrap_or(u32::MAX);
+            last = Some((sym, r));
+            r
+        }
+    }
+}
+
+/// The common case of orders listed customer by customer (in customer-table order) and by
+/// date within each: one pass writes the compressed rows directly. `None` as soon as an order
+/// breaks that order.
+fn days_in_order(ds: &Dataset, row_of_sym: &[u32], as_of: Timestamp) -> Option<Grouped> {
+    let n = ds.customers.len();
+    let mut row = row_lookup(row_of_sym);
+    let mut day_start: Vec<usize> = Vec::with_capacity(n + 1);
+    let mut purchase_days: Vec<i64> = Vec::new();
+    let mut day_revenue: Vec<i64> = Vec::new();
+    let mut order_count = vec![0u32; n];
+    let mut orphan_orders = 0;
+    for o in &ds.orders {
+        let r = row(o.customer.0);
+        if r == u32::MAX {
+            orphan_orders += 1;
+            continue;
+        }
+        if o.date >= as_of {
+            continue;
+        }
+        let r = r as usize;
+        if r + 1 < day_start.len() {
+            return None;
+        }
+        while day_start.len() <= r {
+            day_start.push(purchase_days.len());
+        }
+        let day = o.date.day();
+        let opened = day_start.get(r).copied().unwrap_or(0);
+        match purchase_days.last() {
+            Some(&last) if purchase_days.len() > opened && last == day => {
+                if let Some(v) = day_revenue.last_mut() {
+                    *v += o.amount.0;
+                }
+            }
+            Some(&last) if purchase_days.len() > opened && last > day => return None,
+            _ => {
+                purchase_days.push(day);
+                day_revenue.push(o.amount.0);
+            }
+        }
+        if let Some(c) = order_count.get_mut(r) {
+            *c += 1;
+        }
+    }
+    while day_start.len() <= n {
+        day_start.push(purchase_days.len());
+    }
+    Some((
+        day_start,
+        purchase_days,
+        day_revenue,
+        order_count,
+        orphan_orders,
+    ))
+}
+
+/// Any order of orders: a counting sort by customer row, then each customer's days sorted
+/// and merged.
+fn days_by_counting_sort(ds: &Dataset, row_of_sym: &[u32], as_of: Timestamp) -> Grouped {
+    let n = ds.customers.len();
+    let mut row = row_lookup(row_of_sym);
+    let mut counts = vec![0usize; n + 1];
+    let mut orphan_orders = 0;
+    let mut row_of_order: Vec<u32> = Vec::with_capacity(ds.orders.len());
+    for o in &ds.orders {
+        let r = row(o.customer.0);
+        if r == u32::MAX {
+            orphan_orders += 1;
+        } else if o.date < as_of {
+            if let Some(c) = counts.get_mut(r as usize + 1) {
+                *c += 1;
+            }
+            row_of_order.push(r);
+            continue;
+        }
+        row_of_order.push(u32::MAX);
+    }
+    for i in 0..n {
+        counts[i + 1] += counts[i];
+    }
+    let total = counts[n];
+    let mut fill = counts.clone();
+    let mut days = vec![0i64; total];
+    let mut amounts = vec![0i64; total];
+    for (o, &r) in ds.orders.iter().zip(&row_of_order) {
+        if r == u32::MAX {
+            continue;
+        }
+        if let Some(pos) = fill.get_mut(r as usize) {
+            if let (Some(d), Some(a)) = (days.get_mut(*pos), amounts.get_mut(*pos)) {
+                *d = o.date.day();
+                *a = o.amount.0;
+            }
+            *pos += 1;
+        }
+    }
+    let mut order_count = vec![0u32; n];
+    let mut day_start = Vec::with_capacity(n + 1);
+    let mut purchase_days = Vec::with_capacity(total);
+    let mut day_revenue = Vec::with_capacity(total);
+    let mut pairs: Vec<(i64, i64)> = Vec::new();
+    for i in 0..n {
+        day_start.push(purchase_days.len());
+        let (lo, hi) = (counts[i], counts[i + 1]);
+        order_count[i] = (hi - lo) as u32;
+        pairs.clear();
+        pairs.extend(
+            days.get(lo..hi)
+                .unwrap_or_default()
+                .iter()
+                .copied()
+                .zip(amounts.get(lo..hi).unwrap_or_default().iter().copied()),
+        );
+        if !pairs.is_sorted_by_key(|p| p.0) {
+            pairs.sort_unstable_by_key(|p| p.0);
+        }
+        for &(d, a) in &pairs {
+            if purchase_days.len() > day_start[i] && purchase_days.last() == Some(&d) {
+                if let Some(last) = day_revenue.last_mut() {
+                    *last += a;
+                }
+            } else {
+                purchase_days.push(d);
+                day_revenue.push(a);
+            }
+        }
+    }
+    day_start.push(purchase_days.len());
+    (
+        day_start,
+        purchase_days,
+        day_revenue,
+        order_count,
+        orphan_orders,
+    )
 }
 
 /// Median gap between consecutive sorted days; `None` with fewer than two days. Runs for every

@@ -95,11 +95,19 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
     let mut groups: [FxHashMap<Option<Sym>, Acc>; 3] = Default::default();
     let mut total = Acc::default();
     for (i, c) in ds.customers.iter().enumerate() {
-        let prev = facts.purchases_between(i, now - 2 * w, now - w) > 0;
-        let cur = facts.purchases_between(i, now - w, now) > 0;
+        // Purchase days split at the window bounds once: [p0, p1) the window before,
+        // [p1, p2) the window.
+        let (d, r) = facts.days(i);
+        let at = |day: i64| d.partition_point(|x| *x < day);
+        let (p0, p1, p2) = (at(now - 2 * w), at(now - w), at(now));
+        let sum = |lo: usize, hi: usize| -> i64 {
+            r.get(lo..hi.max(lo)).unwrap_or_default().iter().sum()
+        };
+        let prev = p1 > p0;
+        let cur = p2 > p1;
         let a = Acc {
-            revenue: facts.revenue_between(i, now - w, now),
-            previous: facts.revenue_between(i, now - 2 * w, now - w),
+            revenue: sum(p1, p2),
+            previous: sum(p0, p1),
             active_before: u64::from(prev),
             retained: u64::from(prev && cur),
             ..Acc::default()
@@ -142,20 +150,37 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
             .map(|(k, a)| a.row(k))
             .collect::<Vec<_>>()
     });
-    // Monthly revenue over all purchase days: summed per distinct day first, so that the
-    // calendar arithmetic runs once per day rather than once per purchase.
-    let mut daily: FxHashMap<i64, i64> = FxHashMap::default();
+    // Monthly revenue over all purchase days: summed per distinct day first (days index a
+    // `Vec` over the observed range), so that the calendar arithmetic runs once per day
+    // rather than once per purchase.
+    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+    for i in 0..facts.len() {
+        let d = facts.days(i).0;
+        if let (Some(&f), Some(&l)) = (d.first(), d.last()) {
+            lo = lo.min(f);
+            hi = hi.max(l);
+        }
+    }
+    let span = usize::try_from(hi.saturating_sub(lo).saturating_add(1)).unwrap_or(0);
+    let mut daily: Vec<Option<i64>> = vec![None; span];
     for i in 0..facts.len() {
         let (d, r) = facts.days(i);
         for (day, rev) in d.iter().zip(r) {
-            *daily.entry(*day).or_default() += rev;
+            if let Some(x) = usize::try_from(day - lo)
+                .ok()
+                .and_then(|k| daily.get_mut(k))
+            {
+                *x = Some(x.unwrap_or(0) + rev);
+            }
         }
     }
     let mut monthly: BTreeMap<i64, i64> = BTreeMap::new();
-    for (day, rev) in daily {
-        *monthly
-            .entry(Timestamp::from_days(day).month_index())
-            .or_default() += rev;
+    for (k, rev) in daily.into_iter().enumerate() {
+        if let Some(rev) = rev {
+            *monthly
+                .entry(Timestamp::from_days(lo + k as i64).month_index())
+                .or_default() += rev;
+        }
     }
     let mut prev: Option<i64> = None;
     let monthly = monthly

@@ -1,8 +1,7 @@
 //! Repurchase cycle and overdue customers, lifecycle stages with their transitions, and the
 //! loyalty index.
 
-use super::segments::keys;
-use super::{ClvSection, CustomerConfig, CustomerFacts, cycle_of};
+use super::{ClvSection, CustomerConfig, CustomerFacts, SegmentKeys, cycle_of};
 use crate::Dataset;
 use crate::clv::BgNbdParams;
 use crate::model::{SurveyScale, Timestamp};
@@ -18,25 +17,35 @@ pub struct KeyQuartiles {
     pub p75: f64,
 }
 
+/// Quartiles as of the values sorted by total order, found by selection.
 fn quartiles(key: String, mut v: Vec<f64>) -> Option<KeyQuartiles> {
-    v.sort_unstable_by(f64::total_cmp);
-    let q = |p| crate::stats::quantile_sorted(&v, p);
+    let mut q = |p| crate::stats::quantile_of_order(&mut v, p);
+    let (p25, median, p75) = (q(0.25)?, q(0.5)?, q(0.75)?);
     Some(KeyQuartiles {
         key,
         customers: v.len(),
-        p25: q(0.25)?,
-        median: q(0.5)?,
-        p75: q(0.75)?,
+        p25,
+        median,
+        p75,
     })
 }
 
-fn by_key<'a>(items: impl Iterator<Item = (&'a str, f64)>) -> Vec<KeyQuartiles> {
-    let mut map: std::collections::BTreeMap<&str, Vec<f64>> = Default::default();
+/// Quartiles per key id of dimension `dim`, in label order.
+fn by_key(
+    keys: &SegmentKeys,
+    dim: usize,
+    items: impl Iterator<Item = (u32, f64)>,
+) -> Vec<KeyQuartiles> {
+    let mut groups: Vec<Vec<f64>> = vec![Vec::new(); keys.count(dim)];
     for (k, v) in items {
-        map.entry(k).or_default().push(v);
+        if let Some(g) = groups.get_mut(k as usize) {
+            g.push(v);
+        }
     }
-    map.into_iter()
-        .filter_map(|(k, v)| quartiles(k.to_string(), v))
+    groups
+        .into_iter()
+        .enumerate()
+        .filter_map(|(id, v)| quartiles(keys.label(dim, id as u32).to_string(), v))
         .collect()
 }
 
@@ -81,12 +90,13 @@ pub fn repurchase_report(
     let mut typed = Vec::new();
     let mut overdue: Vec<Overdue> = Vec::new();
     let mut due = 0;
+    let keys = &facts.keys;
     for i in 0..facts.len() {
         let days = facts.days(i).0;
-        let (Some(cycle), Some(&last)) = (cycle_of(days), days.last()) else {
+        let (Some(cycle), Some(&last)) = (facts.cycle_days(i), days.last()) else {
             continue;
         };
-        let k = keys(ds, i);
+        let k = keys.of(i);
         all.push(cycle);
         typed.push((k[0], k[1], cycle));
         let since = now - last;
@@ -110,11 +120,11 @@ pub fn repurchase_report(
         .into_iter()
         .filter_map(|(ratio, i, cycle, since, last, next)| {
             let c = ds.customers.get(i)?;
-            let k = keys(ds, i);
+            let k = keys.of(i);
             Some(OverdueCustomer {
                 customer_id: ds.name(c.id.0).to_string(),
-                customer_type: k[0].to_string(),
-                owner_rep_id: k[3].to_string(),
+                customer_type: keys.label(0, k[0]).to_string(),
+                owner_rep_id: keys.label(3, k[3]).to_string(),
                 last_order: Timestamp::from_days(last).date_string(),
                 cycle_days: cycle,
                 days_since_last: since,
@@ -126,8 +136,8 @@ pub fn repurchase_report(
     RepurchaseReport {
         customers_with_cycle: all.len(),
         cycle_days: quartiles("all".into(), all),
-        by_customer_type: by_key(typed.iter().map(|t| (t.0, t.2))),
-        by_channel: by_key(typed.iter().map(|t| (t.1, t.2))),
+        by_customer_type: by_key(keys, 0, typed.iter().map(|t| (t.0, t.2))),
+        by_channel: by_key(keys, 1, typed.iter().map(|t| (t.1, t.2))),
         overdue_k: config.overdue_k,
         overdue_count,
         due_next_7_days: due,
@@ -208,16 +218,28 @@ pub fn stage_at(
     bgnbd: Option<&BgNbdParams>,
 ) -> Option<LifecycleStage> {
     let (&first, &last) = (days.first()?, days.last()?);
-    let since = day - last;
-    let tenure = day - first;
-    let cycle = cycle_of(days);
     let p_alive = bgnbd.map(|p| {
         p.p_alive(
             (days.len() - 1) as u32,
             (last - first) as f64,
-            tenure as f64,
+            (day - first) as f64,
         )
     });
+    stage_given(days, day, rules, overdue_k, cycle_of(days), p_alive)
+}
+
+/// [`stage_at`] with the cycle of `days` and the P(alive) at `day` already known.
+fn stage_given(
+    days: &[i64],
+    day: i64,
+    rules: &LifecycleRules,
+    overdue_k: f64,
+    cycle: Option<f64>,
+    p_alive: Option<f64>,
+) -> Option<LifecycleStage> {
+    let (&first, &last) = (days.first()?, days.last()?);
+    let since = day - last;
+    let tenure = day - first;
     let count_in = |from: i64, to: i64| {
         days.partition_point(|d| *d < to)
             .saturating_sub(days.partition_point(|d| *d < from))
@@ -287,7 +309,7 @@ pub struct LifecycleReport {
 }
 
 pub fn lifecycle_report(
-    ds: &Dataset,
+    _ds: &Dataset,
     facts: &CustomerFacts,
     config: &CustomerConfig,
     value: Option<&ClvSection>,
@@ -299,19 +321,49 @@ pub fn lifecycle_report(
         .transitions_from
         .map_or(now - 90, |t| t.day())
         .min(now);
+    let keys = &facts.keys;
     let mut counts = [0usize; 5];
-    let mut by_type: std::collections::BTreeMap<&str, [usize; 5]> = Default::default();
+    let mut by_type = vec![[0usize; 5]; keys.count(0)];
     let mut trans = [[0usize; 5]; 6];
     for i in 0..facts.len() {
         let days = facts.days(i).0;
-        let Some(stage) = stage_at(days, now, rules, config.overdue_k, params) else {
+        // The CLV section computed P(alive) at `as_of` with the same parameters and summary.
+        let p_alive = params.and(value.and_then(|v| v.p_alive_by_row.get(i).copied().flatten()));
+        let stage = match (params, p_alive) {
+            (Some(p), None) => stage_at(days, now, rules, config.overdue_k, Some(p)),
+            _ => stage_given(
+                days,
+                now,
+                rules,
+                config.overdue_k,
+                facts.cycle_days(i),
+                p_alive,
+            ),
+        };
+        let Some(stage) = stage else {
             continue;
         };
         let s = stage as usize;
         counts[s] += 1;
-        by_type.entry(keys(ds, i)[0]).or_default()[s] += 1;
+        if let Some(t) = by_type.get_mut(keys.of(i)[0] as usize) {
+            t[s] += 1;
+        }
         let before = facts.days_before(i, from_day);
-        let prev = stage_at(before, from_day, rules, config.overdue_k, params);
+        let prev = match (before.first(), before.last()) {
+            // No purchase since `from_day`: the same history, so the same cycle.
+            (Some(&first), Some(&last)) if before.len() == days.len() => {
+                let p_alive = params.map(|p| {
+                    p.p_alive(
+                        (before.len() - 1) as u32,
+                        (last - first) as f64,
+                        (from_day - first) as f64,
+                    )
+                });
+                let cycle = facts.cycle_days(i);
+                stage_given(before, from_day, rules, config.overdue_k, cycle, p_alive)
+            }
+            _ => stage_at(before, from_day, rules, config.overdue_k, params),
+        };
         trans[prev.map_or(5, |p| p as usize)][s] += 1;
     }
     let mut transitions = Vec::new();
@@ -337,10 +389,12 @@ pub fn lifecycle_report(
             .collect(),
         by_customer_type: by_type
             .into_iter()
-            .map(|(key, c)| {
+            .enumerate()
+            .filter(|(_, c)| c.iter().sum::<usize>() > 0)
+            .map(|(id, c)| {
                 let total: usize = c.iter().sum();
                 KeyStages {
-                    key: key.to_string(),
+                    key: keys.label(0, id as u32).to_string(),
                     customers: c,
                     churned_share: if total > 0 {
                         c[4] as f64 / total as f64
@@ -404,19 +458,37 @@ pub fn loyalty_index(ds: &Dataset, facts: &CustomerFacts) -> Vec<Option<f64>> {
             Some(d.len() as f64 / years)
         })
         .collect();
-    let present: Vec<f64> = rate.iter().flatten().copied().collect();
-    let mut sorted = present;
-    sorted.sort_unstable_by(f64::total_cmp);
-    let pct = |v: f64| {
-        let below = sorted.partition_point(|x| *x < v);
-        let upto = sorted.partition_point(|x| *x <= v);
-        (below + upto) as f64 / 2.0 / sorted.len().max(1) as f64
-    };
+    // Percentile rank of each rate: the mean of the ranks below and up to its value, from one
+    // sort rather than two binary searches per customer. Rates are finite and positive.
+    let mut sorted: Vec<(f64, u32)> = rate
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| Some(((*r)?, i as u32)))
+        .collect();
+    sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    let mut pct = vec![0.0; facts.len()];
+    let n = sorted.len().max(1) as f64;
+    let mut below = 0;
+    while below < sorted.len() {
+        let v = sorted.get(below).map_or(0.0, |s| s.0);
+        let upto = below
+            + sorted
+                .get(below..)
+                .unwrap_or_default()
+                .partition_point(|x| x.0 <= v);
+        for &(_, i) in sorted.get(below..upto).unwrap_or_default() {
+            if let Some(p) = pct.get_mut(i as usize) {
+                *p = (below + upto) as f64 / 2.0 / n;
+            }
+        }
+        below = upto.max(below + 1);
+    }
     (0..facts.len())
         .map(|i| {
             let d = facts.days(i).0;
             let first = *d.first()?;
-            let f = pct(rate.get(i).copied().flatten()?);
+            rate.get(i).copied().flatten()?;
+            let f = pct.get(i).copied().unwrap_or(0.0);
             let t = ((now - first) as f64 / 730.0).min(1.0);
             let r = if d.len() >= 3 {
                 // Two passes over the gaps without collecting them: this runs per customer.
@@ -449,9 +521,11 @@ pub fn loyalty_report(
         customers: all.len(),
         index: quartiles("all".into(), all),
         by_customer_type: by_key(
+            &facts.keys,
+            0,
             idx.iter()
                 .enumerate()
-                .filter_map(|(i, v)| Some((keys(ds, i)[0], (*v)?))),
+                .filter_map(|(i, v)| Some((facts.keys.of(i)[0], (*v)?))),
         ),
     }
 }

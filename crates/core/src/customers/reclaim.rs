@@ -10,9 +10,9 @@
 
 use super::{CustomerConfig, CustomerFacts};
 use crate::Dataset;
-use crate::model::{EntityKind, OwnershipReason, Timestamp};
+use crate::model::{CustomerType, EntityKind, OwnershipReason};
 use crate::stats::radix::group_by_slot;
-use crate::stats::{Proportion, median};
+use crate::stats::{Proportion, quantile_select};
 use serde::Serialize;
 
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -80,12 +80,12 @@ impl Acc {
         self.lost += u64::from(o.lost);
     }
 
-    fn stats(self, key: String) -> ReclaimStats {
+    fn stats(mut self, key: String) -> ReclaimStats {
         ReclaimStats {
             key,
             reclaims: self.reclaims,
             reassigned: self.reassigned,
-            median_days_in_pool: median(&self.pool_days),
+            median_days_in_pool: quantile_select(&mut self.pool_days, 0.5),
             reactivated_30: self.react[0],
             reactivated_60: self.react[1],
             reactivated_90: self.react[2],
@@ -133,32 +133,76 @@ impl GroupKey {
     }
 }
 
-/// Sorted event days per row, as compressed rows.
-struct DaysByRow {
-    start: Vec<usize>,
-    days: Vec<i64>,
+/// One reclaim with everything that followed it except re-activation by an activity, which
+/// needs the pass over activities after all reclaims are known.
+struct Reclaim {
+    /// The reassignment day and the entity's first order or win from that day, if reassigned.
+    reassigned: Option<(i64, i64)>,
+    /// The outcome, with `react` still to be filled in.
+    outcome: Outcome,
+    /// The reclaim's accumulator in each breakdown (entity, reason, rep, segment, month).
+    groups: [u32; 5],
 }
 
-impl DaysByRow {
-    /// A counting sort by row; each row's days are then sorted (they usually already are).
-    fn new(n: usize, items: impl Iterator<Item = (usize, i64)> + Clone) -> Self {
-        let (start, mut days) = group_by_slot(n, items);
-        for w in start.windows(2) {
-            if let Some(row) = days.get_mut(w[0]..w[1])
-                && !row.is_sorted()
-            {
-                row.sort_unstable();
-            }
+/// Lead row per interned symbol (`u32::MAX`: not a lead id); a later row wins for a repeated id.
+fn lead_rows(ds: &Dataset) -> Vec<u32> {
+    let mut rows = vec![u32::MAX; ds.names.len()];
+    for (i, l) in ds.leads.iter().enumerate() {
+        if let Some(slot) = rows.get_mut(l.id.0.index()) {
+            *slot = i as u32;
         }
-        Self { start, days }
+    }
+    rows
+}
+
+/// The keys of one breakdown, numbered in first-seen order.
+#[derive(Default)]
+struct Groups {
+    index: rustc_hash::FxHashMap<GroupKey, u32>,
+    keys: Vec<GroupKey>,
+}
+
+impl Groups {
+    fn of(&mut self, key: GroupKey) -> u32 {
+        let n = self.keys.len() as u32;
+        let k = *self.index.entry(key).or_insert(n);
+        if k == n {
+            self.keys.push(key);
+        }
+        k
+    }
+}
+
+/// What is known of a reclaimed entity: its customer row (customers) or its win day and value
+/// (leads).
+#[derive(Clone, Copy)]
+struct Entity {
+    customer: Option<usize>,
+    won: Option<(i64, i64)>,
+}
+
+impl Entity {
+    /// Revenue (orders or the win) in [from, to).
+    fn revenue_in(self, facts: &CustomerFacts, from: i64, to: i64) -> i64 {
+        match (self.customer, self.won) {
+            (Some(r), _) => facts.revenue_between(r, from, to),
+            (_, Some((w, v))) if w >= from && w < to => v,
+            _ => 0,
+        }
     }
 
-    fn any_in(&self, row: usize, from: i64, to: i64) -> bool {
-        let lo = self.start.get(row).copied().unwrap_or(0);
-        let hi = self.start.get(row + 1).copied().unwrap_or(lo);
-        let d = self.days.get(lo..hi).unwrap_or_default();
-        let k = d.partition_point(|x| *x < from);
-        d.get(k).is_some_and(|x| *x < to)
+    /// The first order or win on or after `from` (`i64::MAX`: none).
+    fn first_from(self, facts: &CustomerFacts, from: i64) -> i64 {
+        match (self.customer, self.won) {
+            (Some(r), _) => {
+                let d = facts.days(r).0;
+                d.get(d.partition_point(|x| *x < from))
+                    .copied()
+                    .unwrap_or(i64::MAX)
+            }
+            (_, Some((w, _))) if w >= from => w,
+            _ => i64::MAX,
+        }
     }
 }
 
@@ -168,184 +212,235 @@ pub fn reclaim_report(
     _config: &CustomerConfig,
 ) -> ReclaimReport {
     let now = facts.as_of_day;
-    let mut lead_row_of_sym = vec![usize::MAX; ds.names.len()];
-    for (i, l) in ds.leads.iter().enumerate() {
-        if let Some(slot) = lead_row_of_sym.get_mut(l.id.0.0 as usize) {
-            *slot = i;
-        }
-    }
+    let n_customers = facts.len();
+    let lead_row_of_sym = lead_rows(ds);
     let lead_row = |sym: crate::model::Sym| {
         lead_row_of_sym
-            .get(sym.0 as usize)
+            .get(sym.index())
             .copied()
-            .filter(|r| *r != usize::MAX)
+            .filter(|r| *r != u32::MAX)
+            .map(|r| r as usize)
     };
-    let cust_acts = DaysByRow::new(
-        facts.len(),
-        ds.activities
-            .iter()
-            .filter_map(|a| Some((facts.row(a.customer?.0)?, a.at.day()))),
-    );
-    let lead_acts = DaysByRow::new(
-        ds.leads.len(),
-        ds.activities
-            .iter()
-            .filter_map(|a| Some((lead_row(a.lead?.0)?, a.at.day()))),
-    );
-    // Events by entity then time; the index as the last key keeps the log's order for ties.
-    let mut keyed: Vec<(u8, crate::model::Sym, Timestamp, usize)> = ds
-        .ownership
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.at.day() < now)
-        .map(|(i, e)| (e.entity_kind as u8, e.entity, e.at, i))
-        .collect();
-    keyed.sort_unstable();
-    let events: Vec<usize> = keyed.into_iter().map(|k| k.3).collect();
-    let mut total = Acc::default();
-    let mut groups: [rustc_hash::FxHashMap<GroupKey, Acc>; 5] = Default::default();
-    let mut group: Vec<&crate::model::OwnershipEvent> = Vec::new();
+    // Every entity gets a slot: its customer or lead row, or (ids in neither table) one slot
+    // per distinct (kind, id) after those.
+    let known = n_customers + ds.leads.len();
+    let mut unknown: rustc_hash::FxHashMap<(EntityKind, crate::model::Sym), usize> =
+        Default::default();
+    let mut keyed: Vec<(usize, u32)> = Vec::with_capacity(ds.ownership.len());
+    for (i, e) in ds.ownership.iter().enumerate() {
+        if e.at.day() >= now {
+            continue;
+        }
+        let row = match e.entity_kind {
+            EntityKind::Customer => facts.row(e.entity),
+            EntityKind::Lead => lead_row(e.entity).map(|r| n_customers + r),
+        };
+        let slot = row.unwrap_or_else(|| {
+            let n = unknown.len();
+            known + *unknown.entry((e.entity_kind, e.entity)).or_insert(n)
+        });
+        keyed.push((slot, i as u32));
+    }
+    let n_slots = known + unknown.len();
+    // Events by entity (a counting sort, stable), then by time within each entity; the stable
+    // time sort keeps the log's order for ties.
+    let (start, mut events) = group_by_slot(n_slots, keyed.iter().copied());
+    drop(keyed);
+    let mut reclaims: Vec<Reclaim> = Vec::new();
+    let mut by_rep = Groups::default();
+    let mut by_month = Groups::default();
     let mut owners = OwnerComparison {
         reclaims: 0,
         first_owner_revenue_90d: 0,
         second_owner_revenue_90d: 0,
         second_owner_better: 0,
     };
+    // `reclaims[first_reclaim[s]..first_reclaim[s + 1]]`: slot s's reclaims in time order.
+    let mut first_reclaim: Vec<u32> = Vec::with_capacity(n_slots + 1);
     let mut entities_reclaimed = [0u64; 3];
-    let mut k = 0;
-    while k < events.len() {
-        let Some(head) = events.get(k).and_then(|&i| ds.ownership.get(i)) else {
-            break;
+    // Per event of one entity: the next event with a rep and the next one without, as
+    // positions in the entity's events.
+    let mut next: Vec<(usize, usize)> = Vec::new();
+    let event = |i: u32| ds.ownership.get(i as usize);
+    for slot in 0..n_slots {
+        first_reclaim.push(reclaims.len() as u32);
+        let (lo, hi) = (start[slot], start[slot + 1]);
+        let Some(evs) = events.get_mut(lo..hi) else {
+            continue;
         };
-        let mut end = k;
-        while events
-            .get(end)
-            .and_then(|&i| ds.ownership.get(i))
-            .is_some_and(|e| e.entity == head.entity && e.entity_kind == head.entity_kind)
-        {
-            end += 1;
+        if !evs.iter().any(|&i| event(i).is_some_and(is_reclaim)) {
+            continue;
         }
-        group.clear();
-        group.extend(
-            events
-                .get(k..end)
-                .unwrap_or_default()
-                .iter()
-                .filter_map(|&i| ds.ownership.get(i)),
-        );
-        k = end;
-        let kind = head.entity_kind;
-        let (row, segment) = match kind {
-            EntityKind::Customer => {
-                let r = facts.row(head.entity);
-                let seg = r
-                    .and_then(|r| ds.customers.get(r))
-                    .and_then(|c| c.customer_type);
-                (r, seg)
+        let at = |i: &u32| event(*i).map(|e| e.at);
+        if !evs.is_sorted_by_key(at) {
+            evs.sort_by_key(at);
+        }
+        next.clear();
+        next.resize(evs.len(), (usize::MAX, usize::MAX));
+        let (mut with_rep, mut pool) = (usize::MAX, usize::MAX);
+        for (j, &i) in evs.iter().enumerate().rev() {
+            if let Some(n) = next.get_mut(j) {
+                *n = (with_rep, pool);
             }
-            EntityKind::Lead => {
-                let r = lead_row(head.entity);
-                let seg = r
-                    .and_then(|r| ds.leads.get(r))
-                    .and_then(|l| l.customer_type);
-                (r, seg)
+            match event(i).map(|e| e.rep.is_some()) {
+                Some(true) => with_rep = j,
+                Some(false) => pool = j,
+                None => {}
             }
+        }
+        let (customer, lead) = if slot < n_customers {
+            (Some(slot), None)
+        } else {
+            (
+                None,
+                slot.checked_sub(n_customers).and_then(|r| ds.leads.get(r)),
+            )
         };
-        // Revenue and "any outcome" for this entity in [from, to).
-        let revenue_in = |from: i64, to: i64| -> i64 {
-            match (kind, row) {
-                (EntityKind::Customer, Some(r)) => facts.revenue_between(r, from, to),
-                (EntityKind::Lead, Some(r)) => ds.leads.get(r).map_or(0, |l| match l.won_at {
-                    Some(w) if w.day() >= from && w.day() < to => l.won_value.map_or(0, |v| v.0),
-                    _ => 0,
-                }),
-                _ => 0,
-            }
+        let entity = Entity {
+            customer,
+            won: lead.and_then(|l| Some((l.won_at?.day(), l.won_value.map_or(0, |v| v.0)))),
         };
-        let outcome_in = |from: i64, to: i64| -> bool {
-            match (kind, row) {
-                (EntityKind::Customer, Some(r)) => {
-                    facts.purchases_between(r, from, to) > 0 || cust_acts.any_in(r, from, to)
-                }
-                (EntityKind::Lead, Some(r)) => {
-                    lead_acts.any_in(r, from, to)
-                        || ds.leads.get(r).is_some_and(|l| {
-                            l.won_at.is_some_and(|w| w.day() >= from && w.day() < to)
-                        })
-                }
-                _ => false,
-            }
+        let segment = match (customer, lead) {
+            (Some(r), _) => ds.customers.get(r).and_then(|c| c.customer_type),
+            (_, Some(l)) => l.customer_type,
+            _ => None,
         };
+        let segment = segment.map_or(CustomerType::ALL.len(), |s| s.index()) as u32;
         let mut prev_rep = None;
         let mut count = 0usize;
-        for (j, e) in group.iter().enumerate() {
-            let is_reclaim = matches!(
-                e.reason,
-                Some(
-                    OwnershipReason::ReclaimNoFollowUp
-                        | OwnershipReason::ReclaimNoDeal
-                        | OwnershipReason::ReclaimOther
-                )
-            );
-            if !is_reclaim {
+        for (j, &i) in evs.iter().enumerate() {
+            let Some(e) = event(i) else { continue };
+            if !is_reclaim(e) {
                 prev_rep = e.rep;
                 continue;
             }
             count += 1;
+            let (with_rep, _) = next.get(j).copied().unwrap_or((usize::MAX, usize::MAX));
+            let reassign = evs.get(with_rep).and_then(|&r| event(r));
+            let next_reclaim = next
+                .get(with_rep)
+                .and_then(|n| evs.get(n.1))
+                .and_then(|&p| event(p))
+                .map_or(now, |p| p.at.day());
             let day = e.at.day();
-            let reassign = group
-                .get(j + 1..)
-                .unwrap_or_default()
-                .iter()
-                .find(|n| n.rep.is_some());
-            let next_reclaim = group
-                .get(j + 1..)
-                .unwrap_or_default()
-                .iter()
-                .skip_while(|n| n.rep.is_none())
-                .find(|n| n.rep.is_none())
-                .map_or(now, |n| n.at.day());
             let mut outcome = Outcome {
                 pool_days: None,
                 react: [false; 3],
                 revenue: 0,
-                lost: false,
+                lost: now - day >= 90 && entity.first_from(facts, day) >= now,
             };
-            if let Some(r) = reassign {
+            let reassigned = reassign.map(|r| {
                 let rd = r.at.day();
                 outcome.pool_days = Some(r.at.days_since(e.at));
-                for (slot, n) in outcome.react.iter_mut().zip([30, 60, 90]) {
-                    *slot = outcome_in(rd, rd + n);
-                }
-                outcome.revenue = revenue_in(rd, next_reclaim.max(rd));
-                let first = revenue_in(day - 90, day);
-                let second = revenue_in(rd, rd + 90);
+                outcome.revenue = entity.revenue_in(facts, rd, next_reclaim.max(rd));
+                let first = entity.revenue_in(facts, day - 90, day);
+                let second = entity.revenue_in(facts, rd, rd + 90);
                 owners.reclaims += 1;
                 owners.first_owner_revenue_90d += first;
                 owners.second_owner_revenue_90d += second;
                 owners.second_owner_better += u64::from(second > first);
-            }
-            outcome.lost = now - day >= 90 && !won_or_ordered(kind, row, ds, facts, day, now);
+                (rd, entity.first_from(facts, rd))
+            });
             let (y, m, _) = e.at.ymd();
-            let keys = [
-                GroupKey::Entity(kind),
-                GroupKey::Reason(e.reason),
-                GroupKey::Rep(prev_rep),
-                GroupKey::Segment(segment),
-                GroupKey::Month(y, m),
-            ];
-            for (g, key) in groups.iter_mut().zip(keys) {
-                g.entry(key).or_default().add(&outcome);
-            }
-            total.add(&outcome);
+            reclaims.push(Reclaim {
+                reassigned,
+                outcome,
+                groups: [
+                    e.entity_kind.index() as u32,
+                    e.reason.map_or(OwnershipReason::ALL.len(), |r| r.index()) as u32,
+                    by_rep.of(GroupKey::Rep(prev_rep)),
+                    segment,
+                    by_month.of(GroupKey::Month(y, m)),
+                ],
+            });
             prev_rep = e.rep;
         }
         if count > 0 {
             entities_reclaimed[(count - 1).min(2)] += 1;
         }
     }
-    let [by_entity, by_reason, by_rep, by_segment, by_month] = groups.map(|g| {
-        let mut out: Vec<ReclaimStats> = g.into_iter().map(|(k, a)| a.stats(k.label(ds))).collect();
+    first_reclaim.push(reclaims.len() as u32);
+    drop(events);
+    // The first activity on or after each reassignment. Each activity goes to the latest
+    // reassignment of its entity on or before it (an entity's reassigned reclaims come first
+    // and in time order); a minimum from the end then carries it back to earlier ones.
+    let mut next_activity = vec![i64::MAX; reclaims.len()];
+    let mut note = |slot: usize, day: i64| {
+        let (Some(&lo), Some(&hi)) = (first_reclaim.get(slot), first_reclaim.get(slot + 1)) else {
+            return;
+        };
+        let (lo, hi) = (lo as usize, hi as usize);
+        if lo == hi {
+            return;
+        }
+        let rs = reclaims.get(lo..hi).unwrap_or_default();
+        let k = rs.partition_point(|r| r.reassigned.is_some_and(|(rd, _)| rd <= day));
+        if let Some(m) = k.checked_sub(1).and_then(|k| next_activity.get_mut(lo + k)) {
+            *m = (*m).min(day);
+        }
+    };
+    for a in &ds.activities {
+        let day = a.at.day();
+        if let Some(r) = a.customer.and_then(|c| facts.row(c.0)) {
+            note(r, day);
+        }
+        if let Some(r) = a.lead.and_then(|l| lead_row(l.0)) {
+            note(n_customers + r, day);
+        }
+    }
+    for w in first_reclaim.windows(2) {
+        let mut later = i64::MAX;
+        for m in next_activity
+            .get_mut(w[0] as usize..w[1] as usize)
+            .unwrap_or_default()
+            .iter_mut()
+            .rev()
+        {
+            later = later.min(*m);
+            *m = later;
+        }
+    }
+    let entity_keys = [EntityKind::Lead, EntityKind::Customer].map(GroupKey::Entity);
+    let reason_keys = OwnershipReason::ALL
+        .iter()
+        .map(|&r| GroupKey::Reason(Some(r)))
+        .chain([GroupKey::Reason(None)]);
+    let segment_keys = CustomerType::ALL
+        .iter()
+        .map(|&s| GroupKey::Segment(Some(s)))
+        .chain([GroupKey::Segment(None)]);
+    let keys: [Vec<GroupKey>; 5] = [
+        entity_keys.to_vec(),
+        reason_keys.collect(),
+        by_rep.keys,
+        segment_keys.collect(),
+        by_month.keys,
+    ];
+    let mut accs: [Vec<Acc>; 5] = keys
+        .each_ref()
+        .map(|k| k.iter().map(|_| Acc::default()).collect());
+    let mut total = Acc::default();
+    for (rc, &next_act) in reclaims.iter_mut().zip(&next_activity) {
+        if let Some((rd, first)) = rc.reassigned {
+            let first = first.min(next_act);
+            for (slot, n) in rc.outcome.react.iter_mut().zip([30, 60, 90]) {
+                *slot = first < rd + n;
+            }
+        }
+        total.add(&rc.outcome);
+        for (acc, &g) in accs.iter_mut().zip(&rc.groups) {
+            if let Some(a) = acc.get_mut(g as usize) {
+                a.add(&rc.outcome);
+            }
+        }
+    }
+    let [by_entity, by_reason, by_rep, by_segment, by_month] = std::array::from_fn(|d| {
+        let mut out: Vec<ReclaimStats> = keys[d]
+            .iter()
+            .zip(std::mem::take(&mut accs[d]))
+            .filter(|(_, a)| a.reclaims > 0)
+            .map(|(k, a)| a.stats(k.label(ds)))
+            .collect();
         out.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         out
     });
@@ -361,21 +456,6 @@ pub fn reclaim_report(
     }
 }
 
-/// Whether the entity had an order (customer) or a win (lead) in [from, to).
-fn won_or_ordered(
-    kind: EntityKind,
-    row: Option<usize>,
-    ds: &Dataset,
-    facts: &CustomerFacts,
-    from: i64,
-    to: i64,
-) -> bool {
-    match (kind, row) {
-        (EntityKind::Customer, Some(r)) => facts.purchases_between(r, from, to) > 0,
-        (EntityKind::Lead, Some(r)) => ds
-            .leads
-            .get(r)
-            .is_some_and(|l| l.won_at.is_some_and(|w| (from..to).contains(&w.day()))),
-        _ => false,
-    }
+fn is_reclaim(e: &crate::model::OwnershipEvent) -> bool {
+    e.reason.is_some_and(|r| r.is_reclaim())
 }

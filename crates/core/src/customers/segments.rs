@@ -40,23 +40,32 @@ pub fn tier_of_customers(facts: &CustomerFacts, config: &CustomerConfig) -> (Vec
         .map(|i| facts.revenue_between(i, from, facts.as_of_day).max(0))
         .collect();
     let total: i64 = revenue.iter().sum();
-    let mut order: Vec<usize> = (0..facts.len()).collect();
-    order.sort_unstable_by(|&a, &b| revenue[b].cmp(&revenue[a]).then(a.cmp(&b)));
+    // Only customers with revenue get tier A or B: sort just those, by revenue descending then
+    // row (a total order, so the sequence is the same whatever the sort).
+    let mut order: Vec<(i64, u32)> = revenue
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| **r > 0)
+        .map(|(i, &r)| (-r, i as u32))
+        .collect();
+    order.sort_unstable();
     let mut tier = vec![Tier::C; facts.len()];
     let mut before = 0i64;
-    for i in order {
-        let r = revenue[i];
-        if r <= 0 || total <= 0 {
+    for (neg, i) in order {
+        let r = -neg;
+        if total <= 0 {
             break;
         }
         let share_before = before as f64 / total as f64;
-        tier[i] = if share_before < config.tier_a_share {
-            Tier::A
-        } else if share_before < config.tier_b_share {
-            Tier::B
-        } else {
-            Tier::C
-        };
+        if let Some(t) = tier.get_mut(i as usize) {
+            *t = if share_before < config.tier_a_share {
+                Tier::A
+            } else if share_before < config.tier_b_share {
+                Tier::B
+            } else {
+                Tier::C
+            };
+        }
         before += r;
     }
     (tier, revenue)
@@ -130,15 +139,25 @@ pub struct RfmReport {
 /// their first rank, so equal customers always score equally.
 pub fn quintile_scores(values: &[f64]) -> Vec<u8> {
     let n = values.len();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&a, &b| values[a].total_cmp(&values[b]));
+    // (value, position) pairs sorted by value: the same value sequence as sorting positions by
+    // value, without an indirection per comparison.
+    let mut order: Vec<(f64, u32)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| (v, i as u32))
+        .collect();
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = vec![1u8; n];
     let mut first_rank = 0;
-    for (rank, &i) in order.iter().enumerate() {
-        if rank > 0 && values[order[rank - 1]] != values[i] {
+    let mut previous: Option<f64> = None;
+    for (rank, &(v, i)) in order.iter().enumerate() {
+        if previous.is_some_and(|p| p != v) {
             first_rank = rank;
         }
-        out[i] = (1 + 5 * first_rank / n.max(1)).min(5) as u8;
+        previous = Some(v);
+        if let Some(o) = out.get_mut(i as usize) {
+            *o = (1 + 5 * first_rank / n.max(1)).min(5) as u8;
+        }
     }
     out
 }
@@ -273,36 +292,135 @@ pub struct SegmentReport {
     pub repeat_by_source: Vec<KeyRate>,
 }
 
-/// The segment keys of a customer row, for breakdowns: customer type, channel, region, owner
-/// rep and source, borrowed from the dataset (no allocation per customer).
-pub(crate) fn keys(ds: &Dataset, i: usize) -> [&str; 5] {
-    const UNKNOWN: &str = "(unknown)";
-    let Some(c) = ds.customers.get(i) else {
-        return [UNKNOWN; 5];
-    };
-    let sym = |s: Option<crate::model::Sym>| s.map_or(UNKNOWN, |s| ds.name(s));
-    [
-        c.customer_type.map_or(UNKNOWN, |t| t.as_str()),
-        c.channel.map_or(UNKNOWN, |t| t.as_str()),
-        sym(c.region),
-        sym(c.owner.map(|r| r.0)),
-        sym(c.source),
-    ]
+/// The breakdown keys of every customer row — customer type, channel, region, owner rep and
+/// source — as small integers per dimension, numbered in the order of their labels: counting
+/// into a `Vec` by key id and reading it in id order gives the label-sorted breakdown without
+/// comparing strings per customer. Equal labels share an id.
+#[derive(Clone, Debug, Default)]
+pub struct SegmentKeys {
+    /// Per customer row, the key id in each dimension.
+    pub ids: Vec<[u32; 5]>,
+    /// Per dimension, the label of each id (sorted, distinct).
+    pub labels: [Vec<String>; 5],
 }
 
-/// Groups `(key, success)` pairs into sorted rates.
-pub(crate) fn rates<'a>(pairs: impl Iterator<Item = (&'a str, bool)>) -> Vec<KeyRate> {
-    let mut map: std::collections::BTreeMap<&str, (u64, u64)> = Default::default();
-    for (k, ok) in pairs {
-        let e = map.entry(k).or_default();
-        e.0 += 1;
-        e.1 += u64::from(ok);
+/// The label of a missing key.
+const UNKNOWN: &str = "(unknown)";
+
+impl SegmentKeys {
+    pub fn build(ds: &Dataset) -> Self {
+        // Raw keys first: enum index (its `ALL.len()` for none) or a number per distinct symbol,
+        // remembering the previous symbol since neighbouring rows often share it.
+        #[derive(Default)]
+        struct SymIds {
+            index: rustc_hash::FxHashMap<Option<crate::model::Sym>, u32>,
+            syms: Vec<Option<crate::model::Sym>>,
+            last: Option<(Option<crate::model::Sym>, u32)>,
+        }
+        impl SymIds {
+            fn of(&mut self, s: Option<crate::model::Sym>) -> u32 {
+                if let Some((l, id)) = self.last
+                    && l == s
+                {
+                    return id;
+                }
+                let n = self.syms.len() as u32;
+                let id = *self.index.entry(s).or_insert(n);
+                if id == n {
+                    self.syms.push(s);
+                }
+                self.last = Some((s, id));
+                id
+            }
+        }
+        let mut sym_ids: [SymIds; 3] = Default::default();
+        let types = crate::model::CustomerType::ALL.len() as u32;
+        let channels = crate::model::Channel::ALL.len() as u32;
+        let mut ids: Vec<[u32; 5]> = ds
+            .customers
+            .iter()
+            .map(|c| {
+                let [region, owner, source] = &mut sym_ids;
+                [
+                    c.customer_type.map_or(types, |t| t.index() as u32),
+                    c.channel.map_or(channels, |t| t.index() as u32),
+                    region.of(c.region),
+                    owner.of(c.owner.map(|r| r.0)),
+                    source.of(c.source),
+                ]
+            })
+            .collect();
+        let raw_labels: [Vec<&str>; 5] = [
+            crate::model::CustomerType::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .chain([UNKNOWN])
+                .collect(),
+            crate::model::Channel::ALL
+                .iter()
+                .map(|t| t.as_str())
+                .chain([UNKNOWN])
+                .collect(),
+            sym_labels(ds, &sym_ids[0].syms),
+            sym_labels(ds, &sym_ids[1].syms),
+            sym_labels(ds, &sym_ids[2].syms),
+        ];
+        let mut labels: [Vec<String>; 5] = Default::default();
+        let mut remap: [Vec<u32>; 5] = Default::default();
+        for ((raw, out), map) in raw_labels.iter().zip(&mut labels).zip(&mut remap) {
+            let mut sorted: Vec<&str> = raw.clone();
+            sorted.sort_unstable();
+            sorted.dedup();
+            *map = raw
+                .iter()
+                .map(|l| sorted.partition_point(|x| x < l) as u32)
+                .collect();
+            *out = sorted.into_iter().map(str::to_string).collect();
+        }
+        for row in &mut ids {
+            for (id, map) in row.iter_mut().zip(&remap) {
+                *id = map.get(*id as usize).copied().unwrap_or(0);
+            }
+        }
+        Self { ids, labels }
     }
-    map.into_iter()
-        .map(|(key, (n, k))| {
+
+    /// Key ids of customer row i (all 0 past the last row).
+    pub fn of(&self, i: usize) -> [u32; 5] {
+        self.ids.get(i).copied().unwrap_or([0; 5])
+    }
+
+    /// The label of key `id` in dimension `dim`.
+    pub fn label(&self, dim: usize, id: u32) -> &str {
+        self.labels
+            .get(dim)
+            .and_then(|l| l.get(id as usize))
+            .map_or(UNKNOWN, String::as_str)
+    }
+
+    /// Number of distinct keys in dimension `dim`.
+    pub fn count(&self, dim: usize) -> usize {
+        self.labels.get(dim).map_or(0, Vec::len)
+    }
+}
+
+fn sym_labels<'a>(ds: &'a Dataset, syms: &[Option<crate::model::Sym>]) -> Vec<&'a str> {
+    syms.iter()
+        .map(|s| s.map_or(UNKNOWN, |s| ds.name(s)))
+        .collect()
+}
+
+/// Rates from (customers, successes) per key id of dimension `dim`, in label order; keys
+/// without customers are left out.
+fn rate_rows(keys: &SegmentKeys, dim: usize, counts: &[(u64, u64)]) -> Vec<KeyRate> {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, (n, _))| *n > 0)
+        .map(|(id, &(n, k))| {
             let p = Proportion::wilson(k, n);
             KeyRate {
-                key: key.to_string(),
+                key: keys.label(dim, id as u32).to_string(),
                 customers: n,
                 repeat: k,
                 rate: p.rate,
@@ -314,45 +432,66 @@ pub(crate) fn rates<'a>(pairs: impl Iterator<Item = (&'a str, bool)>) -> Vec<Key
 }
 
 pub fn segment_report(
-    ds: &Dataset,
+    _ds: &Dataset,
     facts: &CustomerFacts,
     config: &CustomerConfig,
 ) -> SegmentReport {
     let from = facts.as_of_day - config.window_days;
-    let all_keys: Vec<[&str; 5]> = (0..facts.len()).map(|i| keys(ds, i)).collect();
-    let counts = |dim: usize| {
-        let mut map: std::collections::BTreeMap<&str, (usize, i64)> = Default::default();
-        for (i, k) in all_keys.iter().enumerate() {
-            let e = map.entry(k[dim]).or_default();
-            e.0 += 1;
-            e.1 += facts.revenue_between(i, from, facts.as_of_day);
+    let keys = &facts.keys;
+    // One pass: window revenue and purchase days per customer, counted into every dimension.
+    let mut counts: [Vec<(usize, i64)>; 3] = std::array::from_fn(|d| vec![(0, 0); keys.count(d)]);
+    let mut active: [Vec<(u64, u64)>; 5] = std::array::from_fn(|d| vec![(0, 0); keys.count(d)]);
+    let (mut buyers, mut repeat) = (0u64, 0u64);
+    for i in 0..facts.len() {
+        let (d, r) = facts.days(i);
+        let lo = d.partition_point(|x| *x < from);
+        let hi = d.partition_point(|x| *x < facts.as_of_day);
+        let revenue: i64 = r.get(lo..hi.max(lo)).unwrap_or_default().iter().sum();
+        let n = hi.saturating_sub(lo);
+        let k = keys.of(i);
+        for (c, &id) in counts.iter_mut().zip(&k) {
+            if let Some(e) = c.get_mut(id as usize) {
+                e.0 += 1;
+                e.1 += revenue;
+            }
         }
-        map.into_iter()
-            .map(|(k, (n, r))| SegmentCount {
-                key: k.to_string(),
+        if n >= 1 {
+            buyers += 1;
+            repeat += u64::from(n >= 2);
+            for (a, &id) in active.iter_mut().zip(&k) {
+                if let Some(e) = a.get_mut(id as usize) {
+                    e.0 += 1;
+                    e.1 += u64::from(n >= 2);
+                }
+            }
+        }
+    }
+    let [by_customer_type, by_channel, by_region] = std::array::from_fn(|dim| {
+        counts
+            .get(dim)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .filter(|(_, (n, _))| *n > 0)
+            .map(|(id, &(n, r))| SegmentCount {
+                key: keys.label(dim, id as u32).to_string(),
                 customers: n,
                 revenue: r,
             })
             .collect::<Vec<_>>()
-    };
-    let active: Vec<(usize, bool)> = (0..facts.len())
-        .filter_map(|i| {
-            let n = facts.purchases_between(i, from, facts.as_of_day);
-            (n >= 1).then_some((i, n >= 2))
-        })
-        .collect();
-    let by = |dim: usize| rates(active.iter().map(|&(i, ok)| (all_keys[i][dim], ok)));
-    let repeat = active.iter().filter(|a| a.1).count() as u64;
+    });
+    let [t, c, g, r, s] =
+        std::array::from_fn(|dim| rate_rows(keys, dim, active.get(dim).map_or(&[], Vec::as_slice)));
     SegmentReport {
         window_days: config.window_days,
-        by_customer_type: counts(0),
-        by_channel: counts(1),
-        by_region: counts(2),
-        repeat_rate: Proportion::wilson(repeat, active.len() as u64),
-        repeat_by_customer_type: by(0),
-        repeat_by_channel: by(1),
-        repeat_by_region: by(2),
-        repeat_by_rep: by(3),
-        repeat_by_source: by(4),
+        by_customer_type,
+        by_channel,
+        by_region,
+        repeat_rate: Proportion::wilson(repeat, buyers),
+        repeat_by_customer_type: t,
+        repeat_by_channel: c,
+        repeat_by_region: g,
+        repeat_by_rep: r,
+        repeat_by_source: s,
     }
 }

@@ -257,3 +257,29 @@ fn demo_planted_cycles_and_churn_are_recovered() {
     );
     assert!(report.clv.is_some(), "{:?}", report.clv_error);
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn report_does_not_depend_on_the_order_of_orders_and_activities() {
+    // The demo lists orders customer by customer (the one-pass grouping); reversed, they take
+    // the counting sort. Activities only count through the first one after each reassignment.
+    use crate::demo::{DEMO_AS_OF, DemoConfig, demo_dataset};
+    let ds = demo_dataset(&DemoConfig::default());
+    let config = CustomerConfig::new(DEMO_AS_OF);
+    let mut shuffled = ds.clone();
+    shuffled.orders.reverse();
+    shuffled.activities.reverse();
+    let (a, b) = (
+        CustomerFacts::build(&ds, DEMO_AS_OF),
+        CustomerFacts::build(&shuffled, DEMO_AS_OF),
+    );
+    assert!(a.days(0).0.len() > 1);
+    for i in 0..a.len() {
+        assert_eq!(a.days(i), b.days(i), "customer row {i}");
+    }
+    assert_eq!(a.order_count, b.order_count);
+    assert_eq!(
+        customer_report(&ds, &config),
+        customer_report(&shuffled, &config)
+    );
+}

@@ -1,7 +1,6 @@
 //! CLV over the customer base: BG/NBD + Gamma-Gamma fitted on the orders (daily purchase
 //! days up to `as_of`), the CLV distribution, and CLV by acquisition source and segment.
 
-use super::segments::keys;
 use super::{CustomerConfig, CustomerFacts};
 use crate::Dataset;
 use crate::clv::{
@@ -71,24 +70,34 @@ pub fn clv_section(
     let model = fit_clv(&data, config.clv)?;
     let values = model.predict_all(&data);
     let mut p_alive_by_row = vec![None; facts.len()];
-    let mut groups: [ValueGroups<'_>; 2] = Default::default();
+    // Per key id of the source and customer-type dimensions: customers, CLV sum, P(alive)
+    // sum, and whether any CLV was present.
+    let dims = [4, 0];
+    let keys = &facts.keys;
+    let mut groups: [Vec<(usize, f64, f64, bool)>; 2] =
+        dims.map(|d| vec![(0, 0.0, 0.0, false); keys.count(d)]);
     for (&(i, _), v) in rows.iter().zip(&values) {
         if let Some(slot) = p_alive_by_row.get_mut(i) {
             *slot = Some(v.p_alive);
         }
-        let k = keys(ds, i);
-        for (g, key) in groups.iter_mut().zip([k[4], k[0]]) {
-            let e = g.entry(key).or_default();
-            e.0 += 1;
-            e.1 += v.clv.unwrap_or(0.0);
-            e.2 += v.p_alive;
-            e.3 |= v.clv.is_some();
+        let k = keys.of(i);
+        for (g, &d) in groups.iter_mut().zip(&dims) {
+            if let Some(e) = k.get(d).and_then(|&id| g.get_mut(id as usize)) {
+                e.0 += 1;
+                e.1 += v.clv.unwrap_or(0.0);
+                e.2 += v.p_alive;
+                e.3 |= v.clv.is_some();
+            }
         }
     }
-    let [by_source, by_type] = groups.map(|g| {
-        g.into_iter()
-            .map(|(key, (n, clv, p, has))| KeyValue {
-                key: key.to_string(),
+    let [by_source, by_type] = [0, 1].map(|g| {
+        let dim = dims[g];
+        std::mem::take(&mut groups[g])
+            .into_iter()
+            .enumerate()
+            .filter(|(_, e)| e.0 > 0)
+            .map(|(id, (n, clv, p, has))| KeyValue {
+                key: keys.label(dim, id as u32).to_string(),
                 customers: n,
                 mean_clv: has.then(|| clv / n as f64),
                 total_clv: has.then_some(clv),
@@ -134,6 +143,3 @@ pub fn clv_section(
         p_alive_by_row,
     })
 }
-
-/// Per key: customers, CLV sum, P(alive) sum, and whether any CLV was missing.
-type ValueGroups<'a> = std::collections::BTreeMap<&'a str, (usize, f64, f64, bool)>;
