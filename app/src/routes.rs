@@ -8,8 +8,8 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::path;
 
+mod charts;
 mod data;
-mod leads;
 mod overview;
 mod placeholder;
 mod settings;
@@ -95,9 +95,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/") view=overview::OverviewPage />
                     <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/data") view=data::DataPage />
-                    <Route path=path!("/leads") view=leads::LeadsPage />
+                    <Route path=path!("/leads") view=charts::leads_page />
                     <Route path=path!("/customers") view=|| placeholder::page("customers", Key::Customers, true) />
-                    <Route path=path!("/pool") view=|| placeholder::page("pool", Key::Pool, true) />
+                    <Route path=path!("/pool") view=charts::pool_page />
                     <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator, false) />
                     <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView, false) />
                     <Route path=path!("/settings") view=settings::SettingsPage />

@@ -6,6 +6,7 @@
 pub mod csv;
 pub mod leads;
 pub mod model;
+pub mod pool;
 pub mod svg;
 
 pub use model::{Chart, IntervalRow, Kind, Lang, Series, Table};

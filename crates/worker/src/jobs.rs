@@ -6,7 +6,7 @@ use crate::protocol::{
     FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
 use reallot_charts::{Chart, Lang as ChartLang};
-use reallot_core::customers::{CustomerConfig, customer_report};
+use reallot_core::customers::{CustomerConfig, CustomerFacts, customer_report, reclaim_report};
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::metrics::MeasureConfig;
@@ -202,6 +202,20 @@ impl Session {
         let ds = self.dataset(key)?;
         let report = lead_report(ds, &config.scope(ds));
         Ok(reallot_charts::leads::all(&report, lang))
+    }
+
+    /// The Pool page's chart models as of `config`'s as-of date, labelled in `lang`.
+    pub fn pool_charts(
+        &self,
+        key: &str,
+        config: &MeasureConfig,
+        lang: ChartLang,
+    ) -> Result<Vec<Chart>, String> {
+        let ds = self.dataset(key)?;
+        let customers = CustomerConfig::new(config.scope(ds).as_of);
+        let facts = CustomerFacts::build(ds, customers.as_of);
+        let report = reclaim_report(ds, &facts, &customers);
+        Ok(reallot_charts::pool::all(&report, lang))
     }
 
     /// Runs `scenario` (TOML) on the open dataset, reporting each (strategy, run) job done;

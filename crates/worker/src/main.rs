@@ -96,6 +96,11 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             let reply = failed_or(id, reply.map(|charts| Reply::Charts { id, charts }));
             post(scope, &reply, &[]);
         }
+        Job::PoolCharts { key, config, lang } => {
+            let reply = SESSION.with_borrow(|s| s.pool_charts(&key, &config, lang));
+            let reply = failed_or(id, reply.map(|charts| Reply::Charts { id, charts }));
+            post(scope, &reply, &[]);
+        }
         Job::Simulate { key, scenario } => {
             let mut progress = |progress| post(scope, &Reply::Progress { id, progress }, &[]);
             let reply = SESSION.with_borrow(|s| s.simulate(&key, &scenario, &mut progress));

@@ -50,6 +50,13 @@ pub enum Job {
         config: MeasureConfig,
         lang: ChartLang,
     },
+    /// The Pool page's chart models (reclaim effectiveness as of `config`'s as-of date) for
+    /// the open dataset `key`, labelled in `lang`.
+    PoolCharts {
+        key: String,
+        config: MeasureConfig,
+        lang: ChartLang,
+    },
     /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
     /// `key`, every (strategy, run) job in turn.
     Simulate { key: String, scenario: String },
@@ -95,7 +102,7 @@ pub enum Reply {
         id: u32,
         numbers: OverviewNumbers,
     },
-    /// Answer to [`Job::LeadCharts`].
+    /// Answer to [`Job::LeadCharts`] and [`Job::PoolCharts`].
     Charts {
         id: u32,
         charts: Vec<Chart>,

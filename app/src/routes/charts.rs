@@ -1,5 +1,6 @@
-//! Leads page: every lead-allocation chart of the core's lead report under the global filter,
-//! computed in the worker (so a filter change never blocks the page) and drawn here.
+//! A page of charts under the global filter: the worker computes the report and the chart
+//! models for the active dataset (so a filter change never blocks the page), and each chart is
+//! drawn here. The Leads and Pool pages are such pages.
 
 use crate::components::chart::ChartFigure;
 use crate::components::filter_bar::FilterBar;
@@ -11,10 +12,14 @@ use crate::worker;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_charts::{Chart, Lang as ChartLang};
+use reallot_core::metrics::MeasureConfig;
 use reallot_worker::protocol::{Job, Reply};
 
-#[component]
-pub fn LeadsPage() -> impl IntoView {
+/// The worker job that computes a page's charts.
+pub type ChartsJob = fn(String, MeasureConfig, ChartLang) -> Job;
+
+/// The page `id` (its route and `page-<id>` test id) titled `title`, showing `job`'s charts.
+pub fn charts_page(id: &'static str, title: Key, job: ChartsJob) -> impl IntoView {
     let state = use_dataset();
     let settings = use_settings();
     let filters = use_filters();
@@ -35,8 +40,7 @@ pub fn LeadsPage() -> impl IntoView {
         spawn_local(async move {
             let answer = async {
                 ensure_in_worker(&key).await?;
-                let job = Job::LeadCharts { key, config, lang };
-                match worker::run(job, &[], |_| {}).await? {
+                match worker::run(job(key, config, lang), &[], |_| {}).await? {
                     (Reply::Charts { charts, .. }, _) => Ok(charts),
                     _ => Err("the worker gave an unexpected answer".to_owned()),
                 }
@@ -53,8 +57,8 @@ pub fn LeadsPage() -> impl IntoView {
         });
     });
     view! {
-        <section class="page" data-testid="page-leads">
-            <h1>{move || t(lang(), Key::Leads)}</h1>
+        <section class="page" data-testid=format!("page-{id}")>
+            <h1>{move || t(lang(), title)}</h1>
             <FilterBar />
             {move || failure.get().map(|e| view! { <p class="error" data-testid="charts-error">{e}</p> })}
             <div class="charts">
@@ -65,4 +69,22 @@ pub fn LeadsPage() -> impl IntoView {
             </div>
         </section>
     }
+}
+
+/// The Leads page: the lead report's charts.
+pub fn leads_page() -> impl IntoView {
+    charts_page("leads", Key::Leads, |key, config, lang| Job::LeadCharts {
+        key,
+        config,
+        lang,
+    })
+}
+
+/// The Pool page: reclaim effectiveness.
+pub fn pool_page() -> impl IntoView {
+    charts_page("pool", Key::Pool, |key, config, lang| Job::PoolCharts {
+        key,
+        config,
+        lang,
+    })
 }

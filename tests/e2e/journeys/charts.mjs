@@ -1,19 +1,21 @@
-// The Leads page: every chart is drawn non-empty from the worker's lead report on the demo
-// data, a filter change redraws them, the numbers table opens, and the CSV export is the
-// chart's table, formula-safe.
+// The chart pages. Leads: every chart is drawn non-empty from the worker's lead report on the
+// demo data, a filter change redraws them, the numbers table opens, and the CSV export is the
+// chart's table. Pool: every reclaim chart draws and its numbers add up.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '../harness.mjs';
 
+const POOL = ['reclaims-month', 'reclaims-reason', 'pool-days', 'reactivation', 'owners', 'repeat-reclaims'];
 const CHARTS = ['funnel', 'conversion-rep', 'conversion-source', 'conversion-region', 'conversion-customer-type', 'conversion-campaign', 'sales-cycle', 'calibration'];
 
 /** Each chart's image source, once every chart has drawn. */
-async function drawn(page) {
-  for (const c of CHARTS) await page.getByTestId(`chart-${c}`).locator('img').waitFor({ timeout: 30_000 });
+async function drawn(page, ids = CHARTS) {
+  for (const c of ids) await page.getByTestId(`chart-${c}`).locator('img').waitFor({ timeout: 30_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll('.chart img')].every((i) => i.complete));
   return page.evaluate((ids) => ids.map((id) => {
     const img = document.querySelector(`[data-testid="chart-${id}"] img`);
     return { id, src: img.getAttribute('src'), width: img.naturalWidth };
-  }), CHARTS);
+  }), ids);
 }
 
 export const journeys = [
@@ -49,6 +51,24 @@ export const journeys = [
       assert(lines[1] === shown.join(','), `first row ${lines[1]} vs shown ${shown}`);
       await page.setViewportSize({ width: 768, height: 1024 });
       await page.screenshot({ path: join(artifacts, 'leads-768x1024.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'pool: every reclaim chart draws on the demo and its numbers add up',
+    context: { viewport: { width: 768, height: 1024 } },
+    async run({ page, base, artifacts }) {
+      await page.goto(base + '/pool');
+      for (const c of await drawn(page, POOL)) assert(c.width > 0 && c.src.length > 2000, `${c.id} did not draw`);
+      const repeats = page.getByTestId('chart-repeat-reclaims');
+      await repeats.locator('summary').click();
+      const counts = (await repeats.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
+      assert(counts.length === 3 && counts[0] > counts[2] && counts[2] >= 0, `repeat reclaims ${counts}`);
+      const reasons = page.getByTestId('chart-reclaims-reason');
+      await reasons.locator('summary').click();
+      const byReason = (await reasons.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
+      const reclaimed = counts[0] + 2 * counts[1];
+      assert(byReason.reduce((a, b) => a + b, 0) >= reclaimed, `reclaims ${byReason} vs entities ${counts}`);
+      await page.screenshot({ path: join(artifacts, 'pool-768x1024.png'), fullPage: true });
     },
   },
 ];
