@@ -96,7 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/overview") view=overview::OverviewPage />
                     <Route path=path!("/data") view=data::DataPage />
                     <Route path=path!("/leads") view=charts::leads_page />
-                    <Route path=path!("/customers") view=|| placeholder::page("customers", Key::Customers, true) />
+                    <Route path=path!("/customers") view=charts::customers_page />
                     <Route path=path!("/pool") view=charts::pool_page />
                     <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator, false) />
                     <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView, false) />

@@ -1,6 +1,6 @@
 //! A page of charts under the global filter: the worker computes the report and the chart
 //! models for the active dataset (so a filter change never blocks the page), and each chart is
-//! drawn here. The Leads and Pool pages are such pages.
+//! drawn here. The Leads, Customers and Pool pages are such pages.
 
 use crate::components::chart::ChartFigure;
 use crate::components::filter_bar::FilterBar;
@@ -15,8 +15,9 @@ use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::metrics::MeasureConfig;
 use reallot_worker::protocol::{Job, Reply};
 
-/// The worker job that computes a page's charts.
-pub type ChartsJob = fn(String, MeasureConfig, ChartLang) -> Job;
+/// The worker job that computes a page's charts, from the dataset key, the filters' measure
+/// config, the settings' window in days and the language.
+pub type ChartsJob = fn(String, MeasureConfig, i64, ChartLang) -> Job;
 
 /// The page `id` (its route and `page-<id>` test id) titled `title`, showing `job`'s charts.
 pub fn charts_page(id: &'static str, title: Key, job: ChartsJob) -> impl IntoView {
@@ -30,6 +31,7 @@ pub fn charts_page(id: &'static str, title: Key, job: ChartsJob) -> impl IntoVie
         let key = state.id.get();
         state.dataset.track();
         let config = filters.with(|f| settings.with(|s| f.config(s)));
+        let window_days = i64::from(settings.with(|s| s.window_days));
         let lang = match lang() {
             Lang::En => ChartLang::En,
             Lang::ZhCn => ChartLang::Zh,
@@ -40,7 +42,7 @@ pub fn charts_page(id: &'static str, title: Key, job: ChartsJob) -> impl IntoVie
         spawn_local(async move {
             let answer = async {
                 ensure_in_worker(&key).await?;
-                match worker::run(job(key, config, lang), &[], |_| {}).await? {
+                match worker::run(job(key, config, window_days, lang), &[], |_| {}).await? {
                     (Reply::Charts { charts, .. }, _) => Ok(charts),
                     _ => Err("the worker gave an unexpected answer".to_owned()),
                 }
@@ -73,18 +75,30 @@ pub fn charts_page(id: &'static str, title: Key, job: ChartsJob) -> impl IntoVie
 
 /// The Leads page: the lead report's charts.
 pub fn leads_page() -> impl IntoView {
-    charts_page("leads", Key::Leads, |key, config, lang| Job::LeadCharts {
+    charts_page("leads", Key::Leads, |key, config, _, lang| {
+        Job::LeadCharts { key, config, lang }
+    })
+}
+
+/// The Pool page: reclaim effectiveness.
+pub fn pool_page() -> impl IntoView {
+    charts_page("pool", Key::Pool, |key, config, _, lang| Job::PoolCharts {
         key,
         config,
         lang,
     })
 }
 
-/// The Pool page: reclaim effectiveness.
-pub fn pool_page() -> impl IntoView {
-    charts_page("pool", Key::Pool, |key, config, lang| Job::PoolCharts {
-        key,
-        config,
-        lang,
-    })
+/// The Customers page: value, repeat purchase, repurchase cycle, lifecycle, retention, CLV.
+pub fn customers_page() -> impl IntoView {
+    charts_page(
+        "customers",
+        Key::Customers,
+        |key, config, window_days, lang| Job::CustomerCharts {
+            key,
+            config,
+            window_days,
+            lang,
+        },
+    )
 }

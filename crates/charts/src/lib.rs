@@ -4,6 +4,7 @@
 //! natively.
 
 pub mod csv;
+pub mod customers;
 pub mod leads;
 pub mod model;
 pub mod pool;

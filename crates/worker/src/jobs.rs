@@ -117,6 +117,14 @@ pub fn import(
     })
 }
 
+/// The customer measures' settings for an as-of date and a window of at least one day.
+fn customer_config(as_of: Timestamp, window_days: i64) -> CustomerConfig {
+    CustomerConfig {
+        window_days: window_days.max(1),
+        ..CustomerConfig::new(as_of)
+    }
+}
+
 /// The dataset the worker holds for measuring and simulating, so the page sends it once (not
 /// with every filter change). A restarted worker holds none; the page opens it again.
 #[derive(Default)]
@@ -168,13 +176,7 @@ impl Session {
         let scope = config.scope(ds);
         let frame = LeadFrame::build(ds, &scope);
         let (won, assigned) = conversion_counts(&frame).total;
-        let customers = customer_report(
-            ds,
-            &CustomerConfig {
-                window_days: window_days.max(1),
-                ..CustomerConfig::new(scope.as_of)
-            },
-        );
+        let customers = customer_report(ds, &customer_config(scope.as_of, window_days));
         let total = &customers.kpis.total;
         Ok(OverviewNumbers {
             leads: frame.len(),
@@ -202,6 +204,21 @@ impl Session {
         let ds = self.dataset(key)?;
         let report = lead_report(ds, &config.scope(ds));
         Ok(reallot_charts::leads::all(&report, lang))
+    }
+
+    /// The Customers page's chart models as of `config`'s as-of date, over the `window_days`
+    /// before it, labelled in `lang`.
+    pub fn customer_charts(
+        &self,
+        key: &str,
+        config: &MeasureConfig,
+        window_days: i64,
+        lang: ChartLang,
+    ) -> Result<Vec<Chart>, String> {
+        let ds = self.dataset(key)?;
+        let as_of = config.scope(ds).as_of;
+        let report = customer_report(ds, &customer_config(as_of, window_days));
+        Ok(reallot_charts::customers::all(&report, lang))
     }
 
     /// The Pool page's chart models as of `config`'s as-of date, labelled in `lang`.

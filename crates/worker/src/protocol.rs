@@ -57,6 +57,14 @@ pub enum Job {
         config: MeasureConfig,
         lang: ChartLang,
     },
+    /// The Customers page's chart models (the customer report with the CLV fit, as of
+    /// `config`'s as-of date, over the `window_days` before it) for the open dataset `key`.
+    CustomerCharts {
+        key: String,
+        config: MeasureConfig,
+        window_days: i64,
+        lang: ChartLang,
+    },
     /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
     /// `key`, every (strategy, run) job in turn.
     Simulate { key: String, scenario: String },
@@ -102,7 +110,7 @@ pub enum Reply {
         id: u32,
         numbers: OverviewNumbers,
     },
-    /// Answer to [`Job::LeadCharts`] and [`Job::PoolCharts`].
+    /// Answer to [`Job::LeadCharts`], [`Job::PoolCharts`] and [`Job::CustomerCharts`].
     Charts {
         id: u32,
         charts: Vec<Chart>,

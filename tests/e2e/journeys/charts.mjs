@@ -1,10 +1,12 @@
 // The chart pages. Leads: every chart is drawn non-empty from the worker's lead report on the
 // demo data, a filter change redraws them, the numbers table opens, and the CSV export is the
-// chart's table. Pool: every reclaim chart draws and its numbers add up.
+// chart's table. Customers: every chart draws from the customer report (CLV fit included).
+// Pool: every reclaim chart draws and its numbers add up.
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assert } from '../harness.mjs';
 
+const CUSTOMERS = ['value-tiers', 'repeat-rate', 'repurchase-cycle', 'lifecycle', 'retention', 'clv-source'];
 const POOL = ['reclaims-month', 'reclaims-reason', 'pool-days', 'reactivation', 'owners', 'repeat-reclaims'];
 const CHARTS = ['funnel', 'conversion-rep', 'conversion-source', 'conversion-region', 'conversion-customer-type', 'conversion-campaign', 'sales-cycle', 'calibration'];
 
@@ -69,6 +71,19 @@ export const journeys = [
       const reclaimed = counts[0] + 2 * counts[1];
       assert(byReason.reduce((a, b) => a + b, 0) >= reclaimed, `reclaims ${byReason} vs entities ${counts}`);
       await page.screenshot({ path: join(artifacts, 'pool-768x1024.png'), fullPage: true });
+    },
+  },
+  {
+    name: 'customers: every customer chart draws on the demo, tier shares add up to 100%',
+    context: { viewport: { width: 1024, height: 768 } },
+    async run({ page, base, artifacts }) {
+      await page.goto(base + '/customers');
+      for (const c of await drawn(page, CUSTOMERS)) assert(c.width > 0 && c.src.length > 2000, `${c.id} did not draw`);
+      const tiers = page.getByTestId('chart-value-tiers');
+      await tiers.locator('summary').click();
+      const shares = (await tiers.locator('tbody tr td:nth-child(2)').allTextContents()).map(Number);
+      assert(shares.length === 3 && Math.abs(shares.reduce((a, b) => a + b, 0) - 1) < 1e-6, `tier shares ${shares}`);
+      await page.screenshot({ path: join(artifacts, 'customers-1024x768.png'), fullPage: true });
     },
   },
 ];
