@@ -98,8 +98,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leads") view=charts::leads_page />
                     <Route path=path!("/customers") view=charts::customers_page />
                     <Route path=path!("/pool") view=charts::pool_page />
-                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator, false) />
-                    <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView, false) />
+                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator) />
+                    <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView) />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>
             </main>
