@@ -41,20 +41,12 @@ fn month_label(mi: i64) -> String {
 }
 
 pub fn cohort_report(facts: &CustomerFacts, _config: &CustomerConfig) -> CohortReport {
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for i in 0..facts.len() {
-        let d = facts.days(i).0;
-        if let (Some(&f), Some(&l)) = (d.first(), d.last()) {
-            lo = lo.min(f);
-            hi = hi.max(l);
-        }
-    }
-    if lo > hi {
+    let Some((lo, hi)) = facts.day_span() else {
         return CohortReport {
             cohorts: Vec::new(),
             periods: Vec::new(),
         };
-    }
+    };
     // Month index per day over the observed range, so each purchase day costs a lookup.
     let month_of: Vec<i64> = (lo..=hi)
         .map(|d| Timestamp::from_days(d).month_index())

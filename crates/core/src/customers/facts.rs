@@ -111,6 +111,19 @@ impl CustomerFacts {
             .saturating_sub(d.partition_point(|x| *x < from))
     }
 
+    /// The first and last purchase day over every customer; `None` without orders.
+    pub fn day_span(&self) -> Option<(i64, i64)> {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        for i in 0..self.len() {
+            let d = self.days(i).0;
+            if let (Some(&f), Some(&l)) = (d.first(), d.last()) {
+                lo = lo.min(f);
+                hi = hi.max(l);
+            }
+        }
+        (lo <= hi).then_some((lo, hi))
+    }
+
     pub fn with_orders(&self) -> usize {
         self.order_count.iter().filter(|c| **c > 0).count()
     }

@@ -153,14 +153,8 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
     // Monthly revenue over all purchase days: summed per distinct day first (days index a
     // `Vec` over the observed range), so that the calendar arithmetic runs once per day
     // rather than once per purchase.
-    let (mut lo, mut hi) = (i64::MAX, i64::MIN);
-    for i in 0..facts.len() {
-        let d = facts.days(i).0;
-        if let (Some(&f), Some(&l)) = (d.first(), d.last()) {
-            lo = lo.min(f);
-            hi = hi.max(l);
-        }
-    }
+    // Without orders the range is empty (lo > hi), so no day is counted.
+    let (lo, hi) = facts.day_span().unwrap_or((0, -1));
     let span = usize::try_from(hi.saturating_sub(lo).saturating_add(1)).unwrap_or(0);
     let mut daily: Vec<Option<i64>> = vec![None; span];
     for i in 0..facts.len() {
