@@ -4,7 +4,9 @@
 //! no stored dataset is active (first visit, or after the active one was deleted), so it costs
 //! no storage. The active dataset id survives reloads in localStorage.
 
-use crate::settings::stored_lang;
+use crate::filters::use_filters;
+use crate::i18n::Lang;
+use crate::settings::{stored_lang, use_settings};
 use crate::storage::{DEMO_ID, DatasetMeta, idb, open_error_message, unreadable_message};
 use crate::worker;
 use gloo_storage::{LocalStorage, Storage};
@@ -12,6 +14,8 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_core::Dataset;
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
+use reallot_core::metrics::MeasureConfig;
+use reallot_worker::protocol::{Job, Reply};
 use std::sync::Arc;
 
 /// The seed of the built-in demo dataset, so every visitor sees the same demo organisation.
@@ -158,4 +162,46 @@ pub async fn ensure_in_worker(key: &str) -> Result<(), String> {
         let bytes = idb::load_bytes(key).await?;
         worker::open(key, worker::Source::Bytes(&bytes)).await
     }
+}
+
+/// Asks the worker for `job(key, config, window_days, lang)` on the active dataset whenever the
+/// dataset, the filters or the settings change, so the page never blocks on measuring. The
+/// first signal holds the latest answer `pick` takes from the reply, the second the latest
+/// failure. Replies come back in request order, so the answer shown is the latest filters'.
+pub fn watch_in_worker<T: Send + Sync + 'static>(
+    job: impl Fn(String, MeasureConfig, i64, Lang) -> Job + Copy + Send + Sync + 'static,
+    pick: fn(Reply) -> Option<T>,
+) -> (RwSignal<Option<T>>, RwSignal<Option<String>>) {
+    let state = use_dataset();
+    let settings = use_settings();
+    let filters = use_filters();
+    let answer = RwSignal::new(None::<T>);
+    let failure = RwSignal::new(None::<String>);
+    Effect::new(move |_| {
+        let key = state.id.get();
+        state.dataset.track();
+        let config = filters.with(|f| settings.with(|s| f.config(s)));
+        let (window_days, lang) = settings.with(|s| (i64::from(s.window_days), s.lang));
+        if state.loading.get() {
+            return;
+        }
+        spawn_local(async move {
+            let reply = async {
+                ensure_in_worker(&key).await?;
+                let (reply, _) =
+                    worker::run(job(key, config, window_days, lang), &[], |_| {}).await?;
+                pick(reply).ok_or_else(|| "the worker gave an unexpected answer".to_owned())
+            }
+            .await;
+            match reply {
+                Ok(a) => {
+                    failure.set(None);
+                    answer.set(Some(a));
+                }
+                Err(e) if e == worker::CANCELLED => {}
+                Err(e) => failure.set(Some(e)),
+            }
+        });
+    });
+    (answer, failure)
 }

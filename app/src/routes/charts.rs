@@ -4,60 +4,33 @@
 
 use crate::components::chart::ChartFigure;
 use crate::components::filter_bar::FilterBar;
-use crate::filters::use_filters;
 use crate::i18n::{Key, Lang, t};
 use crate::settings::use_settings;
-use crate::state::{ensure_in_worker, use_dataset};
-use crate::worker;
+use crate::state::watch_in_worker;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use reallot_charts::{Chart, Lang as ChartLang};
-use reallot_core::metrics::MeasureConfig;
-use reallot_worker::protocol::{Job, Reply};
+use reallot_charts::Lang as ChartLang;
+use reallot_worker::protocol::{ChartPage, Job, Reply};
 
-/// The worker job that computes a page's charts, from the dataset key, the filters' measure
-/// config, the settings' window in days and the language.
-pub type ChartsJob = fn(String, MeasureConfig, i64, ChartLang) -> Job;
-
-/// The page `id` (its route and `page-<id>` test id) titled `title`, showing `job`'s charts.
-pub fn charts_page(id: &'static str, title: Key, job: ChartsJob) -> impl IntoView {
-    let state = use_dataset();
+/// The page `id` (its route and `page-<id>` test id) titled `title`, showing `page`'s charts.
+fn charts_page(id: &'static str, title: Key, page: ChartPage) -> impl IntoView {
     let settings = use_settings();
-    let filters = use_filters();
     let lang = move || settings.with(|s| s.lang);
-    let charts = RwSignal::new(None::<Vec<Chart>>);
-    let failure = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let key = state.id.get();
-        state.dataset.track();
-        let config = filters.with(|f| settings.with(|s| f.config(s)));
-        let window_days = i64::from(settings.with(|s| s.window_days));
-        let lang = match lang() {
-            Lang::En => ChartLang::En,
-            Lang::ZhCn => ChartLang::Zh,
-        };
-        if state.loading.get() {
-            return;
-        }
-        spawn_local(async move {
-            let answer = async {
-                ensure_in_worker(&key).await?;
-                match worker::run(job(key, config, window_days, lang), &[], |_| {}).await? {
-                    (Reply::Charts { charts, .. }, _) => Ok(charts),
-                    _ => Err("the worker gave an unexpected answer".to_owned()),
-                }
-            }
-            .await;
-            match answer {
-                Ok(c) => {
-                    failure.set(None);
-                    charts.set(Some(c));
-                }
-                Err(e) if e == worker::CANCELLED => {}
-                Err(e) => failure.set(Some(e)),
-            }
-        });
-    });
+    let (charts, failure) = watch_in_worker(
+        move |key, config, window_days, lang| Job::Charts {
+            key,
+            page,
+            config,
+            window_days,
+            lang: match lang {
+                Lang::En => ChartLang::En,
+                Lang::ZhCn => ChartLang::Zh,
+            },
+        },
+        |reply| match reply {
+            Reply::Charts { charts, .. } => Some(charts),
+            _ => None,
+        },
+    );
     view! {
         <section class="page" data-testid=format!("page-{id}")>
             <h1>{move || t(lang(), title)}</h1>
@@ -75,30 +48,15 @@ pub fn charts_page(id: &'static str, title: Key, job: ChartsJob) -> impl IntoVie
 
 /// The Leads page: the lead report's charts.
 pub fn leads_page() -> impl IntoView {
-    charts_page("leads", Key::Leads, |key, config, _, lang| {
-        Job::LeadCharts { key, config, lang }
-    })
-}
-
-/// The Pool page: reclaim effectiveness.
-pub fn pool_page() -> impl IntoView {
-    charts_page("pool", Key::Pool, |key, config, _, lang| Job::PoolCharts {
-        key,
-        config,
-        lang,
-    })
+    charts_page("leads", Key::Leads, ChartPage::Leads)
 }
 
 /// The Customers page: value, repeat purchase, repurchase cycle, lifecycle, retention, CLV.
 pub fn customers_page() -> impl IntoView {
-    charts_page(
-        "customers",
-        Key::Customers,
-        |key, config, window_days, lang| Job::CustomerCharts {
-            key,
-            config,
-            window_days,
-            lang,
-        },
-    )
+    charts_page("customers", Key::Customers, ChartPage::Customers)
+}
+
+/// The Pool page: reclaim effectiveness.
+pub fn pool_page() -> impl IntoView {
+    charts_page("pool", Key::Pool, ChartPage::Pool)
 }

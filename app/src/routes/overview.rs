@@ -1,65 +1,31 @@
 //! Overview page: KPI cards under the global filter, and the dataset's tables at a glance.
 
 use crate::components::filter_bar::FilterBar;
-use crate::filters::use_filters;
 use crate::i18n::{Key, format_int, format_money, t};
 use crate::overview::table_sizes;
 use crate::settings::use_settings;
-use crate::state::{ensure_in_worker, use_dataset};
-use crate::worker;
+use crate::state::{use_dataset, watch_in_worker};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use reallot_worker::protocol::{Job, OverviewNumbers, Reply};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
     let state = use_dataset();
     let settings = use_settings();
-    let filters = use_filters();
     let lang = move || settings.with(|s| s.lang);
     let label = move |k: Key| move || t(lang(), k);
     let rows = move || table_sizes(&state.dataset.get());
-    // Measured in the worker, so a filter change never blocks the page; replies come back in
-    // request order, so the last one shown is the latest filter's.
-    let numbers = RwSignal::new(None::<OverviewNumbers>);
-    let failure = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let key = state.id.get();
-        state.dataset.track();
-        let config = filters.with(|f| settings.with(|s| f.config(s)));
-        let window_days = i64::from(settings.with(|s| s.window_days));
-        if state.loading.get() {
-            return;
-        }
-        spawn_local(async move {
-            let answer = async {
-                ensure_in_worker(&key).await?;
-                match worker::run(
-                    Job::Overview {
-                        key,
-                        config,
-                        window_days,
-                    },
-                    &[],
-                    |_| {},
-                )
-                .await?
-                {
-                    (Reply::Overview { numbers, .. }, _) => Ok(numbers),
-                    _ => Err("the worker gave an unexpected answer".to_owned()),
-                }
-            }
-            .await;
-            match answer {
-                Ok(n) => {
-                    failure.set(None);
-                    numbers.set(Some(n));
-                }
-                Err(e) if e == worker::CANCELLED => {}
-                Err(e) => failure.set(Some(e)),
-            }
-        });
-    });
+    let (numbers, failure) = watch_in_worker(
+        |key, config, window_days, _| Job::Overview {
+            key,
+            config,
+            window_days,
+        },
+        |reply| match reply {
+            Reply::Overview { numbers, .. } => Some(numbers),
+            _ => None,
+        },
+    );
     let shown =
         move |f: fn(&OverviewNumbers) -> String| move || numbers.with(|n| n.as_ref().map(f));
     let rate = |n: &OverviewNumbers| {

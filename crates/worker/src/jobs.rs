@@ -3,7 +3,7 @@
 //! located message, so nothing half-imported is ever stored.
 
 use crate::protocol::{
-    FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
+    ChartPage, FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
 use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::customers::{CustomerConfig, CustomerFacts, customer_report, reclaim_report};
@@ -194,45 +194,29 @@ impl Session {
         })
     }
 
-    /// The Leads page's chart models under `config`, labelled in `lang`.
-    pub fn lead_charts(
+    /// The chart models of `page`, labelled in `lang` (see [`crate::protocol::Job::Charts`]).
+    pub fn charts(
         &self,
         key: &str,
-        config: &MeasureConfig,
-        lang: ChartLang,
-    ) -> Result<Vec<Chart>, String> {
-        let ds = self.dataset(key)?;
-        let report = lead_report(ds, &config.scope(ds));
-        Ok(reallot_charts::leads::all(&report, lang))
-    }
-
-    /// The Customers page's chart models as of `config`'s as-of date, over the `window_days`
-    /// before it, labelled in `lang`.
-    pub fn customer_charts(
-        &self,
-        key: &str,
+        page: ChartPage,
         config: &MeasureConfig,
         window_days: i64,
         lang: ChartLang,
     ) -> Result<Vec<Chart>, String> {
         let ds = self.dataset(key)?;
-        let as_of = config.scope(ds).as_of;
-        let report = customer_report(ds, &customer_config(as_of, window_days));
-        Ok(reallot_charts::customers::all(&report, lang))
-    }
-
-    /// The Pool page's chart models as of `config`'s as-of date, labelled in `lang`.
-    pub fn pool_charts(
-        &self,
-        key: &str,
-        config: &MeasureConfig,
-        lang: ChartLang,
-    ) -> Result<Vec<Chart>, String> {
-        let ds = self.dataset(key)?;
-        let customers = CustomerConfig::new(config.scope(ds).as_of);
-        let facts = CustomerFacts::build(ds, customers.as_of);
-        let report = reclaim_report(ds, &facts, &customers);
-        Ok(reallot_charts::pool::all(&report, lang))
+        let scope = config.scope(ds);
+        Ok(match page {
+            ChartPage::Leads => reallot_charts::leads::all(&lead_report(ds, &scope), lang),
+            ChartPage::Customers => {
+                let report = customer_report(ds, &customer_config(scope.as_of, window_days));
+                reallot_charts::customers::all(&report, lang)
+            }
+            ChartPage::Pool => {
+                let customers = CustomerConfig::new(scope.as_of);
+                let facts = CustomerFacts::build(ds, customers.as_of);
+                reallot_charts::pool::all(&reclaim_report(ds, &facts, &customers), lang)
+            }
+        })
     }
 
     /// Runs `scenario` (TOML) on the open dataset, reporting each (strategy, run) job done;
@@ -357,6 +341,27 @@ mod tests {
         assert!(
             session.overview("other", &config, 365).is_err(),
             "keyed by dataset"
+        );
+        let charts = |page, lang| {
+            session
+                .charts("stored", page, &config, 365, lang)
+                .expect("charts")
+        };
+        let leads = charts(ChartPage::Leads, ChartLang::Zh);
+        assert_eq!(leads.len(), 8);
+        assert_eq!(leads[0].title, "漏斗");
+        let customers = charts(ChartPage::Customers, ChartLang::En);
+        assert_eq!(customers.len(), 6);
+        let pool = charts(ChartPage::Pool, ChartLang::En);
+        assert_eq!(pool.len(), 6);
+        for c in leads.iter().chain(&customers).chain(&pool) {
+            assert!(!c.is_empty(), "{} has no data", c.id);
+        }
+        assert!(
+            session
+                .charts("other", ChartPage::Pool, &config, 365, ChartLang::En)
+                .is_err(),
+            "charts are keyed by dataset too"
         );
 
         // The shipped example, with 2 runs instead of 20 to keep the test quick.

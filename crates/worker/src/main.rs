@@ -91,24 +91,14 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             let reply = failed_or(id, reply.map(|numbers| Reply::Overview { id, numbers }));
             post(scope, &reply, &[]);
         }
-        Job::LeadCharts { key, config, lang } => {
-            let reply = SESSION.with_borrow(|s| s.lead_charts(&key, &config, lang));
-            let reply = failed_or(id, reply.map(|charts| Reply::Charts { id, charts }));
-            post(scope, &reply, &[]);
-        }
-        Job::CustomerCharts {
+        Job::Charts {
             key,
+            page,
             config,
             window_days,
             lang,
         } => {
-            let reply =
-                SESSION.with_borrow(|s| s.customer_charts(&key, &config, window_days, lang));
-            let reply = failed_or(id, reply.map(|charts| Reply::Charts { id, charts }));
-            post(scope, &reply, &[]);
-        }
-        Job::PoolCharts { key, config, lang } => {
-            let reply = SESSION.with_borrow(|s| s.pool_charts(&key, &config, lang));
+            let reply = SESSION.with_borrow(|s| s.charts(&key, page, &config, window_days, lang));
             let reply = failed_or(id, reply.map(|charts| Reply::Charts { id, charts }));
             post(scope, &reply, &[]);
         }

@@ -43,24 +43,13 @@ pub enum Job {
         config: MeasureConfig,
         window_days: i64,
     },
-    /// The Leads page's chart models for the open dataset `key` under `config`, labelled in
-    /// `lang` (the page draws them).
-    LeadCharts {
+    /// A page's chart models for the open dataset `key`, labelled in `lang` (the page draws
+    /// them): Leads from the lead report under `config`; Customers from the customer report
+    /// (with the CLV fit) and Pool from reclaim effectiveness, both as of `config`'s as-of
+    /// date, Customers over the `window_days` before it.
+    Charts {
         key: String,
-        config: MeasureConfig,
-        lang: ChartLang,
-    },
-    /// The Pool page's chart models (reclaim effectiveness as of `config`'s as-of date) for
-    /// the open dataset `key`, labelled in `lang`.
-    PoolCharts {
-        key: String,
-        config: MeasureConfig,
-        lang: ChartLang,
-    },
-    /// The Customers page's chart models (the customer report with the CLV fit, as of
-    /// `config`'s as-of date, over the `window_days` before it) for the open dataset `key`.
-    CustomerCharts {
-        key: String,
+        page: ChartPage,
         config: MeasureConfig,
         window_days: i64,
         lang: ChartLang,
@@ -68,6 +57,15 @@ pub enum Job {
     /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
     /// `key`, every (strategy, run) job in turn.
     Simulate { key: String, scenario: String },
+}
+
+/// The pages whose charts the worker computes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChartPage {
+    Leads,
+    Customers,
+    Pool,
 }
 
 /// One file of an import: the overrides it was read with and the mapping the user confirmed.
@@ -110,7 +108,7 @@ pub enum Reply {
         id: u32,
         numbers: OverviewNumbers,
     },
-    /// Answer to [`Job::LeadCharts`], [`Job::PoolCharts`] and [`Job::CustomerCharts`].
+    /// Answer to [`Job::Charts`].
     Charts {
         id: u32,
         charts: Vec<Chart>,
