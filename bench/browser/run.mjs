@@ -5,26 +5,16 @@
 //                              [--profile release|wasm-release] [--json]
 // Needs `npm ci --prefix tests/e2e` (playwright-core) and Debian's /usr/bin/chromium.
 // Smoke: node bench/browser/run.mjs --scale s --runs 1
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, serve, watchedPage } from '../../tests/e2e/harness.mjs';
+import { arg, buildBench, root } from '../wasm/build.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const scale = arg('scale', 's');
 const runs = Number(arg('runs', '3'));
 const profile = arg('profile', 'release');
 const modes = arg('mode', 'both') === 'both' ? ['main', 'worker'] : [arg('mode', 'main')];
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const pkgDir = path.join(root, 'target', 'bench-browser', profile);
-
-const sh = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-sh('cargo', ['build', '-q', '-p', 'reallot-bench-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile]);
-sh('wasm-bindgen', ['--target', 'web', '--out-dir', pkgDir,
-  path.join(root, `target/wasm32-unknown-unknown/${profile}/reallot_bench_wasm.wasm`)]);
+buildBench(profile, 'web', path.join(root, 'target', 'bench-browser', profile));
 
 const { server, base } = await serve(root);
 const browser = await launch();

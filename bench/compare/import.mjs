@@ -2,16 +2,11 @@
 // the same leads.csv. Run by bench/compare/run.sh, or alone:
 //   node bench/compare/import.mjs FILE.csv [--runs N] [--json]
 // FILE must lie inside the repository (it is served from there over loopback).
-import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import path from 'node:path';
 import { launch, serve, watchedPage } from '../../tests/e2e/harness.mjs';
+import { arg, buildBench, root } from '../wasm/build.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
 const file = path.resolve(process.argv[2] ?? '');
 if (!file.startsWith(`${root}/`) || !file.endsWith('.csv')) {
   console.error('usage: node bench/compare/import.mjs FILE.csv (inside the repository) [--runs N] [--json]');
@@ -19,11 +14,7 @@ if (!file.startsWith(`${root}/`) || !file.endsWith('.csv')) {
 }
 const runs = Number(arg('runs', '3'));
 const profile = 'release';
-const pkgDir = path.join(root, 'target', 'bench-browser', profile);
-const sh = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
-sh('cargo', ['build', '-q', '-p', 'reallot-bench-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile]);
-sh('wasm-bindgen', ['--target', 'web', '--out-dir', pkgDir,
-  path.join(root, `target/wasm32-unknown-unknown/${profile}/reallot_bench_wasm.wasm`)]);
+const pkg = buildBench(profile, 'web', path.join(root, 'target', 'bench-browser', profile));
 
 const { server, base } = await serve(root);
 const browser = await launch();
@@ -32,7 +23,7 @@ try {
   const { page, problems } = await watchedPage(browser, base);
   const rel = (p) => `/${path.relative(root, p).split(path.sep).join('/')}`;
   await page.goto(`${base}/bench/compare/import/index.html?runs=${runs}` +
-    `&file=${encodeURIComponent(rel(file))}&pkg=${encodeURIComponent(rel(path.join(pkgDir, 'reallot_bench_wasm.js')))}`);
+    `&file=${encodeURIComponent(rel(file))}&pkg=${encodeURIComponent(rel(pkg))}`);
   await page.waitForFunction(() => window.benchResult, null, { timeout: 30 * 60 * 1000, polling: 500 });
   r = await page.evaluate(() => window.benchResult);
   if (r.error) throw new Error(r.error);

@@ -3,26 +3,17 @@
 //   node bench/wasm/run.mjs [--scale s|m|l] [--runs N] [--profile wasm-release|release]
 //                           [--customers] [--json]
 // The default profile is the app's (size-optimised); `release` is optimised for speed.
-import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import os from 'node:os';
+import { arg, buildBench, root } from './build.mjs';
 
-const arg = (name, dflt) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1] : dflt;
-};
 const scale = arg('scale', 'l');
 const runs = Number(arg('runs', '5'));
-const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../..');
-const out = path.join(root, 'target', 'bench-wasm');
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
 const profile = arg('profile', 'wasm-release');
-run('cargo', ['build', '-q', '-p', 'reallot-bench-wasm', '--target', 'wasm32-unknown-unknown', '--profile', profile]);
-run('wasm-bindgen', ['--target', 'nodejs', '--out-dir', out,
-  path.join(root, `target/wasm32-unknown-unknown/${profile}/reallot_bench_wasm.wasm`)]);
-const { Bench } = createRequire(import.meta.url)(path.join(out, 'reallot_bench_wasm.js'));
+const module = buildBench(profile, 'nodejs', path.join(root, 'target', 'bench-wasm'));
+const { Bench } = createRequire(import.meta.url)(module);
 
 const t0 = performance.now();
 const bench = new Bench(scale, 42n);
