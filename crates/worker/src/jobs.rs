@@ -6,7 +6,9 @@ use crate::protocol::{
     ChartPage, FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
 use reallot_charts::{Chart, Lang as ChartLang};
-use reallot_core::customers::{CustomerConfig, CustomerFacts, customer_report, reclaim_report};
+use reallot_core::customers::{
+    CustomerConfig, CustomerFacts, CustomerReport, customer_report, reclaim_report,
+};
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::metrics::MeasureConfig;
@@ -17,6 +19,8 @@ use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
 use reallot_core::sim::{RunMetrics, Scenario, Simulation};
 use reallot_core::{Dataset, codec};
+use std::cell::RefCell;
+use std::rc::Rc;
 
 /// Rows of a file shown in the preview.
 pub const PREVIEW_ROWS: usize = 5;
@@ -130,13 +134,20 @@ fn customer_config(as_of: Timestamp, window_days: i64) -> CustomerConfig {
 #[derive(Default)]
 pub struct Session {
     open: Option<(String, Dataset)>,
+    /// The customer report of the held dataset for one (as-of, window): it does not depend
+    /// on the filters, so the Overview and the Customers page share it across filter changes.
+    customers: RefCell<Option<CachedReport>>,
 }
+
+/// A customer report and the (as-of instant in seconds, window in days) it was computed for.
+type CachedReport = ((i64, i64), Rc<CustomerReport>);
 
 impl Session {
     /// Holds `ds` as `key`; returns its rows over all tables.
     pub fn hold(&mut self, key: &str, ds: Dataset) -> usize {
         let sizes = ds.sizes();
         self.open = Some((key.to_owned(), ds));
+        self.customers = RefCell::default();
         TableKind::ALL.iter().map(|k| sizes.get(*k)).sum()
     }
 
@@ -164,6 +175,19 @@ impl Session {
         }
     }
 
+    /// The customer report as of `as_of` over `window_days`, computed once per pair.
+    fn customers(&self, ds: &Dataset, as_of: Timestamp, window_days: i64) -> Rc<CustomerReport> {
+        let key = (as_of.0, window_days);
+        if let Some((k, report)) = &*self.customers.borrow()
+            && *k == key
+        {
+            return report.clone();
+        }
+        let report = Rc::new(customer_report(ds, &customer_config(as_of, window_days)));
+        *self.customers.borrow_mut() = Some((key, report.clone()));
+        report
+    }
+
     /// The Overview's numbers: lead KPIs under `config`; customer KPIs over the `window_days`
     /// before the same as-of date, and the CLV fit.
     pub fn overview(
@@ -176,7 +200,7 @@ impl Session {
         let scope = config.scope(ds);
         let frame = LeadFrame::build(ds, &scope);
         let (won, assigned) = conversion_counts(&frame).total;
-        let customers = customer_report(ds, &customer_config(scope.as_of, window_days));
+        let customers = self.customers(ds, scope.as_of, window_days);
         let total = &customers.kpis.total;
         Ok(OverviewNumbers {
             leads: frame.len(),
@@ -208,8 +232,7 @@ impl Session {
         Ok(match page {
             ChartPage::Leads => reallot_charts::leads::all(&lead_report(ds, &scope), lang),
             ChartPage::Customers => {
-                let report = customer_report(ds, &customer_config(scope.as_of, window_days));
-                reallot_charts::customers::all(&report, lang)
+                reallot_charts::customers::all(&self.customers(ds, scope.as_of, window_days), lang)
             }
             ChartPage::Pool => {
                 let customers = CustomerConfig::new(scope.as_of);
@@ -342,6 +365,31 @@ mod tests {
             session.overview("other", &config, 365).is_err(),
             "keyed by dataset"
         );
+        let east = MeasureConfig {
+            filter: reallot_core::metrics::Filter {
+                regions: vec![ds.name(ds.leads[0].region.expect("region")).to_owned()],
+                ..Default::default()
+            },
+            ..MeasureConfig::default()
+        };
+        let narrowed = session.overview("stored", &east, 365).expect("measures");
+        assert!(narrowed.leads < n.leads, "the filter narrows the leads");
+        assert_eq!(
+            narrowed.revenue, n.revenue,
+            "customer numbers do not follow the filters"
+        );
+        let shorter = session.overview("stored", &config, 90).expect("measures");
+        let report90 = customer_report(
+            &ds,
+            &CustomerConfig {
+                window_days: 90,
+                ..CustomerConfig::new(scope.as_of)
+            },
+        );
+        assert_eq!(
+            shorter.revenue, report90.kpis.total.revenue,
+            "a new window, a new report"
+        );
         let charts = |page, lang| {
             session
                 .charts("stored", page, &config, 365, lang)
@@ -387,6 +435,12 @@ mod tests {
             session.open_demo("demo", 42),
             rows,
             "the demo is the same dataset"
+        );
+        session.hold("empty", Dataset::new());
+        let none = session.overview("empty", &config, 365).expect("measures");
+        assert_eq!(
+            none.revenue, 0,
+            "a newly held dataset gets its own customer report"
         );
     }
 
