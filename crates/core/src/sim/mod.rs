@@ -10,10 +10,12 @@
 mod history;
 mod model;
 mod run;
+mod uptake;
 
 pub use history::{HistoricalOutcome, History, SimLead, Spell, SpellEnd, spells};
 pub use model::{ModelSummary, OutcomeModel, Outcomes, Reassign, SEGMENTS, segment};
 pub use run::{RunInput, RunMetrics, simulate, uniform};
+pub use uptake::{PRESSURE_EDGES, Pressure, Uptake, UptakeBin};
 
 use crate::assign::{Roster, Strategy, ValueTable};
 use crate::dataset::Dataset;
@@ -303,7 +305,7 @@ impl Simulation {
         }
         let history = History::from_dataset(ds);
         let roster = Roster::from_dataset(ds);
-        let model = OutcomeModel::fit(ds, &history);
+        let model = OutcomeModel::fit(ds, &history, &roster);
         let values = model.value_table();
         Ok(Self {
             history,
@@ -321,14 +323,16 @@ impl Simulation {
             .collect()
     }
 
-    /// Runs one job with the fitted model.
+    /// Runs one job with the fitted model, its coefficients drawn for this run (see
+    /// [`OutcomeModel::perturbed`]).
     pub fn job(
         &self,
         scenario: &Scenario,
         variants: &[(Strategy, ReclaimPolicy)],
         job: Job,
     ) -> RunMetrics {
-        self.job_with(scenario, variants, job, &self.model)
+        let model = self.model.perturbed(scenario.seed, job.run);
+        self.job_with(scenario, variants, job, &model)
     }
 
     /// Runs one job with any outcome model (the validation test passes the demo's truth).
@@ -347,6 +351,7 @@ impl Simulation {
             roster: &self.roster,
             outcomes,
             values: &self.values,
+            pressure: &self.model.uptake().pressure,
             margin: scenario.margin,
             seed: scenario.seed,
         };

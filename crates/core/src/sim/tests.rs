@@ -36,10 +36,11 @@ struct Truth {
     source: Vec<Option<usize>>,
     /// World campaign index of each history campaign.
     campaign: Vec<Option<usize>>,
+    uptake: Uptake,
 }
 
 impl Truth {
-    fn new(h: &History) -> Self {
+    fn new(h: &History, uptake: &Uptake) -> Self {
         let world = world(&DemoConfig::default());
         let source = h
             .sources
@@ -55,6 +56,7 @@ impl Truth {
             world,
             source,
             campaign,
+            uptake: uptake.clone(),
         }
     }
 }
@@ -74,6 +76,12 @@ fn invert(f: impl Fn(f64) -> f64, u: f64, hi: f64) -> f64 {
 }
 
 impl Outcomes for Truth {
+    fn p_not_taken_up(&self, pressure: f64) -> f64 {
+        // Which leads are taken up is part of the replayed process, not of the outcome model
+        // under test: both replays share the rates fitted from the history.
+        self.uptake.rate(pressure)
+    }
+
     fn delay_hours(&self, rep: usize, _lead: &SimLead, load: f64, u: f64) -> f64 {
         // The generator: never contacted with p(load), else log-normal(median(rep, load), 0.9).
         let never = DemoWorld::p_never_contacted(load);
@@ -168,7 +176,7 @@ fn score_based_and_optimal_beat_round_robin_and_agree_with_the_truth() {
     let (_, sim) = demo();
     let sc = scenario(6);
     let fitted = run_scenario(sim, &sc, &mut |_| true).expect("runs");
-    let truth = run_with(sim, &sc, &Truth::new(&sim.history));
+    let truth = run_with(sim, &sc, &Truth::new(&sim.history, sim.model.uptake()));
     for report in [&fitted, &truth] {
         assert_eq!(report.baseline, "round robin");
         for name in ["score based", "batch optimal"] {
@@ -184,23 +192,41 @@ fn score_based_and_optimal_beat_round_robin_and_agree_with_the_truth() {
             );
         }
     }
-    // Agreement, as documented in docs/simulation.md: each strategy's simulated conversions
-    // within 8 % of the true replay's; the paired uplift against round robin has the true
-    // sign and is conservative (shrinkage pulls rep differences toward zero), never above
-    // the true replay's 95th percentile.
+    // The backtest: replaying the rule actually used lands on the historical conversions and
+    // revenue within the simulated 90 % interval (docs/simulation.md, "Backtest").
+    let bt = fitted.backtest.as_ref().expect("backtest reported");
+    assert!(bt.conversions_within && bt.revenue_within, "{}", bt.verdict);
+    // Agreement with the true replay, as documented in docs/simulation.md: each strategy's
+    // simulated conversions within 6 % of the true replay's, and the true mean inside the
+    // simulated interval for round robin and score based; the paired uplift's interval against
+    // round robin never contradicts the true sign and its mean is never above the true
+    // replay's 95th percentile.
     for (f, t) in fitted.strategies.iter().zip(&truth.strategies) {
         let rel = (f.conversions.mean - t.conversions.mean).abs() / t.conversions.mean;
         assert!(
-            rel < 0.08,
+            rel < 0.06,
             "{}: {:?} vs {:?}",
             f.name,
             f.conversions,
             t.conversions
         );
-        if let (Some(fu), Some(tu)) = (f.uplift_vs_baseline, t.uplift_vs_baseline) {
+        if ["round robin", "score based"].contains(&f.name.as_str()) {
             assert!(
-                (fu.conversions.p05 > 0.0) == (tu.conversions.mean > 0.0)
-                    && fu.conversions.mean <= tu.conversions.p95,
+                f.conversions.contains(t.conversions.mean),
+                "{}: {:?} vs {:?}",
+                f.name,
+                f.conversions,
+                t.conversions
+            );
+        }
+        if let (Some(fu), Some(tu)) = (f.uplift_vs_baseline, t.uplift_vs_baseline) {
+            let consistent = if tu.conversions.mean > 0.0 {
+                fu.conversions.p95 > 0.0
+            } else {
+                fu.conversions.p05 < 0.0
+            };
+            assert!(
+                consistent && fu.conversions.mean <= tu.conversions.p95,
                 "{}: simulated uplift {:?}, true {:?}",
                 f.name,
                 fu.conversions,
@@ -208,6 +234,32 @@ fn score_based_and_optimal_beat_round_robin_and_agree_with_the_truth() {
             );
         }
     }
+}
+
+#[test]
+fn the_uptake_rates_follow_capacity_pressure() {
+    let (_, sim) = demo();
+    let up = sim.model.uptake();
+    // The demo leaves leads unassigned only when reps are loaded (its swamped rule): hardly
+    // any loss below half of capacity, a clear one from 0.8 of capacity up.
+    let first = up.bins[0];
+    assert!(first.leads > 1000 && first.rate < 0.01, "{first:?}");
+    let loaded = up
+        .bins
+        .iter()
+        .find(|b| b.from == 0.8)
+        .expect("bin from 0.8");
+    assert!(loaded.rate > 0.15, "{loaded:?}");
+    let counted: usize = up.bins.iter().map(|b| b.never_taken_up).sum();
+    assert!(counted <= up.never_taken_up && up.never_taken_up > 0);
+    // The model draws different coefficients per run, the same for every strategy of a run.
+    let a = sim.model.perturbed(7, 0);
+    let b = sim.model.perturbed(7, 1);
+    let lead = &sim.history.leads[0];
+    let p = |m: &OutcomeModel| m.p_win(0, lead, 2.0, Reassign::First);
+    assert_eq!(p(&a), p(&sim.model.perturbed(7, 0)));
+    assert_ne!(p(&a), p(&b));
+    assert!((p(&a) - p(&sim.model)).abs() < 0.2);
 }
 
 #[test]
