@@ -10,11 +10,13 @@
 mod history;
 mod model;
 mod run;
+mod synthetic;
 mod uptake;
 
 pub use history::{HistoricalOutcome, History, SimLead, Spell, SpellEnd, spells};
 pub use model::{ModelSummary, OutcomeModel, Outcomes, Reassign, SEGMENTS, segment};
 pub use run::{RunInput, RunMetrics, simulate, uniform};
+pub use synthetic::{poisson, synthetic_leads};
 pub use uptake::{PRESSURE_EDGES, Pressure, Uptake, UptakeBin};
 
 use crate::assign::{Roster, Strategy, ValueTable};
@@ -48,6 +50,21 @@ pub struct Scenario {
     pub backtest: Option<BacktestSpec>,
     #[serde(default)]
     pub sweep: Option<SweepSpec>,
+    /// Which leads arrive: the historical stream (default) or a synthetic one per run.
+    #[serde(default)]
+    pub stream: Stream,
+}
+
+/// The lead stream a scenario replays.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stream {
+    /// The leads that arrived, as they arrived.
+    #[default]
+    History,
+    /// A fresh stream per run with the history's seasonality and mix (see
+    /// [`synthetic_leads`]).
+    Synthetic,
 }
 
 fn default_runs() -> u32 {
@@ -269,6 +286,7 @@ pub struct SimReport {
     pub scenario: String,
     pub runs: u32,
     pub seed: u64,
+    pub stream: Stream,
     pub leads: usize,
     pub reps: usize,
     pub baseline: String,
@@ -346,8 +364,23 @@ impl Simulation {
         let Some((strategy, policy)) = variants.get(job.variant) else {
             return RunMetrics::default();
         };
+        let synthetic;
+        let history = match scenario.stream {
+            Stream::History => &self.history,
+            Stream::Synthetic => {
+                synthetic = History {
+                    leads: synthetic_leads(&self.history, scenario.seed, job.run),
+                    rows: Vec::new(),
+                    sources: Vec::new(),
+                    campaigns: Vec::new(),
+                    horizon: self.history.horizon,
+                    outcome: self.history.outcome,
+                };
+                &synthetic
+            }
+        };
         let input = RunInput {
-            history: &self.history,
+            history,
             roster: &self.roster,
             outcomes,
             values: &self.values,
@@ -468,6 +501,7 @@ impl Simulation {
             scenario: scenario.name.clone(),
             runs: scenario.runs.max(1),
             seed: scenario.seed,
+            stream: scenario.stream,
             leads: self.history.leads.len(),
             reps: self.roster.reps.len(),
             baseline: scenario

@@ -337,3 +337,69 @@ fn uniforms_are_in_range_and_keyed() {
     let mean: f64 = (0..10_000).map(|i| uniform(9, 0, i, 0, 0)).sum::<f64>() / 10_000.0;
     assert!((mean - 0.5).abs() < 0.01);
 }
+
+#[test]
+fn the_synthetic_stream_keeps_the_mix_and_varies_by_run() {
+    let (_, sim) = demo();
+    let h = &sim.history;
+    let a = synthetic_leads(h, 7, 0);
+    assert_eq!(a, synthetic_leads(h, 7, 0));
+    let b = synthetic_leads(h, 7, 1);
+    assert_ne!(a, b);
+    assert!(a.is_sorted_by_key(|l| l.created));
+    // Size: Poisson around the history's count (sd ≈ √n ≈ 100 for the demo's ≈ 9 600).
+    let n = h.leads.len() as f64;
+    for s in [&a, &b] {
+        assert!(
+            (s.len() as f64 - n).abs() < 5.0 * n.sqrt(),
+            "{} vs {n}",
+            s.len()
+        );
+        assert!(
+            s.first()
+                .is_some_and(|l| l.created >= h.leads[0].created.date())
+        );
+        assert!(s.last().is_some_and(|l| l.created < h.horizon));
+    }
+    // Mix: each customer type's share within 2 points of the history's; each month's count
+    // within 5 sd of the history's.
+    let share = |s: &[SimLead], ty: Option<crate::model::CustomerType>| {
+        s.iter().filter(|l| l.customer_type == ty).count() as f64 / s.len() as f64
+    };
+    for ty in crate::model::CustomerType::ALL.iter().copied().map(Some) {
+        assert!((share(&a, ty) - share(&h.leads, ty)).abs() < 0.02, "{ty:?}");
+    }
+    let per_month = |s: &[SimLead]| {
+        let mut m = std::collections::BTreeMap::new();
+        for l in s {
+            *m.entry(l.created.month_index()).or_insert(0usize) += 1;
+        }
+        m
+    };
+    let (ma, mh) = (per_month(&a), per_month(&h.leads));
+    for (month, &k) in &mh {
+        let got = ma.get(month).copied().unwrap_or(0) as f64;
+        assert!(
+            (got - k as f64).abs() < 5.0 * (k as f64).sqrt() + 3.0,
+            "{month}: {got} vs {k}"
+        );
+    }
+    // Simulated on a synthetic stream, the historical rule converts about as it does on the
+    // real stream, with a wider interval (the stream varies too).
+    let mut sc = scenario(4);
+    sc.strategies.truncate(2);
+    let real = run_scenario(sim, &sc, &mut |_| true).expect("runs");
+    sc.stream = Stream::Synthetic;
+    let synth = run_scenario(sim, &sc, &mut |_| true).expect("runs");
+    assert_eq!(synth.stream, Stream::Synthetic);
+    for (r, s) in real.strategies.iter().zip(&synth.strategies) {
+        let rel = (r.conversions.mean - s.conversions.mean).abs() / r.conversions.mean;
+        assert!(
+            rel < 0.05,
+            "{}: {:?} vs {:?}",
+            r.name,
+            r.conversions,
+            s.conversions
+        );
+    }
+}
