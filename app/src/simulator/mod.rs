@@ -197,13 +197,30 @@ impl FormError {
 }
 
 impl ScenarioForm {
-    /// Adds or removes a strategy, keeping [`Preset::ALL`] order.
+    /// Adds or removes a strategy, keeping [`Preset::ALL`] order. A removed strategy's roles
+    /// move on: the baseline and the sweep to the first strategy left, the backtest to none.
     pub fn toggle(&mut self, p: Preset, on: bool) {
         self.strategies.retain(|&q| q != p);
         if on {
             self.strategies.push(p);
             self.strategies
                 .sort_by_key(|q| Preset::ALL.iter().position(|r| r == q));
+            return;
+        }
+        let first = self.strategies.first().copied();
+        if self.baseline == p
+            && let Some(f) = first
+        {
+            self.baseline = f;
+        }
+        if self.backtest == Some(p) {
+            self.backtest = None;
+        }
+        if let Some(sw) = &mut self.sweep
+            && sw.strategy == p
+            && let Some(f) = first
+        {
+            sw.strategy = f;
         }
     }
 
@@ -336,33 +353,59 @@ pub fn territories(ds: &Dataset) -> Vec<Territory> {
         .collect()
 }
 
+/// A typed value that is not a finite number ≥ 0.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct NotANumber;
+
 /// A day count or limit typed by the user: empty switches the rule off (`None`); anything
 /// else must be a finite number ≥ 0.
-pub fn parse_optional(text: &str) -> Result<Option<f64>, ()> {
+pub fn parse_optional(text: &str) -> Result<Option<f64>, NotANumber> {
     let s = text.trim();
     if s.is_empty() {
         return Ok(None);
     }
     match s.parse::<f64>() {
         Ok(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
-        _ => Err(()),
+        _ => Err(NotANumber),
     }
 }
 
 /// The sweep's values typed as a list ("3, 7, 14" or "3 7 14", also with `，`), sorted and
 /// without repeats; every value must be a finite number ≥ 0.
-pub fn parse_values(text: &str) -> Result<Vec<f64>, ()> {
+pub fn parse_values(text: &str) -> Result<Vec<f64>, NotANumber> {
     let mut values = text
         .split(|c: char| c == ',' || c == '，' || c.is_whitespace())
         .filter(|s| !s.is_empty())
         .map(|s| match s.parse::<f64>() {
             Ok(v) if v.is_finite() && v >= 0.0 => Ok(v),
-            _ => Err(()),
+            _ => Err(NotANumber),
         })
-        .collect::<Result<Vec<f64>, ()>>()?;
+        .collect::<Result<Vec<f64>, NotANumber>>()?;
     values.sort_by(f64::total_cmp);
     values.dedup();
     Ok(values)
+}
+
+/// The policy parameters a sweep may vary.
+pub const SWEEP_PARAMETERS: [SweepParameter; 6] = [
+    SweepParameter::NoFollowUpDays,
+    SweepParameter::NoDealDays,
+    SweepParameter::CooldownDays,
+    SweepParameter::PoolDispatchDays,
+    SweepParameter::HoldingCap,
+    SweepParameter::ReminderDays,
+];
+
+/// A sweep parameter's stable identifier (select values), as in scenario files.
+pub const fn parameter_key(p: SweepParameter) -> &'static str {
+    match p {
+        SweepParameter::NoFollowUpDays => "no_follow_up_days",
+        SweepParameter::NoDealDays => "no_deal_days",
+        SweepParameter::CooldownDays => "cooldown_days",
+        SweepParameter::PoolDispatchDays => "pool_dispatch_days",
+        SweepParameter::HoldingCap => "holding_cap",
+        SweepParameter::ReminderDays => "reminder_days",
+    }
 }
 
 /// Sweep values as the form shows them.
@@ -652,10 +695,22 @@ mod tests {
         let err = |f: &ScenarioForm| f.to_scenario(Lang::En, &[], 0.3).err();
         let mut f = ScenarioForm::default();
         f.toggle(Preset::Historical, false);
+        // The removed strategy's roles moved on, so the form still builds.
+        assert_eq!(
+            (f.baseline, f.backtest, f.sweep.as_ref().map(|s| s.strategy)),
+            (Preset::RoundRobin, None, Some(Preset::RoundRobin))
+        );
+        assert!(err(&f).is_none());
+        // A record edited by hand may still name strategies that are not chosen.
+        f.baseline = Preset::Tiered;
         assert_eq!(err(&f), Some(FormError::BaselineNotChosen));
         f.baseline = Preset::RoundRobin;
+        f.backtest = Some(Preset::Historical);
         assert_eq!(err(&f), Some(FormError::BacktestNotChosen));
         f.backtest = None;
+        if let Some(sw) = f.sweep.as_mut() {
+            sw.strategy = Preset::Historical;
+        }
         assert_eq!(err(&f), Some(FormError::SweepNotChosen));
         f.sweep = Some(SweepForm {
             parameter: SweepParameter::NoDealDays,
@@ -675,13 +730,20 @@ mod tests {
     fn typed_numbers_and_lists_are_checked() {
         assert_eq!(parse_optional(""), Ok(None));
         assert_eq!(parse_optional(" 2.5 "), Ok(Some(2.5)));
-        assert_eq!(parse_optional("-1"), Err(()));
-        assert_eq!(parse_optional("inf"), Err(()));
-        assert_eq!(parse_optional("three"), Err(()));
+        assert_eq!(parse_optional("-1"), Err(NotANumber));
+        assert_eq!(parse_optional("inf"), Err(NotANumber));
+        assert_eq!(parse_optional("three"), Err(NotANumber));
         assert_eq!(parse_values("14, 3 7，3"), Ok(vec![3.0, 7.0, 14.0]));
         assert_eq!(parse_values(""), Ok(vec![]));
-        assert_eq!(parse_values("3, x"), Err(()));
+        assert_eq!(parse_values("3, x"), Err(NotANumber));
         assert_eq!(format_values(&[3.0, 7.5]), "3, 7.5");
+        for p in SWEEP_PARAMETERS {
+            // The keys are the scenario file's spelling.
+            assert_eq!(
+                serde_json::to_value(p).expect("json"),
+                serde_json::json!(parameter_key(p))
+            );
+        }
     }
 
     fn s(mean: f64, p05: f64, p95: f64) -> Summary {

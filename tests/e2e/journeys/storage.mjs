@@ -139,8 +139,8 @@ export const journeys = [
 
       await reopen(page, base, 'legacy');
       const schema = await withDb(page, async (db) => ({ version: db.version, stores: [...db.objectStoreNames].sort() }));
-      assert(schema.version === 2, `migrated to version ${schema.version}`);
-      assert(JSON.stringify(schema.stores) === '["blobs","datasets","journal"]', `stores ${schema.stores}`);
+      assert(schema.version === 3, `migrated to version ${schema.version}`);
+      assert(JSON.stringify(schema.stores) === '["blobs","datasets","journal","scenarios"]', `stores ${schema.stores}`);
       await page.getByTestId('dataset-row-legacy').getByTestId('dataset-open').click();
       await activeIs(page, 'legacy', 'the migrated dataset opens');
       assert(JSON.stringify(await sizes(page)) === JSON.stringify(expected), 'same rows as before the migration');
