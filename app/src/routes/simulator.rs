@@ -654,7 +654,7 @@ fn Results(
                                                         <td class="num">
                                                             <div>{c.mean}</div>
                                                             <div class="muted small">{c.interval}</div>
-                                                            {c.uplift.map(|u| view! { <div class=class>{move || t(lang.get(), Text::VsBaseline)} " " {u.clone()}</div> })}
+                                                            {c.uplift.map(|u| view! { <div class=class>"Δ " {u}</div> })}
                                                         </td>
                                                     }
                                                 })

@@ -5,7 +5,7 @@
 
 pub mod text;
 
-use crate::i18n::{Lang, format_int, format_money};
+use crate::i18n::{Lang, format_int};
 use reallot_charts::Lang as ChartLang;
 use reallot_charts::sim::Metric;
 use reallot_core::Dataset;
@@ -425,10 +425,30 @@ pub const fn chart_lang(lang: Lang) -> ChartLang {
     }
 }
 
-/// A metric's value as the comparison shows it (revenue is in major units).
+/// Replaces a leading hyphen with a minus sign, which a line never breaks after.
+fn minus(text: String) -> String {
+    match text.strip_prefix('-') {
+        Some(rest) => format!("\u{2212}{rest}"),
+        None => text,
+    }
+}
+
+/// A simulated amount of money (major units, a mean over runs) in whole currency units: the
+/// cents of a Monte Carlo mean are noise.
+fn money_whole(currency: &str, x: f64) -> String {
+    let whole = x.round() as i64;
+    let sign = if whole < 0 { "-" } else { "" };
+    format!(
+        "{sign}{currency}{}",
+        format_int(i64::try_from(whole.unsigned_abs()).unwrap_or(i64::MAX))
+    )
+}
+
+/// A metric's value as the comparison shows it (revenue is in major units), negative values
+/// with a minus sign.
 pub fn format_metric(m: Metric, x: f64, currency: &str) -> String {
-    match m {
-        Metric::Revenue => format_money(currency, (x * 100.0).round() as i64),
+    minus(match m {
+        Metric::Revenue => money_whole(currency, x),
         Metric::Conversions
         | Metric::ExpectedConversions
         | Metric::Unassigned
@@ -437,13 +457,13 @@ pub fn format_metric(m: Metric, x: f64, currency: &str) -> String {
         Metric::ResponseHours | Metric::SalesCycleDays => format!("{x:.1}"),
         Metric::Utilisation => format!("{:.1}%", x * 100.0),
         Metric::FairnessGini => format!("{x:.3}"),
-    }
+    })
 }
 
 /// A difference with its sign (`+40`, `-1.5`).
 fn signed(m: Metric, x: f64, currency: &str) -> String {
     let text = format_metric(m, x, currency);
-    if x > 0.0 && !text.starts_with('-') {
+    if x > 0.0 && !text.starts_with('\u{2212}') {
         format!("+{text}")
     } else {
         text
@@ -527,7 +547,7 @@ pub fn backtest_passed(b: &BacktestReport) -> bool {
 pub fn backtest_text(b: &BacktestReport, lang: Lang, currency: &str) -> String {
     let within = |ok: bool| t(lang, if ok { Text::Within } else { Text::Outside });
     let conv = |x: f64| format_int(x.round() as i64);
-    let money = |x: f64| format_money(currency, (x * 100.0).round() as i64);
+    let money = |x: f64| minus(money_whole(currency, x));
     match lang {
         Lang::En => format!(
             "Simulating \"{}\" gives {} conversions (90% interval {}–{}) against {} in the data: {}. Revenue {} ({}–{}) against {}: {}.",
@@ -805,7 +825,16 @@ mod tests {
         assert_eq!(conv[0].uplift, None);
         assert_eq!(conv[1].uplift.as_deref(), Some("+150 [+120, +180]"));
         assert_eq!(conv[1].better, Some(true));
-        assert_eq!(grid[2].cells[0].mean, "¥1,234.50");
+        assert_eq!(grid[2].cells[0].mean, "¥1,235");
+        assert_eq!(
+            format_metric(Metric::Revenue, -1234.4, "¥"),
+            "\u{2212}¥1,234"
+        );
+        assert_eq!(
+            grid[4].cells[1].uplift.as_deref(),
+            Some("0.0 [0.0, 0.0]"),
+            "no difference, no sign"
+        );
         assert_eq!(grid[3].cells[1].better, None, "roi straddles zero");
         assert_eq!(grid[6].cells[0].mean, "69.5%");
         let reclaims = &grid[8].cells[1];
@@ -826,11 +855,11 @@ mod tests {
         assert!(!backtest_passed(&bt));
         assert_eq!(
             backtest_text(&bt, Lang::En, "¥"),
-            "Simulating \"historical rule\" gives 2,750 conversions (90% interval 2,700–2,790) against 2,630 in the data: outside the interval. Revenue ¥1,234.50 (¥1,000.00–¥1,500.00) against ¥1,100.00: within the interval."
+            "Simulating \"historical rule\" gives 2,750 conversions (90% interval 2,700–2,790) against 2,630 in the data: outside the interval. Revenue ¥1,235 (¥1,000–¥1,500) against ¥1,100: within the interval."
         );
         assert_eq!(
             backtest_text(&bt, Lang::ZhCn, "¥"),
-            "模拟“historical rule”得到 2,750 个成交（90% 区间 2,700–2,790），历史数据为 2,630：落在区间外。销售额 ¥1,234.50（¥1,000.00–¥1,500.00），历史为 ¥1,100.00：落在区间内。"
+            "模拟“historical rule”得到 2,750 个成交（90% 区间 2,700–2,790），历史数据为 2,630：落在区间外。销售额 ¥1,235（¥1,000–¥1,500），历史为 ¥1,100：落在区间内。"
         );
     }
 

@@ -53,7 +53,6 @@ pub enum Text {
     NoBacktestRun,
     Comparison,
     Outcome,
-    VsBaseline,
     IsBaseline,
     ExportJson,
     ExportScenario,
@@ -84,7 +83,7 @@ pub enum Text {
 }
 
 impl Text {
-    pub const ALL: [Text; 76] = [
+    pub const ALL: [Text; 75] = [
         Text::Intro,
         Text::Scenario,
         Text::ScenarioName,
@@ -133,7 +132,6 @@ impl Text {
         Text::NoBacktestRun,
         Text::Comparison,
         Text::Outcome,
-        Text::VsBaseline,
         Text::IsBaseline,
         Text::ExportJson,
         Text::ExportScenario,
@@ -231,9 +229,11 @@ pub const fn t(lang: Lang, key: Text) -> &'static str {
             "未通过：历史结果落在模拟区间外——请谨慎解读比较结果。",
         ),
         Text::NoBacktestRun => ("No backtest in this scenario.", "此方案未回测。"),
-        Text::Comparison => ("Comparison: mean [90% interval]", "比较：均值 [90% 区间]"),
+        Text::Comparison => (
+            "Comparison: mean [90% interval]; Δ: paired difference from the baseline [90% interval]",
+            "比较：均值 [90% 区间]；Δ：与基准的配对差值 [90% 区间]",
+        ),
         Text::Outcome => ("Outcome", "指标"),
-        Text::VsBaseline => ("vs baseline", "相对基准"),
         Text::IsBaseline => ("baseline", "基准"),
         Text::ExportJson => ("Export JSON", "导出 JSON"),
         Text::ExportScenario => ("Export scenario (for the CLI)", "导出方案（供命令行使用）"),

@@ -1,6 +1,8 @@
 //! The Simulator page's charts and comparison table, from the core's [`SimReport`]: each
-//! strategy's outcomes with their 90 % Monte Carlo intervals, the paired uplift against the
-//! baseline, and the sensitivity sweep's curves.
+//! strategy's mean outcomes as bars, the paired uplift against the baseline with its 90 %
+//! interval, and the sensitivity sweep's curves. (Each strategy's own 90 % interval is in the
+//! comparison table: drawn on an axis from zero, an interval of ±1 % around 2,800 conversions
+//! would be a dot.)
 
 use crate::model::{Chart, IntervalRow, Kind, Lang, Series, Table};
 use reallot_core::sim::{SimReport, StrategyReport, Summary, SweepParameter, SweepReport, Uplift};
@@ -130,27 +132,6 @@ fn row(label: &str, s: Summary) -> IntervalRow {
     }
 }
 
-/// Each strategy's mean of `metric` with its 90 % interval over runs.
-pub fn outcome(id: &'static str, r: &SimReport, metric: Metric, lang: Lang) -> Chart {
-    Chart {
-        id: id.into(),
-        title: format!(
-            "{} · {}",
-            metric.label(lang),
-            lang.pick("mean and 90% interval", "均值与 90% 区间")
-        ),
-        x_label: metric.label(lang).into(),
-        y_label: lang.pick("strategy", "策略").into(),
-        kind: Kind::Intervals {
-            rows: r
-                .strategies
-                .iter()
-                .map(|s| row(&s.name, metric.of(s)))
-                .collect(),
-        },
-    }
-}
-
 /// The paired uplift of `metric` against the baseline, per other strategy, with its 90 %
 /// interval (the interval of the run-by-run differences).
 pub fn uplift(id: &'static str, r: &SimReport, metric: Metric, lang: Lang) -> Chart {
@@ -227,12 +208,12 @@ pub fn sweep(
     }
 }
 
-/// Every chart of a report: outcomes with intervals, uplifts, bars of ROI, response time and
-/// reclaims, and the sweep's curves when the scenario had a sweep.
+/// Every chart of a report: conversions and revenue, their uplifts with intervals, ROI,
+/// response time and reclaims, and the sweep's curves when the scenario had a sweep.
 pub fn all(r: &SimReport, lang: Lang) -> Vec<Chart> {
     let mut charts = vec![
-        outcome("sim-conversions", r, Metric::Conversions, lang),
-        outcome("sim-revenue", r, Metric::Revenue, lang),
+        means("sim-conversions", r, Metric::Conversions, lang),
+        means("sim-revenue", r, Metric::Revenue, lang),
         uplift("sim-uplift-conversions", r, Metric::Conversions, lang),
         uplift("sim-uplift-revenue", r, Metric::Revenue, lang),
         means("sim-roi", r, Metric::Roi, lang),
@@ -417,7 +398,7 @@ mod tests {
             assert!(svg.contains("<svg"), "{}", c.id);
         }
         expect![[r#"
-            Table { header: ["strategy", "Conversions", "ci_low", "ci_high"], rows: [["round robin", "200", "190", "210"], ["=score based", "240", "230", "250"]] }"#]]
+            Table { header: ["strategy", "Conversions"], rows: [["round robin", "200"], ["=score based", "240"]] }"#]]
         .assert_eq(&format!("{:?}", charts[0].table()));
         // The uplift leaves the baseline out: one row, the rival's paired difference.
         expect![[r#"
