@@ -5,6 +5,7 @@
 // tablet in both orientations and reads in Chinese. Runs are kept small so each journey
 // takes seconds.
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { assert } from '../harness.mjs';
 import { withDb } from '../app.mjs';
@@ -44,6 +45,8 @@ function risky(cell) {
   const text = cell.startsWith('"') ? cell.slice(1) : cell;
   return /^[=+\-@\t\r]/.test(text) && !Number.isFinite(Number(text));
 }
+
+const axePath = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 
 export const journeys = [
   {
@@ -232,6 +235,25 @@ export const journeys = [
       const legend = await page.locator('[data-testid="sim-form"] legend').first().textContent();
       assert(legend === '要比较的分配策略', `legend: ${legend}`);
       await page.screenshot({ path: join(artifacts, 'simulator-zh.png') });
+    },
+  },
+  {
+    name: 'simulator: axe-core finds no serious or critical violation with the results shown',
+    // axe is injected as a script, which the app's CSP would refuse.
+    context: { bypassCSP: true, viewport: { width: 768, height: 1024 } },
+    async run({ page, base }) {
+      await open(page, base);
+      await smallScenario(page, 2);
+      await runToResults(page);
+      await page.getByTestId('chart-sim-sweep-conversions').waitFor();
+      await page.addScriptTag({ path: axePath });
+      const found = await page.evaluate(async () => {
+        const r = await window.axe.run(document, { resultTypes: ['violations'] });
+        return r.violations
+          .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+          .map((v) => `${v.impact} ${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+      });
+      assert(found.length === 0, `violations:\n${found.join('\n')}`);
     },
   },
 ];
