@@ -26,6 +26,33 @@ use reallot_worker::protocol::{Job, Progress, Reply, Stage};
 
 type Form = RwSignal<ScenarioForm>;
 
+/// What the page keeps while the app runs, so that leaving the page and coming back (or a run
+/// finishing meanwhile) loses nothing: the form, the last report with the dataset it was run
+/// on, and the number of the latest run (the answer of a cancelled run never lands after a
+/// newer one).
+#[derive(Default)]
+struct Kept {
+    form: Option<ScenarioForm>,
+    report: Option<(String, SimReport)>,
+    run: u32,
+}
+
+thread_local! {
+    static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
+}
+
+/// Starts a new run (or cancels the current one): its number.
+fn next_run() -> u32 {
+    KEPT.with_borrow_mut(|k| {
+        k.run = k.run.wrapping_add(1);
+        k.run
+    })
+}
+
+fn is_latest(run: u32) -> bool {
+    KEPT.with_borrow(|k| k.run == run)
+}
+
 /// A labelled text input for a number; `empty_ok` lets an empty field mean "rule off".
 /// A value that does not parse is shown as invalid and leaves the form unchanged.
 fn number_input(
@@ -193,14 +220,23 @@ pub fn SimulatorPage() -> impl IntoView {
     let settings = use_settings();
     let state = use_dataset();
     let lang = Signal::derive(move || settings.with(|s| s.lang));
-    let form: Form = RwSignal::new(ScenarioForm::default());
+    let kept_form = KEPT.with_borrow(|k| k.form.clone()).unwrap_or_default();
+    let form: Form = RwSignal::new(kept_form);
     let running = RwSignal::new(false);
     let progress = RwSignal::new(None::<Progress>);
     let status = RwSignal::new(None::<String>);
-    let report = RwSignal::new(None::<SimReport>);
+    let dataset_id = state.id.get_untracked();
+    let report = RwSignal::new(KEPT.with_borrow(|k| {
+        k.report
+            .as_ref()
+            .filter(|(id, _)| *id == dataset_id)
+            .map(|(_, r)| r.clone())
+    }));
     let saved = RwSignal::new(Vec::<SavedScenario>::new());
-    // Runs are numbered so that the answer of a cancelled run never lands after a newer one.
-    let generation = StoredValue::new(0u32);
+    Effect::new(move |_| {
+        let f = form.get();
+        KEPT.with_borrow_mut(|k| k.form = Some(f));
+    });
 
     let refresh_saved = move || {
         spawn_local(async move {
@@ -216,6 +252,7 @@ pub fn SimulatorPage() -> impl IntoView {
         let id = state.id.get();
         if prev.is_some_and(|p| p != id) {
             report.set(None);
+            KEPT.with_borrow_mut(|k| k.report = None);
         }
         id
     });
@@ -233,8 +270,7 @@ pub fn SimulatorPage() -> impl IntoView {
             return;
         };
         let key = state.id.get_untracked();
-        generation.update_value(|g| *g += 1);
-        let mine = generation.get_value();
+        let mine = next_run();
         running.set(true);
         progress.set(None);
         status.set(None);
@@ -242,12 +278,12 @@ pub fn SimulatorPage() -> impl IntoView {
             let result = async {
                 ensure_in_worker(&key).await?;
                 let job = Job::SimulateScenario {
-                    key,
+                    key: key.clone(),
                     scenario: Box::new(scenario),
                 };
                 let on_progress = move |p| {
-                    if generation.get_value() == mine {
-                        progress.set(Some(p));
+                    if is_latest(mine) {
+                        progress.try_set(Some(p));
                     }
                 };
                 match worker::run(job, &[], on_progress).await? {
@@ -256,22 +292,30 @@ pub fn SimulatorPage() -> impl IntoView {
                 }
             }
             .await;
-            if generation.get_value() != mine {
+            if !is_latest(mine) {
                 return;
             }
-            running.set(false);
-            progress.set(None);
+            // The page may have been left meanwhile: its signals are then gone (`try_set`),
+            // and the report waits in `KEPT` for the next visit.
+            running.try_set(false);
+            progress.try_set(None);
             match result {
-                Ok(r) => report.set(Some(r)),
-                Err(e) if e == worker::CANCELLED => {
-                    status.set(Some(t(lang.get_untracked(), Text::Cancelled).to_owned()));
+                Ok(r) => {
+                    KEPT.with_borrow_mut(|k| k.report = Some((key, r.clone())));
+                    report.try_set(Some(r));
                 }
-                Err(e) => status.set(Some(e)),
+                Err(e) if e == worker::CANCELLED => {
+                    let l = settings.with_untracked(|s| s.lang);
+                    status.try_set(Some(t(l, Text::Cancelled).to_owned()));
+                }
+                Err(e) => {
+                    status.try_set(Some(e));
+                }
             }
         });
     };
     let cancel = move |_| {
-        generation.update_value(|g| *g += 1);
+        next_run();
         worker::cancel();
         running.set(false);
         progress.set(None);

@@ -425,10 +425,12 @@ pub const fn chart_lang(lang: Lang) -> ChartLang {
     }
 }
 
-/// Replaces a leading hyphen with a minus sign, which a line never breaks after.
+/// Replaces a leading hyphen with a minus sign, which a line never breaks after before a
+/// digit; before a currency symbol a word joiner keeps them together.
 fn minus(text: String) -> String {
     match text.strip_prefix('-') {
-        Some(rest) => format!("\u{2212}{rest}"),
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => format!("\u{2212}{rest}"),
+        Some(rest) => format!("\u{2212}\u{2060}{rest}"),
         None => text,
     }
 }
@@ -828,8 +830,9 @@ mod tests {
         assert_eq!(grid[2].cells[0].mean, "¥1,235");
         assert_eq!(
             format_metric(Metric::Revenue, -1234.4, "¥"),
-            "\u{2212}¥1,234"
+            "\u{2212}\u{2060}¥1,234"
         );
+        assert_eq!(format_metric(Metric::Reclaims, -12.0, "¥"), "\u{2212}12");
         assert_eq!(
             grid[4].cells[1].uplift.as_deref(),
             Some("0.0 [0.0, 0.0]"),

@@ -114,6 +114,13 @@ export const journeys = [
       await scenario.saveAs(sfile);
       const sc = JSON.parse(await readFile(sfile, 'utf8'));
       assert(sc.policy.no_follow_up_days === 5 && sc.policy.cooldown_days === 20 && sc.strategies.length === 2, 'scenario file');
+
+      // Leaving the page and coming back keeps the form and the results.
+      await page.getByTestId('nav-overview').click();
+      await page.getByTestId('page-overview').waitFor();
+      await page.getByTestId('nav-simulator').click();
+      await page.getByTestId('sim-results').waitFor();
+      assert((await page.getByTestId('sim-runs').inputValue()) === '3', 'the form is kept');
     },
   },
   {
