@@ -148,6 +148,23 @@ export const journeys = [
     },
   },
   {
+    name: 'simulator: a run that finishes while another page is shown is there on return',
+    async run({ page, base }) {
+      await open(page, base);
+      await smallScenario(page, 4);
+      await page.getByTestId('sim-run').click();
+      await page.getByTestId('sim-progress').waitFor();
+      await page.getByTestId('nav-pool').click();
+      await page.getByTestId('page-pool').waitFor();
+      // The Pool's charts are computed after the simulation in the same worker.
+      await page.getByTestId('chart-reclaims-month').waitFor({ timeout: 60_000 });
+      await page.getByTestId('nav-simulator').click();
+      await page.getByTestId('sim-results').waitFor({ timeout: 5_000 });
+      const heads = await page.getByTestId('sim-comparison').locator('thead th').count();
+      assert(heads === 3, `two strategies: ${heads}`);
+    },
+  },
+  {
     name: 'simulator: a saved scenario survives a reload and loads back into the form',
     async run({ page, base }) {
       await open(page, base);
