@@ -13,6 +13,7 @@ pub mod messages;
 pub mod overview;
 pub mod routes;
 pub mod settings;
+pub mod simulator;
 pub mod state;
 pub mod storage;
 pub mod worker;

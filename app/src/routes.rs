@@ -13,6 +13,7 @@ mod data;
 mod overview;
 mod placeholder;
 mod settings;
+mod simulator;
 
 /// A page of the app: its route segment (also its test id) and its label.
 pub struct PageInfo {
@@ -98,7 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leads") view=charts::leads_page />
                     <Route path=path!("/customers") view=charts::customers_page />
                     <Route path=path!("/pool") view=charts::pool_page />
-                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator) />
+                    <Route path=path!("/simulator") view=simulator::SimulatorPage />
                     <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView) />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>

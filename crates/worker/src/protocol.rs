@@ -14,6 +14,7 @@ use reallot_core::import::{
 };
 use reallot_core::metrics::MeasureConfig;
 use reallot_core::model::TableKind;
+use reallot_core::sim::{Scenario, SimReport};
 use serde::{Deserialize, Serialize};
 
 /// A job for the worker, tagged with the id its answers carry.
@@ -57,6 +58,12 @@ pub enum Job {
     /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
     /// `key`, every (strategy, run) job in turn.
     Simulate { key: String, scenario: String },
+    /// Runs a scenario given as the core's own type (as the Simulator page's form builds it)
+    /// on the open dataset `key`; answered by [`Reply::SimulatedReport`].
+    SimulateScenario {
+        key: String,
+        scenario: Box<Scenario>,
+    },
 }
 
 /// The pages whose charts the worker computes.
@@ -118,6 +125,11 @@ pub enum Reply {
         id: u32,
         report_json: String,
     },
+    /// Answer to [`Job::SimulateScenario`]: the core's report itself.
+    SimulatedReport {
+        id: u32,
+        report: Box<SimReport>,
+    },
     /// The job could not be run (an unreadable request, or a measure or simulation job
     /// refused); `error` is a message for the user.
     Failed {
@@ -143,6 +155,7 @@ impl Reply {
             | Reply::Overview { id, .. }
             | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
+            | Reply::SimulatedReport { id, .. }
             | Reply::Failed { id, .. }
             | Reply::Refused { id, .. } => Some(*id),
         }

@@ -5,7 +5,7 @@ use super::model::Reassign;
 use crate::dataset::Dataset;
 use crate::model::{CustomerId, CustomerType, EntityKind, OwnershipReason, Sym, Timestamp};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A lead as the simulator replays it.
 #[derive(Clone, PartialEq, Debug)]
@@ -38,7 +38,7 @@ pub struct History {
 }
 
 /// The real outcome the backtest must reproduce.
-#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct HistoricalOutcome {
     pub leads: usize,
     pub conversions: u64,

@@ -203,7 +203,7 @@ impl Scenario {
 }
 
 /// Mean and 90 % interval over runs.
-#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub mean: f64,
     pub p05: f64,
@@ -226,15 +226,23 @@ impl Summary {
     }
 }
 
-/// Paired differences against the baseline, run by run.
-#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize)]
+/// Paired differences against the baseline, run by run, for every outcome of
+/// [`StrategyReport`].
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct Uplift {
     pub conversions: Summary,
     pub expected_conversions: Summary,
     pub revenue: Summary,
+    pub roi: Summary,
+    pub response_hours: Summary,
+    pub sales_cycle_days: Summary,
+    pub utilisation: Summary,
+    pub unassigned: Summary,
+    pub reclaims: Summary,
+    pub fairness_gini: Summary,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct StrategyReport {
     pub name: String,
     pub conversions: Summary,
@@ -251,7 +259,7 @@ pub struct StrategyReport {
     pub uplift_vs_baseline: Option<Uplift>,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct BacktestReport {
     pub strategy: String,
     pub historical: HistoricalOutcome,
@@ -263,7 +271,7 @@ pub struct BacktestReport {
     pub verdict: String,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct SweepPoint {
     pub value: f64,
     pub conversions: Summary,
@@ -273,7 +281,7 @@ pub struct SweepPoint {
     pub unassigned: Summary,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct SweepReport {
     pub strategy: String,
     pub parameter: SweepParameter,
@@ -281,7 +289,7 @@ pub struct SweepReport {
 }
 
 /// The whole answer.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct SimReport {
     pub scenario: String,
     pub runs: u32,
@@ -438,6 +446,13 @@ impl Simulation {
                         conversions: paired(rs, |m| m.conversions),
                         expected_conversions: paired(rs, |m| m.expected_conversions),
                         revenue: paired(rs, |m| m.revenue),
+                        roi: paired(rs, |m| m.roi),
+                        response_hours: paired(rs, |m| m.response_hours),
+                        sales_cycle_days: paired(rs, |m| m.sales_cycle_days),
+                        utilisation: paired(rs, |m| m.utilisation),
+                        unassigned: paired(rs, |m| m.unassigned),
+                        reclaims: paired(rs, |m| m.reclaims),
+                        fairness_gini: paired(rs, |m| m.fairness_gini),
                     }),
                 }
             })

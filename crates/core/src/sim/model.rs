@@ -10,7 +10,7 @@ use crate::assign::ValueTable;
 use crate::dataset::Dataset;
 use crate::model::CustomerType;
 use crate::stats::normal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Segments: the four customer types, then "unknown".
 pub const SEGMENTS: usize = 5;
@@ -53,7 +53,7 @@ pub trait Outcomes {
 }
 
 /// Fitted coefficients worth showing.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct ModelSummary {
     pub win_observations: usize,
     pub delay_observations: usize,

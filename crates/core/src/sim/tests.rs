@@ -403,3 +403,55 @@ fn the_synthetic_stream_keeps_the_mix_and_varies_by_run() {
         );
     }
 }
+
+#[test]
+fn uplift_pairs_every_outcome_run_by_run_and_the_report_reads_back_from_json() {
+    let (_, sim) = demo();
+    let mut sc = scenario(2);
+    sc.strategies.truncate(2);
+    sc.baseline = None;
+    // Hand-made results: the second strategy beats the first by 1, 2, 3, … per outcome in run
+    // 0 and by twice that in run 1, so each paired uplift is known exactly.
+    let metrics = |k: f64| RunMetrics {
+        conversions: 100.0 + k,
+        expected_conversions: 90.0 + 2.0 * k,
+        revenue: 1000.0 + 3.0 * k,
+        roi: 1.0 + 4.0 * k,
+        response_hours: 10.0 + 5.0 * k,
+        sales_cycle_days: 20.0 + 6.0 * k,
+        utilisation: 0.5 + 7.0 * k,
+        unassigned: 30.0 + 8.0 * k,
+        reclaims: 40.0 + 9.0 * k,
+        fairness_gini: 0.2 + 10.0 * k,
+        ..RunMetrics::default()
+    };
+    let results = [metrics(0.0), metrics(0.0), metrics(1.0), metrics(2.0)];
+    let r = sim.report(&sc, &results);
+    assert_eq!(r.baseline, r.strategies[0].name);
+    assert_eq!(r.strategies[0].uplift_vs_baseline, None);
+    let up = r.strategies[1].uplift_vs_baseline.expect("paired");
+    let means = [
+        up.conversions.mean,
+        up.expected_conversions.mean,
+        up.revenue.mean,
+        up.roi.mean,
+        up.response_hours.mean,
+        up.sales_cycle_days.mean,
+        up.utilisation.mean,
+        up.unassigned.mean,
+        up.reclaims.mean,
+        up.fairness_gini.mean,
+    ];
+    for (i, m) in means.iter().enumerate() {
+        // Differences i+1 and 2(i+1): mean 1.5(i+1).
+        assert!((m - 1.5 * (i + 1) as f64).abs() < 1e-9, "outcome {i}: {m}");
+    }
+    assert!((up.reclaims.p05 - 9.0).abs() < 1.0 && (up.reclaims.p95 - 18.0).abs() < 1.0);
+    let json = serde_json::to_string(&r).expect("json");
+    let back: SimReport = serde_json::from_str(&json).expect("reads back");
+    // serde_json may round a float's last bit differently, so compare within a tolerance.
+    assert_eq!((back.baseline, back.strategies.len()), (r.baseline, 2));
+    let again = back.strategies[1].uplift_vs_baseline.expect("paired");
+    assert!((again.fairness_gini.mean - up.fairness_gini.mean).abs() < 1e-9);
+    assert_eq!(back.model.win_observations, r.model.win_observations);
+}

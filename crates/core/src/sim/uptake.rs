@@ -15,7 +15,7 @@ use super::history::{History, Loads, SimLead, Spell};
 use crate::assign::Roster;
 use crate::model::{CustomerType, Sym, Timestamp};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Upper edges of the pressure bins; the last bin is everything from 2.0 up (and infinity).
 pub const PRESSURE_EDGES: [f64; 8] = [0.5, 0.8, 1.0, 1.2, 1.4, 1.5, 1.75, 2.0];
@@ -30,7 +30,7 @@ fn bin(pressure: f64) -> usize {
 }
 
 /// One pressure bin of the fitted rates.
-#[derive(Clone, Copy, PartialEq, Debug, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
 pub struct UptakeBin {
     /// Lower edge of the bin (0 for the first).
     pub from: f64,
