@@ -453,12 +453,19 @@ pub fn SimulatorPage() -> impl IntoView {
                         {number_input(form, lang, Text::NoFollowUpDays, "no-follow-up", true, |f| f.policy.no_follow_up_days, |f, v| f.policy.no_follow_up_days = v)}
                         {number_input(form, lang, Text::NoDealDays, "no-deal", true, |f| f.policy.no_deal_days, |f, v| f.policy.no_deal_days = v)}
                         {number_input(form, lang, Text::ProtectionDays, "protection", true, |f| f.policy.protection_days, |f, v| f.policy.protection_days = v)}
+                        {number_input(form, lang, Text::ProtectionExtensionDays, "protection-extension", true, |f| f.policy.protection_extension_days, |f, v| f.policy.protection_extension_days = v)}
+                        {number_input(form, lang, Text::ProtectionMaxDays, "protection-max", true, |f| f.policy.protection_max_days, |f, v| f.policy.protection_max_days = v)}
                         {number_input(form, lang, Text::HoldingCap, "holding-cap", true, |f| f.policy.holding_cap.map(f64::from), |f, v| f.policy.holding_cap = v.map(|v| v as u32))}
                         {number_input(form, lang, Text::DailyClaimLimit, "claim-limit", true, |f| f.policy.daily_claim_limit.map(f64::from), |f, v| f.policy.daily_claim_limit = v.map(|v| v as u32))}
                         {number_input(form, lang, Text::CooldownDays, "cooldown", true, |f| f.policy.cooldown_days, |f, v| f.policy.cooldown_days = v)}
                         {number_input(form, lang, Text::ReminderDays, "reminder", true, |f| f.policy.reminder_days, |f, v| f.policy.reminder_days = v)}
                         {number_input(form, lang, Text::PoolDispatchDays, "dispatch", false, |f| Some(f.policy.pool_dispatch_days), |f, v| f.policy.pool_dispatch_days = v.unwrap_or(0.0))}
                         {number_input(form, lang, Text::MaxReclaims, "max-reclaims", true, |f| f.policy.max_reclaims_per_lead.map(f64::from), |f, v| f.policy.max_reclaims_per_lead = v.map(|v| v as u32))}
+                    </div>
+                    <div class="checks">
+                        {check(form, lang, Text::ExemptWon, "exempt-won", |f| f.policy.exempt.won, |f, on| f.policy.exempt.won = on)}
+                        {check(form, lang, Text::ExemptLocked, "exempt-locked", |f| f.policy.exempt.locked, |f, on| f.policy.exempt.locked = on)}
+                        {check(form, lang, Text::ExemptOpen, "exempt-open", |f| f.policy.exempt.open_opportunity, |f, on| f.policy.exempt.open_opportunity = on)}
                     </div>
                 </fieldset>
                 <fieldset>

@@ -28,6 +28,11 @@ pub enum Text {
     NoFollowUpDays,
     NoDealDays,
     ProtectionDays,
+    ProtectionExtensionDays,
+    ProtectionMaxDays,
+    ExemptWon,
+    ExemptLocked,
+    ExemptOpen,
     HoldingCap,
     DailyClaimLimit,
     CooldownDays,
@@ -83,7 +88,7 @@ pub enum Text {
 }
 
 impl Text {
-    pub const ALL: [Text; 75] = [
+    pub const ALL: [Text; 80] = [
         Text::Intro,
         Text::Scenario,
         Text::ScenarioName,
@@ -107,6 +112,11 @@ impl Text {
         Text::NoFollowUpDays,
         Text::NoDealDays,
         Text::ProtectionDays,
+        Text::ProtectionExtensionDays,
+        Text::ProtectionMaxDays,
+        Text::ExemptWon,
+        Text::ExemptLocked,
+        Text::ExemptOpen,
         Text::HoldingCap,
         Text::DailyClaimLimit,
         Text::CooldownDays,
@@ -197,6 +207,17 @@ pub const fn t(lang: Lang, key: Text) -> &'static str {
         Text::NoFollowUpDays => ("No follow-up: reclaim after (days)", "未跟进回收（天）"),
         Text::NoDealDays => ("No deal: reclaim after (days)", "未成交回收（天）"),
         Text::ProtectionDays => ("Protection period (days)", "保护期（天）"),
+        Text::ProtectionExtensionDays => (
+            "Protection extended per activity (days)",
+            "每次跟进延长保护期（天）",
+        ),
+        Text::ProtectionMaxDays => ("Protection at most (days)", "保护期上限（天）"),
+        Text::ExemptWon => ("Never reclaim won leads", "已成交线索不回收"),
+        Text::ExemptLocked => ("Never reclaim locked leads", "已锁定线索不回收"),
+        Text::ExemptOpen => (
+            "Never reclaim open opportunities",
+            "有进行中商机的线索不回收",
+        ),
         Text::HoldingCap => ("Holding cap per rep", "每人持有上限"),
         Text::DailyClaimLimit => ("Daily claim limit", "每日领取上限"),
         Text::CooldownDays => (

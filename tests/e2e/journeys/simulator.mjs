@@ -54,6 +54,8 @@ export const journeys = [
     async run({ page, base, artifacts }) {
       await open(page, base);
       await smallScenario(page);
+      await fill(page, 'protection', 1);
+      await page.getByTestId('sim-exempt-locked').uncheck();
       assert((await page.getByTestId('sim-form-error').count()) === 0, 'the form is complete');
       const started = Date.now();
       await page.getByTestId('sim-run').click();
@@ -114,6 +116,7 @@ export const journeys = [
       await scenario.saveAs(sfile);
       const sc = JSON.parse(await readFile(sfile, 'utf8'));
       assert(sc.policy.no_follow_up_days === 5 && sc.policy.cooldown_days === 20 && sc.strategies.length === 2, 'scenario file');
+      assert(sc.policy.protection_days === 1 && sc.policy.exempt.locked === false && sc.policy.exempt.won === true, 'scenario file: protection and exemptions');
 
       // Leaving the page and coming back keeps the form and the results.
       await page.getByTestId('nav-overview').click();
