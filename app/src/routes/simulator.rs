@@ -474,6 +474,7 @@ pub fn SimulatorPage() -> impl IntoView {
                         {number_input(form, lang, Text::Runs, "runs", false, |f| Some(f64::from(f.runs)), |f, v| f.runs = v.unwrap_or(1.0).clamp(1.0, 500.0) as u32)}
                         {number_input(form, lang, Text::Seed, "seed", false, |f| Some(f.seed as f64), |f, v| f.seed = v.unwrap_or(0.0) as u64)}
                     </div>
+                    {check(form, lang, Text::SyntheticStream, "synthetic", |f| f.synthetic, |f, on| f.synthetic = on)}
                 </fieldset>
                 <fieldset>
                     <legend>{tr(Text::Sweep)}</legend>

@@ -12,7 +12,7 @@ use reallot_core::Dataset;
 use reallot_core::assign::{Filters, Rule, Selector, Strategy, Territory};
 use reallot_core::reclaim::ReclaimPolicy;
 use reallot_core::sim::{
-    BacktestReport, BacktestSpec, Scenario, SimReport, Summary, SweepParameter, SweepSpec,
+    BacktestReport, BacktestSpec, Scenario, SimReport, Stream, Summary, SweepParameter, SweepSpec,
 };
 use serde::{Deserialize, Serialize};
 use text::{Text, t};
@@ -122,6 +122,8 @@ pub struct ScenarioForm {
     pub policy: ReclaimPolicy,
     pub runs: u32,
     pub seed: u64,
+    /// Replay a synthetic lead stream per run instead of the historical one.
+    pub synthetic: bool,
     pub sweep: Option<SweepForm>,
 }
 
@@ -160,6 +162,7 @@ impl Default for ScenarioForm {
             },
             runs: DEFAULT_RUNS,
             seed: 7,
+            synthetic: false,
             sweep: Some(SweepForm {
                 parameter: SweepParameter::NoFollowUpDays,
                 strategy: Preset::Historical,
@@ -316,7 +319,11 @@ impl ScenarioForm {
                 strategy: b.label(lang).to_owned(),
             }),
             sweep,
-            stream: Default::default(),
+            stream: if self.synthetic {
+                Stream::Synthetic
+            } else {
+                Stream::History
+            },
         })
     }
 }
@@ -677,6 +684,15 @@ mod tests {
         let zh = form.to_scenario(Lang::ZhCn, &terr, 0.3).expect("builds");
         assert_eq!(zh.strategies[2].name, "按期望价值");
         zh.check().expect("names are consistent in Chinese too");
+        assert_eq!(sc.stream, Stream::History);
+        let synthetic = ScenarioForm {
+            synthetic: true,
+            ..form.clone()
+        };
+        let sc = synthetic
+            .to_scenario(Lang::En, &terr, 0.25)
+            .expect("builds");
+        assert_eq!(sc.stream, Stream::Synthetic);
     }
 
     #[test]
@@ -803,6 +819,7 @@ mod tests {
             scenario: "x".into(),
             runs: 2,
             seed: 1,
+            stream: Stream::History,
             leads: 10,
             reps: 2,
             baseline: "a".into(),
@@ -814,7 +831,7 @@ mod tests {
                 "intercept": 0.0, "delay_effect": 0.0, "after_no_follow_up": 0.0,
                 "after_no_deal": 0.0, "segment_effects": [0.0, 0.0, 0.0, 0.0, 0.0],
                 "sd_rep": 0.0, "sd_rep_segment": 0.0, "sd_campaign": 0.0,
-                "delay_sigma": 0.0, "delay_load_slope": 0.0, "p_stall": 0.0
+                "delay_sigma": 0.0, "delay_load_slope": 0.0, "p_stall": 0.0, "uptake": []
             }))
             .expect("model summary"),
         };

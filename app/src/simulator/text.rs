@@ -42,6 +42,7 @@ pub enum Text {
     RunsAndSeed,
     Runs,
     Seed,
+    SyntheticStream,
     Sweep,
     SweepOn,
     SweepParameter,
@@ -88,7 +89,7 @@ pub enum Text {
 }
 
 impl Text {
-    pub const ALL: [Text; 80] = [
+    pub const ALL: [Text; 81] = [
         Text::Intro,
         Text::Scenario,
         Text::ScenarioName,
@@ -126,6 +127,7 @@ impl Text {
         Text::RunsAndSeed,
         Text::Runs,
         Text::Seed,
+        Text::SyntheticStream,
         Text::Sweep,
         Text::SweepOn,
         Text::SweepParameter,
@@ -230,6 +232,10 @@ pub const fn t(lang: Lang, key: Text) -> &'static str {
         Text::RunsAndSeed => ("Runs", "运行设置"),
         Text::Runs => ("Monte Carlo runs", "蒙特卡洛次数"),
         Text::Seed => ("Seed", "随机种子"),
+        Text::SyntheticStream => (
+            "Synthetic leads: a new stream each run with the history's mix",
+            "模拟线索：每次运行按历史结构生成新的线索流",
+        ),
         Text::Sweep => ("Sensitivity sweep", "敏感性分析"),
         Text::SweepOn => ("Sweep one policy parameter", "扫描一个回收参数"),
         Text::SweepParameter => ("Parameter", "参数"),

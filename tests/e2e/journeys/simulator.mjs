@@ -168,6 +168,22 @@ export const journeys = [
     },
   },
   {
+    name: 'simulator: a synthetic lead stream is run and named in the report',
+    async run({ page, base, artifacts }) {
+      await open(page, base);
+      await smallScenario(page, 2);
+      await page.getByTestId('sim-synthetic').check();
+      await runToResults(page);
+      const [json] = await Promise.all([page.waitForEvent('download'), page.getByTestId('sim-export-json').click()]);
+      const file = join(artifacts, 'simulation-synthetic.json');
+      await json.saveAs(file);
+      const report = JSON.parse(await readFile(file, 'utf8'));
+      assert(report.stream === 'synthetic', `stream: ${report.stream}`);
+      assert(report.strategies[0].conversions.mean > 0, 'conversions on the synthetic stream');
+      assert(Array.isArray(report.model.uptake) && report.model.uptake.length === 9, 'uptake rates in the model');
+    },
+  },
+  {
     name: 'simulator: a saved scenario survives a reload and loads back into the form',
     async run({ page, base }) {
       await open(page, base);
