@@ -10,6 +10,7 @@ mod facts;
 mod kpis;
 mod lifecycle;
 mod reclaim;
+mod scope;
 mod segments;
 mod value;
 
@@ -18,11 +19,12 @@ pub use facts::*;
 pub use kpis::*;
 pub use lifecycle::*;
 pub use reclaim::*;
+pub use scope::*;
 pub use segments::*;
 pub use value::*;
 
 use crate::Dataset;
-use crate::clv::{ClvConfig, TimeUnit};
+use crate::clv::{ClvConfig, ClvError, ClvModel, TimeUnit};
 use crate::model::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -93,22 +95,46 @@ pub struct CustomerReport {
 /// Computes every customer measure of `ds` under `config`.
 pub fn customer_report(ds: &Dataset, config: &CustomerConfig) -> CustomerReport {
     let facts = CustomerFacts::build(ds, config.as_of);
-    let (clv, clv_error) = match clv_section(ds, &facts, config) {
-        Ok(c) => (Some(c), None),
+    let model = fit_customer_clv(&facts, config);
+    customer_report_in(ds, &facts, config, &CustomerScope::all(), model.as_ref())
+}
+
+/// The customer measures of the customers (and reclaimed leads) `scope` keeps, from `facts`
+/// of every customer and `model`, the CLV fit over every customer ([`fit_customer_clv`]).
+/// The fit stays the population's, so a customer's P(alive) and CLV do not change with the
+/// filter, and a caller holding the facts and the fit answers a filter change without
+/// grouping orders or fitting again.
+pub fn customer_report_in(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    scope: &CustomerScope,
+    model: Result<&ClvModel, &ClvError>,
+) -> CustomerReport {
+    let restricted;
+    let facts = match &scope.customers {
+        Some(keep) => {
+            restricted = facts.restrict(keep);
+            &restricted
+        }
+        None => facts,
+    };
+    let (clv, clv_error) = match model {
+        Ok(m) => (Some(clv_section_with(ds, facts, config, m)), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let tiers = tiers(ds, &facts, config);
-    let rfm = rfm(&facts, config);
-    let segments = segment_report(ds, &facts, config);
-    let repurchase = repurchase_report(ds, &facts, config);
-    let lifecycle = lifecycle_report(ds, &facts, config, clv.as_ref());
-    let cohorts = cohort_report(&facts, config);
-    let loyalty = loyalty_report(ds, &facts, config);
-    let reclaim = reclaim_report(ds, &facts, config);
-    let kpis = kpi_report(ds, &facts, config);
+    let tiers = tiers(ds, facts, config);
+    let rfm = rfm(facts, config);
+    let segments = segment_report(ds, facts, config);
+    let repurchase = repurchase_report(ds, facts, config);
+    let lifecycle = lifecycle_report(ds, facts, config, clv.as_ref());
+    let cohorts = cohort_report(facts, config);
+    let loyalty = loyalty_report(ds, facts, config);
+    let reclaim = reclaim_report_in(ds, facts, config, scope);
+    let kpis = kpi_report(ds, facts, config);
     CustomerReport {
         as_of: config.as_of.date_string(),
-        customers: ds.customers.len(),
+        customers: facts.customers_in_scope(),
         customers_with_orders: facts.with_orders(),
         tiers,
         segments,
