@@ -29,7 +29,7 @@ pub fn sparkline_svg(values: &[Option<f64>], width: u32, height: u32) -> String 
     );
     let mut run: Vec<(f64, f64)> = Vec::new();
     let mut last = None;
-    let mut flush = |run: &mut Vec<(f64, f64)>, out: &mut String| {
+    let flush = |run: &mut Vec<(f64, f64)>, out: &mut String| {
         if run.len() > 1 {
             let points: Vec<String> = run.iter().map(|(a, b)| format!("{a:.1},{b:.1}")).collect();
             let _ = write!(
