@@ -2,7 +2,7 @@
 //! computed in the worker ([`reallot_worker::jobs::Session::overview`]); here they are worded
 //! for a language: card titles, values, the change on the period before, and the alerts.
 
-use crate::i18n::{Lang, format_int, format_money};
+use crate::i18n::{Lang, format_compact, format_int};
 use reallot_core::Dataset;
 use reallot_core::model::TableKind;
 use reallot_worker::protocol::{Alert, AlertKind, KpiCard, KpiKind};
@@ -42,13 +42,17 @@ pub fn card_id(kind: KpiKind) -> &'static str {
 }
 
 /// A value of a card's kind ("—" when unknown).
-pub fn card_value(kind: KpiKind, v: Option<f64>, currency: &str) -> String {
+pub fn card_value(kind: KpiKind, v: Option<f64>, currency: &str, lang: Lang) -> String {
     let Some(v) = v.filter(|v| v.is_finite()) else {
         return "—".to_owned();
     };
     match kind {
         KpiKind::Leads | KpiKind::Reclaims => format_int(v.round() as i64),
-        KpiKind::Revenue => format_money(currency, v.round() as i64),
+        // Whole currency units, shortened (¥2.1亿, ¥213.8M): a card is narrow.
+        KpiKind::Revenue => format!(
+            "{currency}{}",
+            format_compact(lang, (v / 100.0).round() as i64)
+        ),
         KpiKind::ResponseHours => format!("{v:.1} h"),
         KpiKind::Conversion | KpiKind::RepeatRate | KpiKind::Retention => {
             format!("{:.1}%", v * 100.0)
@@ -134,8 +138,8 @@ pub fn alert_item(kind: AlertKind, id: &str, value: f64, limit: f64, lang: Lang)
         ),
         AlertKind::Uncontacted => format!(
             "{id}: {} {}",
-            format_int((value / 24.0).floor() as i64),
-            pick(lang, "days waiting", "天未联系")
+            format_int(value.floor() as i64),
+            pick(lang, "h since assignment", "小时未联系")
         ),
         AlertKind::OverdueKey => format!(
             "{id}: {} {} ({} {})",
@@ -244,9 +248,19 @@ mod tests {
             ..share.clone()
         };
         assert_eq!(card_change(&unknown, Lang::En).1, Tone::Flat);
-        assert_eq!(card_value(KpiKind::Conversion, Some(0.25), "¥"), "25.0%");
-        assert_eq!(card_value(KpiKind::Leads, Some(12_345.0), "¥"), "12,345");
-        assert_eq!(card_value(KpiKind::ResponseHours, None, "¥"), "—");
+        assert_eq!(
+            card_value(KpiKind::Conversion, Some(0.25), "¥", Lang::En),
+            "25.0%"
+        );
+        assert_eq!(
+            card_value(KpiKind::Leads, Some(12_345.0), "¥", Lang::En),
+            "12,345"
+        );
+        assert_eq!(card_value(KpiKind::ResponseHours, None, "¥", Lang::En), "—");
+        assert_eq!(
+            card_value(KpiKind::Revenue, Some(21_376_474_633.0), "¥", Lang::ZhCn),
+            format!("¥{}", format_compact(Lang::ZhCn, 213_764_746))
+        );
         let alert = Alert {
             kind: AlertKind::OverCapacity,
             count: 3,
@@ -258,8 +272,8 @@ mod tests {
             "R7: 45 / 30 open leads"
         );
         assert_eq!(
-            alert_item(AlertKind::Uncontacted, "L1", 50.0, 24.0, Lang::En),
-            "L1: 2 days waiting"
+            alert_item(AlertKind::Uncontacted, "L1", 50.5, 24.0, Lang::En),
+            "L1: 50 h since assignment"
         );
     }
 

@@ -59,7 +59,7 @@ pub fn ChartFigure(chart: Chart) -> impl IntoView {
         }
     };
     view! {
-        <figure class="card chart" data-testid=format!("chart-{id}")>
+        <figure class=if is_list { "card chart list" } else { "card chart" } data-testid=format!("chart-{id}")>
             <figcaption>{title.clone()}</figcaption>
             {image}
             {

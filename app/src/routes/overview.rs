@@ -158,7 +158,7 @@ fn KpiCardView(card: KpiCard, months: Vec<String>) -> impl IntoView {
     view! {
         <div class="card kpi">
             <h2>{card_title(card.kind, lang)}</h2>
-            <p class="kpi-value" data-testid=format!("kpi-{id}")>{card_value(card.kind, card.value, &currency)}</p>
+            <p class="kpi-value" data-testid=format!("kpi-{id}")>{card_value(card.kind, card.value, &currency, lang)}</p>
             <p class=tone.class() data-testid=format!("change-{id}")>{change}</p>
             <img class="spark" data-testid=format!("spark-{id}") src=src alt=alt width=SPARK_WIDTH height=SPARK_HEIGHT />
         </div>

@@ -279,7 +279,7 @@ pub fn cohorts(r: &CustomerReport, lang: Lang) -> Chart {
 /// Bins of the CLV histogram.
 const CLV_BINS: usize = 20;
 
-/// The CLV of every customer with orders: equal bins up to the 99th percentile, the top 1 %
+/// The CLV of every customer with orders: equal bins up to the 95th percentile, the top 5 %
 /// counted in the last bin so that a few very large customers do not squash the rest.
 pub fn clv_histogram(r: &CustomerReport, lang: Lang) -> Chart {
     let mut v: Vec<f64> = r
@@ -290,7 +290,7 @@ pub fn clv_histogram(r: &CustomerReport, lang: Lang) -> Chart {
         .collect();
     v.sort_unstable_by(f64::total_cmp);
     let lo = v.first().copied().unwrap_or(0.0).min(0.0);
-    let hi = reallot_core::stats::quantile_sorted(&v, 0.99).unwrap_or(0.0);
+    let hi = reallot_core::stats::quantile_sorted(&v, 0.95).unwrap_or(0.0);
     let (edges, counts) = if v.is_empty() || hi <= lo {
         (Vec::new(), Vec::new())
     } else {
@@ -310,8 +310,8 @@ pub fn clv_histogram(r: &CustomerReport, lang: Lang) -> Chart {
     chart(
         "clv-histogram",
         lang.pick(
-            "CLV distribution (top 1% in the last bin)",
-            "CLV 分布（最高 1% 计入最后一组）",
+            "CLV distribution (top 5% in the last bin)",
+            "CLV 分布（最高 5% 计入最后一组）",
         ),
         lang.pick("CLV per customer", "每位客户的 CLV"),
         lang.pick("customers", "客户数"),
@@ -322,7 +322,8 @@ pub fn clv_histogram(r: &CustomerReport, lang: Lang) -> Chart {
 /// Most points drawn in the P(alive) × CLV scatter.
 const SCATTER_POINTS: usize = 600;
 
-/// P(alive) against CLV, one point per customer (an even sample when there are many).
+/// P(alive) against CLV, one point per customer (an even sample when there are many), up to
+/// the 99th percentile of CLV so that a few very large customers do not squash the rest.
 pub fn alive_clv(r: &CustomerReport, lang: Lang) -> Chart {
     let all: Vec<(f64, f64)> = r
         .clv
@@ -335,10 +336,16 @@ pub fn alive_clv(r: &CustomerReport, lang: Lang) -> Chart {
         })
         .filter(|(p, v)| p.is_finite() && v.is_finite())
         .collect();
+    let mut values: Vec<f64> = all.iter().map(|p| p.1).collect();
+    let cap = reallot_core::stats::quantile_select(&mut values, 0.99).unwrap_or(f64::INFINITY);
+    let all: Vec<(f64, f64)> = all.into_iter().filter(|p| p.1 <= cap).collect();
     let step = all.len().div_ceil(SCATTER_POINTS).max(1);
     chart(
         "alive-clv",
-        lang.pick("P(alive) against CLV", "存活概率与 CLV"),
+        lang.pick(
+            "P(alive) against CLV (top 1% not shown)",
+            "存活概率与 CLV（不含最高 1%）",
+        ),
         lang.pick("P(alive)", "存活概率"),
         lang.pick("CLV", "CLV"),
         Kind::Scatter {

@@ -140,10 +140,14 @@ pub struct Session {
     /// Orders grouped by customer and the CLV fit of the held dataset for one as-of instant:
     /// neither depends on the filter or the window, so a filter change reuses them.
     base: RefCell<Option<Rc<CustomerBase>>>,
-    /// The customer measures under the last filter asked for (the Overview, Customers and
-    /// Pool pages share them), each computed when first needed.
-    scoped: RefCell<Option<Rc<Scoped>>>,
+    /// The customer measures under the last few filters asked for, most recent first (the
+    /// Overview, Customers and Pool pages share them, and going back to a filter costs
+    /// nothing), each computed when first needed.
+    scoped: RefCell<Vec<Rc<Scoped>>>,
 }
+
+/// Filters whose customer measures the session keeps.
+const SCOPED_KEPT: usize = 4;
 
 /// Orders grouped by customer and the CLV fit over every customer, as of one instant.
 struct CustomerBase {
@@ -249,10 +253,17 @@ impl Session {
     fn scoped(&self, ds: &Dataset, filter: &Filter, scope: &Scope, window_days: i64) -> Rc<Scoped> {
         let as_of = scope.as_of;
         let key = (as_of.0, window_days, filter.clone());
-        if let Some(s) = &*self.scoped.borrow()
-            && s.key == key
-        {
-            return s.clone();
+        let hit = {
+            let mut kept = self.scoped.borrow_mut();
+            let at = kept.iter().position(|s| s.key == key);
+            at.map(|k| {
+                let s = kept.remove(k);
+                kept.insert(0, s.clone());
+                s
+            })
+        };
+        if let Some(s) = hit {
+            return s;
         }
         let config = customer_config(as_of, window_days);
         let cached = self.base.borrow().clone().filter(|b| b.as_of == as_of.0);
@@ -283,7 +294,9 @@ impl Session {
             risk: OnceCell::new(),
             reclaim: OnceCell::new(),
         });
-        *self.scoped.borrow_mut() = Some(scoped.clone());
+        let mut kept = self.scoped.borrow_mut();
+        kept.insert(0, scoped.clone());
+        kept.truncate(SCOPED_KEPT);
         scoped
     }
 
@@ -694,6 +707,22 @@ mod tests {
             overdue_sum += cut.alerts[2].count;
         }
         assert_eq!(Some(leads_sum), leads.value);
+        // The measures of the last few filters are kept: going back computes nothing.
+        let by_region = |r: &String| {
+            let filter = reallot_core::metrics::Filter {
+                regions: vec![r.clone()],
+                ..Default::default()
+            };
+            let scope = MeasureConfig {
+                filter: filter.clone(),
+                ..MeasureConfig::default()
+            }
+            .scope(&ds);
+            session.scoped(&ds, &filter, &scope, 365)
+        };
+        let first = by_region(&regions[0]);
+        by_region(&regions[1]);
+        assert!(Rc::ptr_eq(&first, &by_region(&regions[0])));
         assert_eq!(Some(revenue_sum), revenue.value);
         assert!(overdue_sum >= n.alerts[2].count, "tier A is per cut");
         // A date range sets the period.

@@ -23,11 +23,13 @@ async function chartSum(page, id, col) {
   return cells.map(Number).reduce((a, b) => a + b, 0);
 }
 
-/** Marks the page's chart images, so that their replacements can be told apart. */
-const markCharts = (page) => page.evaluate(() => document.querySelectorAll('.chart img').forEach((i) => { i.dataset.old = '1'; }));
+/** Remembers the page's chart images. A new answer from the worker redraws every chart in one
+ *  pass (the elements are kept, their sources change), so one changed source and every image
+ *  loaded means the page shows the new answer. */
+const markCharts = (page) => page.evaluate(() => { window.chartSrcs = [...document.querySelectorAll('.chart img')].map((i) => i.src); });
 const chartsReplaced = (page) => page.waitForFunction(() => {
   const imgs = [...document.querySelectorAll('.chart img')];
-  return imgs.length > 0 && imgs.every((i) => !i.dataset.old && i.complete);
+  return imgs.some((img, k) => img.src !== window.chartSrcs[k]) && imgs.every((i) => i.complete);
 }, null, { timeout: 60_000 });
 
 export const journeys = [
