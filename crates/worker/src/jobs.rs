@@ -7,10 +7,10 @@ use crate::protocol::{
     ChartPage, FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
 use reallot_charts::{Chart, Lang as ChartLang};
-use reallot_core::clv::{ClvError, ClvModel};
+use reallot_core::clv::ClvError;
 use reallot_core::customers::{
-    AtRiskReport, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope, ReclaimReport,
-    at_risk, customer_report_in, fit_customer_clv, reclaim_report_in,
+    AtRiskReport, ClvBasis, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope,
+    ReclaimReport, at_risk, clv_basis, customer_report_in, reclaim_report_in,
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
@@ -149,11 +149,12 @@ pub struct Session {
 /// Filters whose customer measures the session keeps.
 const SCOPED_KEPT: usize = 4;
 
-/// Orders grouped by customer and the CLV fit over every customer, as of one instant.
+/// Orders grouped by customer and the CLV fit over every customer with each customer's
+/// prediction, as of one instant.
 struct CustomerBase {
     as_of: i64,
     facts: CustomerFacts,
-    model: Result<ClvModel, ClvError>,
+    clv: Result<ClvBasis, ClvError>,
 }
 
 /// The customer measures under one (as-of instant, window in days, filter).
@@ -183,7 +184,7 @@ impl Scoped {
                     self.facts(),
                     &self.config,
                     &self.scope,
-                    self.base.model.as_ref(),
+                    self.base.clv.as_ref(),
                 ))
             })
             .clone()
@@ -269,11 +270,11 @@ impl Session {
         let cached = self.base.borrow().clone().filter(|b| b.as_of == as_of.0);
         let base = cached.unwrap_or_else(|| {
             let facts = CustomerFacts::build(ds, as_of);
-            let model = fit_customer_clv(&facts, &config);
+            let clv = clv_basis(&facts, &config);
             let base = Rc::new(CustomerBase {
                 as_of: as_of.0,
                 facts,
-                model,
+                clv,
             });
             *self.base.borrow_mut() = Some(base.clone());
             base

@@ -26,7 +26,7 @@ pub use segments::*;
 pub use value::*;
 
 use crate::Dataset;
-use crate::clv::{ClvConfig, ClvError, ClvModel, TimeUnit};
+use crate::clv::{ClvConfig, ClvError, TimeUnit};
 use crate::model::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -97,21 +97,21 @@ pub struct CustomerReport {
 /// Computes every customer measure of `ds` under `config`.
 pub fn customer_report(ds: &Dataset, config: &CustomerConfig) -> CustomerReport {
     let facts = CustomerFacts::build(ds, config.as_of);
-    let model = fit_customer_clv(&facts, config);
-    customer_report_in(ds, &facts, config, &CustomerScope::all(), model.as_ref())
+    let clv = clv_basis(&facts, config);
+    customer_report_in(ds, &facts, config, &CustomerScope::all(), clv.as_ref())
 }
 
 /// The customer measures of the customers (and reclaimed leads) `scope` keeps, from `facts`
-/// of every customer and `model`, the CLV fit over every customer ([`fit_customer_clv`]).
-/// The fit stays the population's, so a customer's P(alive) and CLV do not change with the
-/// filter, and a caller holding the facts and the fit answers a filter change without
-/// grouping orders or fitting again.
+/// of every customer and `clv`, the CLV fit over every customer with their predictions
+/// ([`clv_basis`]). The fit stays the population's, so a customer's P(alive) and CLV do not
+/// change with the filter, and a caller holding the facts and the basis answers a filter
+/// change without grouping orders, fitting or predicting again.
 pub fn customer_report_in(
     ds: &Dataset,
     facts: &CustomerFacts,
     config: &CustomerConfig,
     scope: &CustomerScope,
-    model: Result<&ClvModel, &ClvError>,
+    clv: Result<&ClvBasis, &ClvError>,
 ) -> CustomerReport {
     let restricted;
     let facts = match &scope.customers {
@@ -121,8 +121,8 @@ pub fn customer_report_in(
         }
         None => facts,
     };
-    let (clv, clv_error) = match model {
-        Ok(m) => (Some(clv_section_with(ds, facts, config, m)), None),
+    let (clv, clv_error) = match clv {
+        Ok(b) => (Some(clv_section_from(ds, facts, config, b)), None),
         Err(e) => (None, Some(e.to_string())),
     };
     let tiers = tiers(ds, facts, config);

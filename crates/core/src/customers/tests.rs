@@ -292,7 +292,7 @@ fn a_filter_narrows_the_customer_measures_and_its_cuts_add_up() {
     let ds = demo_dataset(&DemoConfig::default());
     let config = CustomerConfig::new(DEMO_AS_OF);
     let facts = CustomerFacts::build(&ds, DEMO_AS_OF);
-    let model = fit_customer_clv(&facts, &config);
+    let clv = clv_basis(&facts, &config);
     let report = |filter: Filter| {
         let scope = MeasureConfig {
             as_of: Some(DEMO_AS_OF),
@@ -305,7 +305,7 @@ fn a_filter_narrows_the_customer_measures_and_its_cuts_add_up() {
             &facts,
             &config,
             &CustomerScope::of(&ds, &scope),
-            model.as_ref(),
+            clv.as_ref(),
         )
     };
     let all = report(Filter::default());
@@ -367,6 +367,29 @@ fn a_filter_narrows_the_customer_measures_and_its_cuts_add_up() {
     assert!(customer_reclaims(&all) > 0);
     assert_eq!(sum(&customer_reclaims), customer_reclaims(&all));
     assert!(sum(&|c| c.reclaim.total.reclaims as i64) <= all.reclaim.total.reclaims as i64);
+    // The basis' predictions give the same section as predicting the kept customers afresh.
+    let basis = clv.as_ref().expect("fitted");
+    let east_facts = facts.restrict(
+        CustomerScope::of(
+            &ds,
+            &MeasureConfig {
+                as_of: Some(DEMO_AS_OF),
+                filter: Filter {
+                    regions: vec![regions[0].clone()],
+                    ..Filter::default()
+                },
+                ..MeasureConfig::default()
+            }
+            .scope(&ds),
+        )
+        .customers
+        .as_ref()
+        .expect("filtered"),
+    );
+    assert_eq!(
+        clv_section_from(&ds, &east_facts, &config, basis),
+        clv_section_with(&ds, &east_facts, &config, &basis.model)
+    );
     // P(alive) comes from the population fit: a customer's value does not move with the filter.
     let clv = all.clv.as_ref().expect("fitted");
     let east = cuts[0].clv.as_ref().expect("fitted");

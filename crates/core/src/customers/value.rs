@@ -4,7 +4,8 @@
 use super::{CustomerConfig, CustomerFacts};
 use crate::Dataset;
 use crate::clv::{
-    BgNbdFit, ClvConfig, ClvError, ClvModel, CustomerSummary, Distribution, GammaGammaFit, fit_clv,
+    BgNbdFit, ClvConfig, ClvError, ClvModel, CustomerSummary, CustomerValue, Distribution,
+    GammaGammaFit, fit_clv,
 };
 use serde::Serialize;
 
@@ -82,6 +83,47 @@ pub fn clv_section(
     Ok(clv_section_with(ds, facts, config, &model))
 }
 
+/// The CLV fit over every customer and each customer's prediction under it: computed once per
+/// as-of date, it gives the CLV section of any subset of those customers without predicting
+/// again ([`clv_section_from`]).
+#[derive(Clone, Debug)]
+pub struct ClvBasis {
+    pub model: ClvModel,
+    /// Per customer row (`None` without orders).
+    values: Vec<Option<CustomerValue>>,
+}
+
+/// Fits the models on `facts`' customers and predicts each.
+pub fn clv_basis(facts: &CustomerFacts, config: &CustomerConfig) -> Result<ClvBasis, ClvError> {
+    let model = fit_customer_clv(facts, config)?;
+    let rows: Vec<(usize, CustomerSummary)> = (0..facts.len())
+        .filter_map(|i| Some((i, summary_of(facts, i)?)))
+        .collect();
+    let data: Vec<CustomerSummary> = rows.iter().map(|r| r.1).collect();
+    let mut values = vec![None; facts.len()];
+    for ((i, _), v) in rows.iter().zip(model.predict_all(&data)) {
+        if let Some(slot) = values.get_mut(*i) {
+            *slot = Some(v);
+        }
+    }
+    Ok(ClvBasis { model, values })
+}
+
+/// The CLV section of `facts`' customers (any subset of those `basis` was computed for, e.g.
+/// [`CustomerFacts::restrict`]ed) from the basis' predictions.
+pub fn clv_section_from(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    basis: &ClvBasis,
+) -> ClvSection {
+    let (rows, values): (Vec<usize>, Vec<CustomerValue>) = (0..facts.len())
+        .filter(|&i| !facts.days(i).0.is_empty())
+        .filter_map(|i| Some((i, (*basis.values.get(i)?)?)))
+        .unzip();
+    section(ds, facts, config, &basis.model, &rows, values)
+}
+
 /// The CLV section of `facts`' customers under an already fitted `model`.
 pub fn clv_section_with(
     ds: &Dataset,
@@ -89,11 +131,22 @@ pub fn clv_section_with(
     config: &CustomerConfig,
     model: &ClvModel,
 ) -> ClvSection {
-    let rows: Vec<(usize, CustomerSummary)> = (0..facts.len())
+    let (rows, data): (Vec<usize>, Vec<CustomerSummary>) = (0..facts.len())
         .filter_map(|i| Some((i, summary_of(facts, i)?)))
-        .collect();
-    let data: Vec<CustomerSummary> = rows.iter().map(|r| r.1).collect();
+        .unzip();
     let values = model.predict_all(&data);
+    section(ds, facts, config, model, &rows, values)
+}
+
+/// The section from the predictions `values` of customer rows `rows`.
+fn section(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    model: &ClvModel,
+    rows: &[usize],
+    values: Vec<CustomerValue>,
+) -> ClvSection {
     let mut p_alive_by_row = vec![None; facts.len()];
     let mut clv_by_row = vec![None; facts.len()];
     // Per key id of the source and customer-type dimensions: customers, CLV sum, P(alive)
@@ -102,7 +155,7 @@ pub fn clv_section_with(
     let keys = &facts.keys;
     let mut groups: [Vec<(usize, f64, f64, bool)>; 2] =
         dims.map(|d| vec![(0, 0.0, 0.0, false); keys.count(d)]);
-    for (&(i, _), v) in rows.iter().zip(&values) {
+    for (&i, v) in rows.iter().zip(&values) {
         if let Some(slot) = p_alive_by_row.get_mut(i) {
             *slot = Some(v.p_alive);
         }
@@ -150,7 +203,7 @@ pub fn clv_section_with(
     let top = order
         .into_iter()
         .filter_map(|k| {
-            let (i, _) = rows.get(k)?;
+            let i = rows.get(k)?;
             let v = values.get(k)?;
             Some(TopValue {
                 customer_id: ds.name(ds.customers.get(*i)?.id.0).to_string(),
