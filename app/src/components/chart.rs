@@ -8,7 +8,7 @@ use crate::settings::use_settings;
 use crate::state::use_dataset;
 use leptos::prelude::*;
 use reallot_charts::csv::table_csv;
-use reallot_charts::{Chart, render_svg};
+use reallot_charts::{Chart, Kind, render_svg};
 
 /// Drawn size in CSS pixels; the image scales down to the card's width on a narrow screen.
 const WIDTH: u32 = 480;
@@ -22,8 +22,11 @@ pub fn ChartFigure(chart: Chart) -> impl IntoView {
     let id = chart.id.to_string();
     let title = chart.title.clone();
     let table = chart.table();
+    // A list is read as its table, not drawn.
+    let is_list = matches!(chart.kind, Kind::List { .. });
     let svg = render_svg(&chart, WIDTH, HEIGHT);
     let image = match &svg {
+        _ if is_list => ().into_any(),
         Ok(svg) => {
             let src = format!(
                 "data:image/svg+xml;charset=utf-8,{}",
@@ -56,22 +59,32 @@ pub fn ChartFigure(chart: Chart) -> impl IntoView {
         }
     };
     view! {
-        <figure class="card chart" data-testid=format!("chart-{id}")>
+        <figure class=if is_list { "card chart list" } else { "card chart" } data-testid=format!("chart-{id}")>
             <figcaption>{title.clone()}</figcaption>
             {image}
-            <details>
-                <summary>{tr(Key::ShowNumbers)}</summary>
-                <div class="scroll">
+            {
+                let numbers = view! {
                     <table class="table wide">
                         <thead><tr>{table.header.iter().map(|h| view! { <th>{h.clone()}</th> }).collect_view()}</tr></thead>
                         <tbody>
                             {table.rows.iter().map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> }).collect_view()}
                         </tbody>
                     </table>
-                </div>
-            </details>
+                };
+                if is_list {
+                    view! { <div class="scroll list-table" tabindex="0">{numbers}</div> }.into_any()
+                } else {
+                    view! {
+                        <details>
+                            <summary>{tr(Key::ShowNumbers)}</summary>
+                            <div class="scroll">{numbers}</div>
+                        </details>
+                    }
+                    .into_any()
+                }
+            }
             <div class="row">
-                <button data-testid="export-svg" on:click=export_svg>{tr(Key::ExportSvg)}</button>
+                {(!is_list).then(|| view! { <button data-testid="export-svg" on:click=export_svg>{tr(Key::ExportSvg)}</button> })}
                 <button data-testid="export-csv" on:click=export_csv>{tr(Key::ExportCsv)}</button>
             </div>
         </figure>

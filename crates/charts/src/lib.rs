@@ -9,6 +9,7 @@ pub mod leads;
 pub mod model;
 pub mod pool;
 pub mod sim;
+pub mod spark;
 pub mod svg;
 
 pub use model::{Chart, IntervalRow, Kind, Lang, Series, Table};

@@ -55,6 +55,18 @@ pub enum Kind {
     Intervals { rows: Vec<IntervalRow> },
     /// Lines over a shared numeric x axis.
     Lines { series: Vec<Series> },
+    /// A grid of values, `values[row][column]`, rows labelled top to bottom; `None`: no value.
+    Heatmap {
+        columns: Vec<String>,
+        rows: Vec<String>,
+        values: Vec<Vec<Option<f64>>>,
+    },
+    /// Points over two numeric axes.
+    Scatter { points: Vec<(f64, f64)> },
+    /// Counts in adjacent bins: `edges` has one more value than `counts`.
+    Histogram { edges: Vec<f64>, counts: Vec<f64> },
+    /// A list too detailed to draw: the page shows the table itself.
+    List { table: Table },
 }
 
 /// A chart: its test id (`data-testid="chart-<id>"` in the app), texts and data.
@@ -86,6 +98,10 @@ impl Chart {
             Kind::Bars { values, .. } => values.is_empty(),
             Kind::Intervals { rows } => rows.is_empty(),
             Kind::Lines { series } => series.iter().all(|s| s.points.is_empty()),
+            Kind::Heatmap { values, .. } => values.iter().flatten().all(Option::is_none),
+            Kind::Scatter { points } => points.is_empty(),
+            Kind::Histogram { counts, .. } => counts.is_empty(),
+            Kind::List { table } => table.rows.is_empty(),
         }
     }
 
@@ -137,6 +153,37 @@ impl Chart {
                     })
                     .collect(),
             },
+            Kind::Heatmap {
+                columns,
+                rows,
+                values,
+            } => Table {
+                header: std::iter::once(self.y_label.clone())
+                    .chain(columns.iter().cloned())
+                    .collect(),
+                rows: rows
+                    .iter()
+                    .zip(values)
+                    .map(|(label, row)| {
+                        std::iter::once(label.clone())
+                            .chain(row.iter().map(|v| v.map(num).unwrap_or_default()))
+                            .collect()
+                    })
+                    .collect(),
+            },
+            Kind::Scatter { points } => Table {
+                header: vec![self.x_label.clone(), self.y_label.clone()],
+                rows: points.iter().map(|(x, y)| vec![num(*x), num(*y)]).collect(),
+            },
+            Kind::Histogram { edges, counts } => Table {
+                header: vec!["from".into(), "to".into(), self.y_label.clone()],
+                rows: edges
+                    .windows(2)
+                    .zip(counts)
+                    .map(|(e, c)| vec![num(e[0]), num(e[1]), num(*c)])
+                    .collect(),
+            },
+            Kind::List { table } => table.clone(),
         }
     }
 }
@@ -198,9 +245,46 @@ mod tests {
         assert!(!intervals.is_empty());
         let empty = Chart {
             kind: Kind::Lines { series: vec![] },
-            ..bars
+            ..bars.clone()
         };
         assert!(empty.is_empty());
         assert_eq!(Lang::Zh.pick("a", "甲"), "甲");
+        let heat = Chart {
+            kind: Kind::Heatmap {
+                columns: vec!["0".into(), "1".into()],
+                rows: vec!["2024-01".into()],
+                values: vec![vec![Some(1.0), None]],
+            },
+            ..bars.clone()
+        };
+        assert_eq!(heat.table().header, vec!["stage", "0", "1"]);
+        assert_eq!(heat.table().rows, vec![vec!["2024-01", "1", ""]]);
+        let hist = Chart {
+            kind: Kind::Histogram {
+                edges: vec![0.0, 5.0, 10.0],
+                counts: vec![3.0, 1.0],
+            },
+            ..bars.clone()
+        };
+        assert_eq!(hist.table().rows[1], vec!["5", "10", "1"]);
+        let scatter = Chart {
+            kind: Kind::Scatter {
+                points: vec![(0.5, 120.0)],
+            },
+            ..bars.clone()
+        };
+        assert_eq!(scatter.table().header, vec!["leads", "stage"]);
+        assert_eq!(scatter.table().rows, vec![vec!["0.5", "120"]]);
+        let list = Chart {
+            kind: Kind::List {
+                table: Table {
+                    header: vec!["id".into()],
+                    rows: vec![],
+                },
+            },
+            ..bars
+        };
+        assert!(list.is_empty());
+        assert_eq!(list.table().header, vec!["id"]);
     }
 }

@@ -331,6 +331,7 @@ mod tests {
             scenario: "t".into(),
             runs: 3,
             seed: 7,
+            stream: reallot_core::sim::Stream::History,
             leads: 100,
             reps: 4,
             baseline: "round robin".into(),
@@ -381,6 +382,7 @@ mod tests {
                 delay_sigma: 0.0,
                 delay_load_slope: 0.0,
                 p_stall: 0.0,
+                uptake: Vec::new(),
             },
         }
     }

@@ -91,7 +91,194 @@ fn draw<DB: DrawingBackend>(chart: &Chart, root: &DrawingArea<DB, Shift>) -> Dra
             Ok(())
         }
         Kind::Lines { series } => lines(chart, root, series),
+        Kind::Heatmap {
+            columns,
+            rows,
+            values,
+        } => heatmap(chart, root, columns, rows, values),
+        Kind::Scatter { points } => scatter(chart, root, points),
+        Kind::Histogram { edges, counts } => histogram(chart, root, edges, counts),
+        Kind::List { table } => {
+            // The page shows a list as its table; the image only names it.
+            root.draw(&Text::new(
+                chart.title.clone(),
+                (10, 10),
+                (FONT, 16).into_font(),
+            ))?;
+            root.draw(&Text::new(
+                format!("{} × {}", table.rows.len(), table.header.len()),
+                (10, 36),
+                (FONT, 12).into_font().color(&BLACK.mix(0.6)),
+            ))?;
+            Ok(())
+        }
     }
+}
+
+/// A value's colour on a white-to-blue scale over [0, max].
+fn shade(v: f64, max: f64) -> RGBColor {
+    let t = if max > 0.0 {
+        (v / max).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    let mix = |a: u8, b: u8| (f64::from(a) + t * (f64::from(b) - f64::from(a))).round() as u8;
+    let RGBColor(r, g, b) = PALETTE[0];
+    RGBColor(mix(247, r), mix(251, g), mix(255, b))
+}
+
+/// Cells with their values written in, when there are few enough to read.
+const LABELLED_CELLS: usize = 49;
+
+fn heatmap<DB: DrawingBackend>(
+    chart: &Chart,
+    root: &DrawingArea<DB, Shift>,
+    columns: &[String],
+    rows: &[String],
+    values: &[Vec<Option<f64>>],
+) -> DrawResult<DB> {
+    let (nc, nr) = (columns.len().max(1), rows.len().max(1));
+    let max = values
+        .iter()
+        .flatten()
+        .flatten()
+        .copied()
+        .fold(0.0, f64::max);
+    let column_at = |x: &f64| {
+        let i = x.round();
+        if (x - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        columns.get(i as usize).cloned().unwrap_or_default()
+    };
+    let row_at = |y: &f64| {
+        let i = y.round();
+        if (y - i).abs() > 1e-6 || i < 0.0 {
+            return String::new();
+        }
+        nr.checked_sub(1 + i as usize)
+            .and_then(|k| rows.get(k))
+            .cloned()
+            .unwrap_or_default()
+    };
+    let mut ch = ChartBuilder::on(root)
+        .caption(&chart.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(label_width(rows))
+        .build_cartesian_2d(-0.5..(nc as f64 - 0.5), -0.5..(nr as f64 - 0.5))?;
+    ch.configure_mesh()
+        .disable_mesh()
+        .x_labels(nc.min(13))
+        .y_labels(nr.min(25))
+        .x_label_formatter(&column_at)
+        .y_label_formatter(&row_at)
+        .x_desc(&chart.x_label)
+        .label_style((FONT, 12))
+        .draw()?;
+    let cells = || {
+        values.iter().enumerate().flat_map(move |(r, row)| {
+            row.iter()
+                .enumerate()
+                .filter_map(move |(c, v)| Some((c as f64, (nr - 1 - r) as f64, (*v)?)))
+        })
+    };
+    ch.draw_series(cells().map(|(x, y, v)| {
+        Rectangle::new(
+            [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+            shade(v, max).filled(),
+        )
+    }))?;
+    if nc * nr <= LABELLED_CELLS {
+        let centred =
+            TextStyle::from((FONT, 12).into_font()).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+        ch.draw_series(cells().map(|(x, y, v)| {
+            let style = if max > 0.0 && v / max > 0.55 {
+                centred.color(&WHITE)
+            } else {
+                centred.color(&BLACK)
+            };
+            Text::new(tick(&v), (x, y), style)
+        }))?;
+    }
+    Ok(())
+}
+
+fn scatter<DB: DrawingBackend>(
+    chart: &Chart,
+    root: &DrawingArea<DB, Shift>,
+    points: &[(f64, f64)],
+) -> DrawResult<DB> {
+    let (x0, x1) = padded(
+        points.iter().map(|p| p.0).fold(0.0, f64::min),
+        points.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max),
+    );
+    let (y0, y1) = padded(
+        points.iter().map(|p| p.1).fold(0.0, f64::min),
+        points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max),
+    );
+    let mut ch = ChartBuilder::on(root)
+        .caption(&chart.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x0..x1, y0..y1)?;
+    ch.configure_mesh()
+        .light_line_style(WHITE)
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style((FONT, 12))
+        .draw()?;
+    ch.draw_series(
+        points
+            .iter()
+            .map(|&p| Circle::new(p, 2, PALETTE[0].mix(0.5).filled())),
+    )?;
+    Ok(())
+}
+
+fn histogram<DB: DrawingBackend>(
+    chart: &Chart,
+    root: &DrawingArea<DB, Shift>,
+    edges: &[f64],
+    counts: &[f64],
+) -> DrawResult<DB> {
+    let lo = edges.first().copied().unwrap_or(0.0);
+    let hi = edges.last().copied().unwrap_or(1.0);
+    let (x0, x1) = if hi > lo { (lo, hi) } else { padded(lo, hi) };
+    let (_, y1) = padded(0.0, counts.iter().copied().fold(0.0, f64::max));
+    let mut ch = ChartBuilder::on(root)
+        .caption(&chart.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x0..x1, 0.0..y1)?;
+    ch.configure_mesh()
+        .light_line_style(WHITE)
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style((FONT, 12))
+        .draw()?;
+    ch.draw_series(
+        edges
+            .windows(2)
+            .zip(counts)
+            .map(|(e, &c)| Rectangle::new([(e[0], 0.0), (e[1], c)], PALETTE[0].filled())),
+    )?;
+    ch.draw_series(
+        edges
+            .windows(2)
+            .zip(counts)
+            .map(|(e, &c)| Rectangle::new([(e[0], 0.0), (e[1], c)], WHITE.stroke_width(1))),
+    )?;
+    Ok(())
 }
 
 /// A tick label: whole numbers without a decimal point, others with at most three decimals.
@@ -324,6 +511,44 @@ mod tests {
         )
         .expect("draws");
         assert!(empty.contains("Title"));
+    }
+
+    #[test]
+    fn heatmaps_scatters_and_histograms_draw() {
+        let heat = render_svg(
+            &chart(Kind::Heatmap {
+                columns: vec!["1".into(), "2".into()],
+                rows: vec!["a".into(), "b".into()],
+                values: vec![vec![Some(4.0), None], vec![Some(0.0), Some(2.0)]],
+            }),
+            400,
+            300,
+        )
+        .expect("draws");
+        // Background plus one rectangle per present cell; the values are written in.
+        assert!(heat.matches("<rect").count() >= 4, "{heat}");
+        assert!(heat.contains("\n4\n") && heat.contains("\n2\n"), "{heat}");
+        assert_eq!(shade(0.0, 4.0), RGBColor(247, 251, 255));
+        assert_eq!(shade(4.0, 4.0), PALETTE[0]);
+        let dots = render_svg(
+            &chart(Kind::Scatter {
+                points: vec![(0.1, 5.0), (0.9, 50.0), (0.5, 20.0)],
+            }),
+            400,
+            300,
+        )
+        .expect("draws");
+        assert_eq!(dots.matches("<circle").count(), 3);
+        let hist = render_svg(
+            &chart(Kind::Histogram {
+                edges: vec![0.0, 10.0, 20.0],
+                counts: vec![5.0, 2.0],
+            }),
+            400,
+            300,
+        )
+        .expect("draws");
+        assert!(hist.matches("<rect").count() >= 5, "{hist}");
     }
 
     #[test]

@@ -2,24 +2,27 @@
 //! checking and encoding one dataset from every file — or refusing the whole import with a
 //! located message, so nothing half-imported is ever stored.
 
+use crate::overview::{OverviewInput, cards_and_alerts};
 use crate::protocol::{
     ChartPage, FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
 use reallot_charts::{Chart, Lang as ChartLang};
+use reallot_core::clv::ClvError;
 use reallot_core::customers::{
-    CustomerConfig, CustomerFacts, CustomerReport, customer_report, reclaim_report,
+    AtRiskReport, ClvBasis, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope,
+    ReclaimReport, at_risk, clv_basis, customer_report_in, reclaim_report_in,
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
-use reallot_core::metrics::MeasureConfig;
-use reallot_core::metrics::leads::conversion::conversion_counts;
+use reallot_core::metrics::leads::frame::NONE;
 use reallot_core::metrics::leads::{LeadFrame, lead_report};
+use reallot_core::metrics::{Filter, MeasureConfig, Scope};
 use reallot_core::model::TableKind;
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
 use reallot_core::sim::{RunMetrics, Scenario, SimReport, Simulation};
 use reallot_core::{Dataset, codec};
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::rc::Rc;
 
 /// Rows of a file shown in the preview.
@@ -134,23 +137,94 @@ fn customer_config(as_of: Timestamp, window_days: i64) -> CustomerConfig {
 #[derive(Default)]
 pub struct Session {
     open: Option<(String, Dataset)>,
-    /// The customer report of the held dataset for one (as-of, window): it does not depend
-    /// on the filters, so the Overview and the Customers page share it across filter changes.
-    customers: RefCell<Option<CachedReport>>,
+    /// Orders grouped by customer and the CLV fit of the held dataset for one as-of instant:
+    /// neither depends on the filter or the window, so a filter change reuses them.
+    base: RefCell<Option<Rc<CustomerBase>>>,
+    /// The customer measures under the last few filters asked for, most recent first (the
+    /// Overview, Customers and Pool pages share them, and going back to a filter costs
+    /// nothing), each computed when first needed.
+    scoped: RefCell<Vec<Rc<Scoped>>>,
     /// The held dataset made ready to simulate (lead stream, roster, fitted outcome model):
     /// fitted on the first simulation, reused by the next ones.
     simulation: RefCell<Option<Rc<Simulation>>>,
 }
 
-/// A customer report and the (as-of instant in seconds, window in days) it was computed for.
-type CachedReport = ((i64, i64), Rc<CustomerReport>);
+/// Filters whose customer measures the session keeps.
+const SCOPED_KEPT: usize = 4;
+
+/// Orders grouped by customer and the CLV fit over every customer with each customer's
+/// prediction, as of one instant.
+struct CustomerBase {
+    as_of: i64,
+    facts: CustomerFacts,
+    clv: Result<ClvBasis, ClvError>,
+}
+
+/// The customer measures under one (as-of instant, window in days, filter).
+struct Scoped {
+    key: (i64, i64, Filter),
+    base: Rc<CustomerBase>,
+    config: CustomerConfig,
+    /// The base facts restricted to the filter's customers; `None`: no filter, the base's.
+    facts: Option<CustomerFacts>,
+    /// The filter's leads (its customers are those of `facts`).
+    scope: CustomerScope,
+    report: OnceCell<Rc<CustomerReport>>,
+    risk: OnceCell<Rc<AtRiskReport>>,
+    reclaim: OnceCell<Rc<ReclaimReport>>,
+}
+
+impl Scoped {
+    fn facts(&self) -> &CustomerFacts {
+        self.facts.as_ref().unwrap_or(&self.base.facts)
+    }
+
+    fn report(&self, ds: &Dataset) -> Rc<CustomerReport> {
+        self.report
+            .get_or_init(|| {
+                Rc::new(customer_report_in(
+                    ds,
+                    self.facts(),
+                    &self.config,
+                    &self.scope,
+                    self.base.clv.as_ref(),
+                ))
+            })
+            .clone()
+    }
+
+    fn risk(&self, ds: &Dataset) -> Rc<AtRiskReport> {
+        self.risk
+            .get_or_init(|| {
+                let report = self.report(ds);
+                Rc::new(at_risk(ds, self.facts(), &self.config, report.clv.as_ref()))
+            })
+            .clone()
+    }
+
+    /// Reclaim effectiveness: the report's, when it is already computed.
+    fn reclaim(&self, ds: &Dataset) -> Rc<ReclaimReport> {
+        self.reclaim
+            .get_or_init(|| match self.report.get() {
+                Some(r) => Rc::new(r.reclaim.clone()),
+                None => Rc::new(reclaim_report_in(
+                    ds,
+                    self.facts(),
+                    &self.config,
+                    &self.scope,
+                )),
+            })
+            .clone()
+    }
+}
 
 impl Session {
     /// Holds `ds` as `key`; returns its rows over all tables.
     pub fn hold(&mut self, key: &str, ds: Dataset) -> usize {
         let sizes = ds.sizes();
         self.open = Some((key.to_owned(), ds));
-        self.customers = RefCell::default();
+        self.base = RefCell::default();
+        self.scoped = RefCell::default();
         self.simulation = RefCell::default();
         TableKind::ALL.iter().map(|k| sizes.get(*k)).sum()
     }
@@ -179,21 +253,61 @@ impl Session {
         }
     }
 
-    /// The customer report as of `as_of` over `window_days`, computed once per pair.
-    fn customers(&self, ds: &Dataset, as_of: Timestamp, window_days: i64) -> Rc<CustomerReport> {
-        let key = (as_of.0, window_days);
-        if let Some((k, report)) = &*self.customers.borrow()
-            && *k == key
-        {
-            return report.clone();
+    /// The customer measures under `scope`'s filter over `window_days`, computed once per
+    /// (as-of, window, filter), from facts and a CLV fit computed once per as-of.
+    fn scoped(&self, ds: &Dataset, filter: &Filter, scope: &Scope, window_days: i64) -> Rc<Scoped> {
+        let as_of = scope.as_of;
+        let key = (as_of.0, window_days, filter.clone());
+        let hit = {
+            let mut kept = self.scoped.borrow_mut();
+            let at = kept.iter().position(|s| s.key == key);
+            at.map(|k| {
+                let s = kept.remove(k);
+                kept.insert(0, s.clone());
+                s
+            })
+        };
+        if let Some(s) = hit {
+            return s;
         }
-        let report = Rc::new(customer_report(ds, &customer_config(as_of, window_days)));
-        *self.customers.borrow_mut() = Some((key, report.clone()));
-        report
+        let config = customer_config(as_of, window_days);
+        let cached = self.base.borrow().clone().filter(|b| b.as_of == as_of.0);
+        let base = cached.unwrap_or_else(|| {
+            let facts = CustomerFacts::build(ds, as_of);
+            let clv = clv_basis(&facts, &config);
+            let base = Rc::new(CustomerBase {
+                as_of: as_of.0,
+                facts,
+                clv,
+            });
+            *self.base.borrow_mut() = Some(base.clone());
+            base
+        });
+        let CustomerScope { customers, leads } = CustomerScope::of(ds, scope);
+        let scoped = Rc::new(Scoped {
+            key,
+            facts: customers.as_ref().map(|keep| base.facts.restrict(keep)),
+            // The facts carry the customers; the scope keeps the leads, and says whether a
+            // filter is on (then reclaims of entities in neither table are left out).
+            scope: CustomerScope {
+                customers: None,
+                leads,
+            },
+            base,
+            config,
+            report: OnceCell::new(),
+            risk: OnceCell::new(),
+            reclaim: OnceCell::new(),
+        });
+        let mut kept = self.scoped.borrow_mut();
+        kept.insert(0, scoped.clone());
+        kept.truncate(SCOPED_KEPT);
+        scoped
     }
 
     /// The Overview's numbers: lead KPIs under `config`; customer KPIs over the `window_days`
-    /// before the same as-of date, and the CLV fit.
+    /// before the same as-of date, and the CLV fit; the cards of the period against the one
+    /// before, and the alerts — all under the filter.
     pub fn overview(
         &self,
         key: &str,
@@ -202,23 +316,54 @@ impl Session {
     ) -> Result<OverviewNumbers, String> {
         let ds = self.dataset(key)?;
         let scope = config.scope(ds);
-        let frame = LeadFrame::build(ds, &scope);
-        let (won, assigned) = conversion_counts(&frame).total;
-        let customers = self.customers(ds, scope.as_of, window_days);
-        let total = &customers.kpis.total;
+        // Every lead up to the period's end: the cards compare earlier periods too.
+        let frame = LeadFrame::build(
+            ds,
+            &Scope {
+                from: None,
+                ..scope.clone()
+            },
+        );
+        let (mut leads, mut assigned, mut won) = (0, 0, 0);
+        for i in 0..frame.len() {
+            if scope.in_window(Timestamp(frame.created[i])) {
+                leads += 1;
+                if frame.rep[i] != NONE {
+                    assigned += 1;
+                    won += u64::from(frame.won[i]);
+                }
+            }
+        }
+        let customers = self.scoped(ds, &config.filter, &scope, window_days);
+        let report = customers.report(ds);
+        let total = &report.kpis.total;
+        let parts = cards_and_alerts(&OverviewInput {
+            ds,
+            scope: &scope,
+            frame: &frame,
+            facts: customers.facts(),
+            customers: &customers.scope,
+            config: &customers.config,
+            window_days,
+        });
         Ok(OverviewNumbers {
-            leads: frame.len(),
+            leads,
             assigned,
             won,
             revenue: total.revenue,
             revenue_previous: total.revenue_previous,
             growth: total.growth,
             retention: (total.retention.trials > 0).then_some(total.retention.rate),
-            customers_with_orders: customers.customers_with_orders,
-            expected_alive: customers
+            customers_with_orders: report.customers_with_orders,
+            expected_alive: report
                 .clv
                 .as_ref()
                 .map(|c| c.p_alive_by_row.iter().flatten().sum()),
+            period_from: parts.period_from,
+            period_to: parts.period_to,
+            months: parts.months,
+            cards: parts.cards,
+            alerts: parts.alerts,
         })
     }
 
@@ -236,12 +381,12 @@ impl Session {
         Ok(match page {
             ChartPage::Leads => reallot_charts::leads::all(&lead_report(ds, &scope), lang),
             ChartPage::Customers => {
-                reallot_charts::customers::all(&self.customers(ds, scope.as_of, window_days), lang)
+                let customers = self.scoped(ds, &config.filter, &scope, window_days);
+                reallot_charts::customers::all(&customers.report(ds), &customers.risk(ds), lang)
             }
             ChartPage::Pool => {
-                let customers = CustomerConfig::new(scope.as_of);
-                let facts = CustomerFacts::build(ds, customers.as_of);
-                reallot_charts::pool::all(&reclaim_report(ds, &facts, &customers), lang)
+                let customers = self.scoped(ds, &config.filter, &scope, window_days);
+                reallot_charts::pool::all(&customers.reclaim(ds), lang)
             }
         })
     }
@@ -312,6 +457,9 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+    use crate::protocol::{AlertKind, KpiKind};
+    use reallot_core::customers::customer_report;
+    use reallot_core::metrics::leads::conversion::conversion_counts;
 
     const AS_OF: Timestamp = Timestamp(1_800_000_000);
 
@@ -409,9 +557,9 @@ mod tests {
         };
         let narrowed = session.overview("stored", &east, 365).expect("measures");
         assert!(narrowed.leads < n.leads, "the filter narrows the leads");
-        assert_eq!(
-            narrowed.revenue, n.revenue,
-            "customer numbers do not follow the filters"
+        assert!(
+            narrowed.revenue < n.revenue,
+            "customer numbers follow the filters"
         );
         let shorter = session.overview("stored", &config, 90).expect("measures");
         let report90 = customer_report(
@@ -434,7 +582,7 @@ mod tests {
         assert_eq!(leads.len(), 8);
         assert_eq!(leads[0].title, "漏斗");
         let customers = charts(ChartPage::Customers, ChartLang::En);
-        assert_eq!(customers.len(), 6);
+        assert_eq!(customers.len(), 13);
         let pool = charts(ChartPage::Pool, ChartLang::En);
         assert_eq!(pool.len(), 6);
         for c in leads.iter().chain(&customers).chain(&pool) {
@@ -499,6 +647,160 @@ mod tests {
         assert_eq!(
             none.revenue, 0,
             "a newly held dataset gets its own customer report"
+        );
+    }
+
+    #[test]
+    fn the_overview_cards_compare_periods_trend_by_month_and_alert_under_the_filter() {
+        let mut session = Session::default();
+        let ds = demo_dataset(&DemoConfig {
+            scale: Scale::S,
+            seed: 42,
+        });
+        session.hold("d", ds.clone());
+        let config = MeasureConfig::default();
+        let n = session.overview("d", &config, 365).expect("measures");
+        let scope = config.scope(&ds);
+        let card = |n: &OverviewNumbers, k: KpiKind| {
+            n.cards.iter().find(|c| c.kind == k).cloned().expect("card")
+        };
+        assert_eq!(n.cards.len(), 7);
+        // Leads: the period is the 365 days before the as-of date, the one before it the
+        // 365 days before that; the core's lead frame over each window counts the same.
+        let year = |from: i64, to: i64| {
+            LeadFrame::build(
+                &ds,
+                &Scope {
+                    from: Some(scope.as_of.add_days(from)),
+                    to: scope.as_of.add_days(to),
+                    ..scope.clone()
+                },
+            )
+            .len() as f64
+        };
+        let leads = card(&n, KpiKind::Leads);
+        assert_eq!(leads.value, Some(year(-365, 0)));
+        assert_eq!(leads.previous, Some(year(-730, -365)));
+        assert_eq!(leads.trend.len(), 12);
+        assert_eq!(n.months.len(), 12);
+        assert_eq!(n.months[11], "2025-12");
+        let december = LeadFrame::build(
+            &ds,
+            &Scope {
+                from: Timestamp::parse("2025-12-01"),
+                ..scope.clone()
+            },
+        );
+        assert_eq!(leads.trend[11], Some(december.len() as f64));
+        // Revenue and retention: the customer KPIs of the same window.
+        let report = customer_report(&ds, &CustomerConfig::new(scope.as_of));
+        let revenue = card(&n, KpiKind::Revenue);
+        assert_eq!(revenue.value, Some(report.kpis.total.revenue as f64));
+        assert_eq!(
+            revenue.previous,
+            Some(report.kpis.total.revenue_previous as f64)
+        );
+        assert_eq!(
+            revenue.change(),
+            report.kpis.total.growth,
+            "growth is the revenue card's change"
+        );
+        assert_eq!(
+            card(&n, KpiKind::Retention).value,
+            Some(report.kpis.total.retention.rate)
+        );
+        let repeat = card(&n, KpiKind::RepeatRate).value.expect("repeat rate");
+        assert!((repeat - report.segments.repeat_rate.rate).abs() < 1e-12);
+        let response = card(&n, KpiKind::ResponseHours);
+        assert!(response.value.is_some_and(|h| h > 0.0 && h < 24.0 * 30.0));
+        let reclaims = card(&n, KpiKind::Reclaims);
+        assert!(reclaims.value.is_some_and(|r| r > 0.0));
+        let month_total: f64 = reclaims.trend.iter().flatten().sum();
+        assert_eq!(
+            Some(month_total),
+            reclaims.value,
+            "12 months are the 365-day period"
+        );
+        // Alerts: the three kinds, counted, the worst few listed worst first.
+        let kinds: Vec<AlertKind> = n.alerts.iter().map(|a| a.kind).collect();
+        assert_eq!(
+            kinds,
+            vec![
+                AlertKind::OverCapacity,
+                AlertKind::Uncontacted,
+                AlertKind::OverdueKey
+            ]
+        );
+        for a in &n.alerts {
+            assert!(a.top.len() <= 5 && a.top.len() <= a.count, "{a:?}");
+            assert!(a.top.iter().all(|i| i.value > i.limit), "{a:?}");
+        }
+        assert!(n.alerts[2].count > 0, "the demo has overdue key customers");
+        // Region cuts add up: leads, revenue and reclaims of the customers and leads.
+        let mut regions: Vec<String> = ds
+            .customers
+            .iter()
+            .filter_map(|c| c.region)
+            .chain(ds.leads.iter().filter_map(|l| l.region))
+            .map(|s| ds.name(s).to_owned())
+            .collect();
+        regions.sort();
+        regions.dedup();
+        let (mut leads_sum, mut revenue_sum, mut overdue_sum) = (0.0, 0.0, 0);
+        for r in &regions {
+            let cut = session
+                .overview(
+                    "d",
+                    &MeasureConfig {
+                        filter: reallot_core::metrics::Filter {
+                            regions: vec![r.clone()],
+                            ..Default::default()
+                        },
+                        ..MeasureConfig::default()
+                    },
+                    365,
+                )
+                .expect("measures");
+            leads_sum += card(&cut, KpiKind::Leads).value.unwrap_or(0.0);
+            revenue_sum += card(&cut, KpiKind::Revenue).value.unwrap_or(0.0);
+            overdue_sum += cut.alerts[2].count;
+        }
+        assert_eq!(Some(leads_sum), leads.value);
+        // The measures of the last few filters are kept: going back computes nothing.
+        let by_region = |r: &String| {
+            let filter = reallot_core::metrics::Filter {
+                regions: vec![r.clone()],
+                ..Default::default()
+            };
+            let scope = MeasureConfig {
+                filter: filter.clone(),
+                ..MeasureConfig::default()
+            }
+            .scope(&ds);
+            session.scoped(&ds, &filter, &scope, 365)
+        };
+        let first = by_region(&regions[0]);
+        by_region(&regions[1]);
+        assert!(Rc::ptr_eq(&first, &by_region(&regions[0])));
+        assert_eq!(Some(revenue_sum), revenue.value);
+        assert!(overdue_sum >= n.alerts[2].count, "tier A is per cut");
+        // A date range sets the period.
+        let q1 = MeasureConfig {
+            window: reallot_core::metrics::Window {
+                from: Timestamp::parse("2025-01-01"),
+                to: Timestamp::parse("2025-04-01"),
+            },
+            ..MeasureConfig::default()
+        };
+        let q = session.overview("d", &q1, 365).expect("measures");
+        assert_eq!(
+            (q.period_from.as_str(), q.period_to.as_str()),
+            ("2025-01-01", "2025-03-31")
+        );
+        assert_eq!(
+            card(&q, KpiKind::Leads).value,
+            Some(q.leads as f64),
+            "the period is the date range"
         );
     }
 

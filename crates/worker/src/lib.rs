@@ -3,5 +3,6 @@
 //! natively; the worker binary (`main.rs`) is thin glue, and no part of this crate knows Leptos.
 
 pub mod jobs;
+pub mod overview;
 pub mod protocol;
 pub mod wire;

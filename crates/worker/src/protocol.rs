@@ -204,6 +204,92 @@ pub struct OverviewNumbers {
     /// Expected number of customers still alive (sum of BG/NBD P(alive)); `None` when the
     /// model could not be fitted.
     pub expected_alive: Option<f64>,
+    /// The period the cards compare with the one before it (dates, both ends included).
+    pub period_from: String,
+    pub period_to: String,
+    /// The months of every card's trend (`YYYY-MM`), oldest first.
+    pub months: Vec<String>,
+    pub cards: Vec<KpiCard>,
+    pub alerts: Vec<Alert>,
+}
+
+/// A KPI of the Overview's cards.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KpiKind {
+    /// Leads created.
+    Leads,
+    /// Won ÷ assigned of the leads created.
+    Conversion,
+    /// Order revenue, minor units.
+    Revenue,
+    /// Median hours from assignment to first contact of the leads assigned.
+    ResponseHours,
+    /// Customers with ≥ 2 purchase days among those buying.
+    RepeatRate,
+    /// Customers buying in the period before who bought again.
+    Retention,
+    /// Reclaims into the pool.
+    Reclaims,
+}
+
+impl KpiKind {
+    /// Whether the KPI is a share, whose change reads in percentage points.
+    pub fn is_share(self) -> bool {
+        matches!(
+            self,
+            KpiKind::Conversion | KpiKind::RepeatRate | KpiKind::Retention
+        )
+    }
+}
+
+/// One KPI card: this period, the period before, and the monthly trend (`None`: no value).
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct KpiCard {
+    pub kind: KpiKind,
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+    pub trend: Vec<Option<f64>>,
+}
+
+impl KpiCard {
+    /// The change on the period before: a difference for shares, else a relative change.
+    pub fn change(&self) -> Option<f64> {
+        let (v, p) = (self.value?, self.previous?);
+        if self.kind.is_share() {
+            Some(v - p)
+        } else {
+            (p != 0.0).then(|| v / p - 1.0)
+        }
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    /// Reps holding more open leads than their capacity.
+    OverCapacity,
+    /// Open assigned leads never contacted, assigned longer ago than the SLA.
+    Uncontacted,
+    /// Key customers (KA or value tier A) overdue to reorder.
+    OverdueKey,
+}
+
+/// One alert: how many, and the worst few.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct Alert {
+    pub kind: AlertKind,
+    pub count: usize,
+    pub top: Vec<AlertItem>,
+}
+
+/// A rep, lead or customer of an alert: open leads against capacity, hours waiting against
+/// the SLA, or days since the last order against k × its cycle.
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
+pub struct AlertItem {
+    pub id: String,
+    pub value: f64,
+    pub limit: f64,
 }
 
 impl OverviewNumbers {

@@ -64,9 +64,9 @@ export const journeys = [
       });
       await page.goto(base + '/overview');
       const text = async (id) => page.getByTestId(id).textContent({ timeout: 30_000 });
-      assert(/^¥[\d,]+\.\d\d$/.test(await text('kpi-revenue')), `revenue ${await text('kpi-revenue')}`);
+      assert(/^¥[\d.]+[KMB]?$/.test(await text('kpi-revenue')), `revenue ${await text('kpi-revenue')}`);
       assert(/^\d+\.\d%$/.test(await text('kpi-retention')), `retention ${await text('kpi-retention')}`);
-      assert(/^[+-]\d+\.\d%$/.test(await text('kpi-growth')), `growth ${await text('kpi-growth')}`);
+      assert(/^[▲▼■] [+-]\d+\.\d% vs previous period$/.test(await text('change-revenue')), `growth ${await text('change-revenue')}`);
       const alive = Number((await text('kpi-alive')).replace(/\D/g, ''));
       assert(alive > 100, `expected active customers from the BG/NBD fit: ${alive}`);
       const leads = await text('kpi-leads');

@@ -25,6 +25,8 @@ pub struct CustomerFacts {
     cycle: Vec<Option<f64>>,
     /// Breakdown keys per customer as small integers.
     pub keys: SegmentKeys,
+    /// The customers in scope (`None`: all); see [`CustomerFacts::restrict`].
+    in_scope: Option<Vec<bool>>,
 }
 
 impl CustomerFacts {
@@ -55,7 +57,66 @@ impl CustomerFacts {
             orphan_orders,
             cycle,
             keys: SegmentKeys::build(ds),
+            in_scope: None,
         }
+    }
+
+    /// These facts with only the customers `keep` marks (by customer row; rows past its end
+    /// are left out): the others lose their orders, so every measure sees them as customers
+    /// who never bought, and the measures that count customers without orders skip them
+    /// through [`CustomerFacts::in_scope`]. One pass over the kept histories — far cheaper than
+    /// grouping the orders again.
+    pub fn restrict(&self, keep: &[bool]) -> Self {
+        let n = self.len();
+        let kept = |i: usize| keep.get(i).copied().unwrap_or(false);
+        let mut day_start = Vec::with_capacity(n + 1);
+        let mut purchase_days = Vec::new();
+        let mut day_revenue = Vec::new();
+        for i in 0..n {
+            day_start.push(purchase_days.len());
+            if kept(i) {
+                let (d, r) = self.days(i);
+                purchase_days.extend_from_slice(d);
+                day_revenue.extend_from_slice(r);
+            }
+        }
+        day_start.push(purchase_days.len());
+        Self {
+            row_of_sym: self.row_of_sym.clone(),
+            day_start,
+            purchase_days,
+            day_revenue,
+            order_count: (0..n)
+                .map(|i| {
+                    self.order_count
+                        .get(i)
+                        .copied()
+                        .filter(|_| kept(i))
+                        .unwrap_or(0)
+                })
+                .collect(),
+            as_of_day: self.as_of_day,
+            orphan_orders: self.orphan_orders,
+            cycle: (0..n)
+                .map(|i| self.cycle_days(i).filter(|_| kept(i)))
+                .collect(),
+            keys: self.keys.clone(),
+            in_scope: Some((0..n).map(kept).collect()),
+        }
+    }
+
+    /// Whether customer row i is in scope (always, unless [`CustomerFacts::restrict`]ed).
+    pub fn in_scope(&self, i: usize) -> bool {
+        self.in_scope
+            .as_ref()
+            .is_none_or(|k| k.get(i).copied().unwrap_or(false))
+    }
+
+    /// Customers in scope.
+    pub fn customers_in_scope(&self) -> usize {
+        self.in_scope
+            .as_ref()
+            .map_or(self.len(), |k| k.iter().filter(|x| **x).count())
     }
 
     pub fn len(&self) -> usize {

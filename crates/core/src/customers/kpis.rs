@@ -95,6 +95,9 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
     let mut groups: [FxHashMap<Option<Sym>, Acc>; 3] = Default::default();
     let mut total = Acc::default();
     for (i, c) in ds.customers.iter().enumerate() {
+        if !facts.in_scope(i) {
+            continue;
+        }
         // Purchase days split at the window bounds once: [p0, p1) the window before,
         // [p1, p2) the window.
         let (d, r) = facts.days(i);
@@ -122,6 +125,13 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
     for s in &ds.surveys {
         let d = s.at.day();
         if d < now - w || d >= now {
+            continue;
+        }
+        // Under a filter, a survey of a customer counts with its customer.
+        if s.customer
+            .and_then(|c| facts.row(c.0))
+            .is_some_and(|i| !facts.in_scope(i))
+        {
             continue;
         }
         let v = match s.scale {

@@ -229,7 +229,7 @@ pub fn stage_at(
 }
 
 /// [`stage_at`] with the cycle of `days` and the P(alive) at `day` already known.
-fn stage_given(
+pub(super) fn stage_given(
     days: &[i64],
     day: i64,
     rules: &LifecycleRules,

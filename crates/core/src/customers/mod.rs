@@ -10,6 +10,8 @@ mod facts;
 mod kpis;
 mod lifecycle;
 mod reclaim;
+mod risk;
+mod scope;
 mod segments;
 mod value;
 
@@ -18,11 +20,13 @@ pub use facts::*;
 pub use kpis::*;
 pub use lifecycle::*;
 pub use reclaim::*;
+pub use risk::*;
+pub use scope::*;
 pub use segments::*;
 pub use value::*;
 
 use crate::Dataset;
-use crate::clv::{ClvConfig, TimeUnit};
+use crate::clv::{ClvConfig, ClvError, TimeUnit};
 use crate::model::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -93,22 +97,46 @@ pub struct CustomerReport {
 /// Computes every customer measure of `ds` under `config`.
 pub fn customer_report(ds: &Dataset, config: &CustomerConfig) -> CustomerReport {
     let facts = CustomerFacts::build(ds, config.as_of);
-    let (clv, clv_error) = match clv_section(ds, &facts, config) {
-        Ok(c) => (Some(c), None),
+    let clv = clv_basis(&facts, config);
+    customer_report_in(ds, &facts, config, &CustomerScope::all(), clv.as_ref())
+}
+
+/// The customer measures of the customers (and reclaimed leads) `scope` keeps, from `facts`
+/// of every customer and `clv`, the CLV fit over every customer with their predictions
+/// ([`clv_basis`]). The fit stays the population's, so a customer's P(alive) and CLV do not
+/// change with the filter, and a caller holding the facts and the basis answers a filter
+/// change without grouping orders, fitting or predicting again.
+pub fn customer_report_in(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    scope: &CustomerScope,
+    clv: Result<&ClvBasis, &ClvError>,
+) -> CustomerReport {
+    let restricted;
+    let facts = match &scope.customers {
+        Some(keep) => {
+            restricted = facts.restrict(keep);
+            &restricted
+        }
+        None => facts,
+    };
+    let (clv, clv_error) = match clv {
+        Ok(b) => (Some(clv_section_from(ds, facts, config, b)), None),
         Err(e) => (None, Some(e.to_string())),
     };
-    let tiers = tiers(ds, &facts, config);
-    let rfm = rfm(&facts, config);
-    let segments = segment_report(ds, &facts, config);
-    let repurchase = repurchase_report(ds, &facts, config);
-    let lifecycle = lifecycle_report(ds, &facts, config, clv.as_ref());
-    let cohorts = cohort_report(&facts, config);
-    let loyalty = loyalty_report(ds, &facts, config);
-    let reclaim = reclaim_report(ds, &facts, config);
-    let kpis = kpi_report(ds, &facts, config);
+    let tiers = tiers(ds, facts, config);
+    let rfm = rfm(facts, config);
+    let segments = segment_report(ds, facts, config);
+    let repurchase = repurchase_report(ds, facts, config);
+    let lifecycle = lifecycle_report(ds, facts, config, clv.as_ref());
+    let cohorts = cohort_report(facts, config);
+    let loyalty = loyalty_report(ds, facts, config);
+    let reclaim = reclaim_report_in(ds, facts, config, scope);
+    let kpis = kpi_report(ds, facts, config);
     CustomerReport {
         as_of: config.as_of.date_string(),
-        customers: ds.customers.len(),
+        customers: facts.customers_in_scope(),
         customers_with_orders: facts.with_orders(),
         tiers,
         segments,

@@ -8,7 +8,7 @@
 //! reassignment until its next reclaim or `as_of`. Lost for good: no order or win after the
 //! reclaim although at least 90 days have passed.
 
-use super::{CustomerConfig, CustomerFacts};
+use super::{CustomerConfig, CustomerFacts, CustomerScope};
 use crate::Dataset;
 use crate::model::{CustomerType, EntityKind, OwnershipReason};
 use crate::stats::radix::group_by_slot;
@@ -209,7 +209,19 @@ impl Entity {
 pub fn reclaim_report(
     ds: &Dataset,
     facts: &CustomerFacts,
+    config: &CustomerConfig,
+) -> ReclaimReport {
+    reclaim_report_in(ds, facts, config, &CustomerScope::all())
+}
+
+/// Reclaim effectiveness of the entities in scope: customers that `facts` has in scope (see
+/// [`CustomerFacts::restrict`]) and leads that `scope` keeps; under a filter, entities in
+/// neither table are left out (nothing says where they belong).
+pub fn reclaim_report_in(
+    ds: &Dataset,
+    facts: &CustomerFacts,
     _config: &CustomerConfig,
+    scope: &CustomerScope,
 ) -> ReclaimReport {
     let now = facts.as_of_day;
     let n_customers = facts.len();
@@ -235,6 +247,14 @@ pub fn reclaim_report(
             EntityKind::Customer => facts.row(e.entity),
             EntityKind::Lead => lead_row(e.entity).map(|r| n_customers + r),
         };
+        let kept = match (e.entity_kind, row) {
+            (EntityKind::Customer, Some(r)) => facts.in_scope(r),
+            (EntityKind::Lead, Some(r)) => scope.keeps_lead(r - n_customers),
+            (_, None) => scope.is_all(),
+        };
+        if !kept {
+            continue;
+        }
         let slot = row.unwrap_or_else(|| {
             let n = unknown.len();
             known + *unknown.entry((e.entity_kind, e.entity)).or_insert(n)

@@ -80,7 +80,9 @@ pub fn tiers(_ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) -> T
             let (customers, rev) = tier
                 .iter()
                 .zip(&revenue)
-                .filter(|(x, _)| **x == t)
+                .enumerate()
+                .filter(|(i, (x, _))| **x == t && facts.in_scope(*i))
+                .map(|(_, p)| p)
                 .fold((0, 0i64), |(n, s), (_, r)| (n + 1, s + r));
             TierStats {
                 tier: t,
@@ -443,6 +445,9 @@ pub fn segment_report(
     let mut active: [Vec<(u64, u64)>; 5] = std::array::from_fn(|d| vec![(0, 0); keys.count(d)]);
     let (mut buyers, mut repeat) = (0u64, 0u64);
     for i in 0..facts.len() {
+        if !facts.in_scope(i) {
+            continue;
+        }
         let (d, r) = facts.days(i);
         let lo = d.partition_point(|x| *x < from);
         let hi = d.partition_point(|x| *x < facts.as_of_day);

@@ -283,3 +283,127 @@ fn report_does_not_depend_on_the_order_of_orders_and_activities() {
         customer_report(&shuffled, &config)
     );
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn a_filter_narrows_the_customer_measures_and_its_cuts_add_up() {
+    use crate::demo::{DEMO_AS_OF, DemoConfig, demo_dataset};
+    use crate::metrics::{Filter, MeasureConfig};
+    let ds = demo_dataset(&DemoConfig::default());
+    let config = CustomerConfig::new(DEMO_AS_OF);
+    let facts = CustomerFacts::build(&ds, DEMO_AS_OF);
+    let clv = clv_basis(&facts, &config);
+    let report = |filter: Filter| {
+        let scope = MeasureConfig {
+            as_of: Some(DEMO_AS_OF),
+            filter,
+            ..MeasureConfig::default()
+        }
+        .scope(&ds);
+        customer_report_in(
+            &ds,
+            &facts,
+            &config,
+            &CustomerScope::of(&ds, &scope),
+            clv.as_ref(),
+        )
+    };
+    let all = report(Filter::default());
+    assert_eq!(
+        all,
+        customer_report(&ds, &config),
+        "no filter, the whole report"
+    );
+    let mut regions: Vec<String> = ds
+        .customers
+        .iter()
+        .filter_map(|c| c.region)
+        .map(|s| ds.name(s).to_owned())
+        .collect();
+    regions.sort();
+    regions.dedup();
+    assert!(regions.len() >= 2, "{regions:?}");
+    let cuts: Vec<CustomerReport> = regions
+        .iter()
+        .map(|r| {
+            report(Filter {
+                regions: vec![r.clone()],
+                ..Filter::default()
+            })
+        })
+        .collect();
+    for (r, cut) in regions.iter().zip(&cuts) {
+        assert!(cut.customers < all.customers, "{r} narrows");
+        assert!(cut.kpis.total.revenue < all.kpis.total.revenue, "{r}");
+        // Every customer of the cut is of that region.
+        assert_eq!(cut.segments.by_region.len(), 1, "{r}");
+        assert_eq!(&cut.segments.by_region[0].key, r);
+    }
+    let sum = |f: &dyn Fn(&CustomerReport) -> i64| cuts.iter().map(f).sum::<i64>();
+    assert_eq!(sum(&|c| c.customers as i64), all.customers as i64);
+    assert_eq!(
+        sum(&|c| c.customers_with_orders as i64),
+        all.customers_with_orders as i64
+    );
+    assert_eq!(
+        sum(&|c| c.kpis.total.revenue),
+        all.kpis.total.revenue,
+        "revenue cuts add up"
+    );
+    assert_eq!(
+        sum(&|c| c.repurchase.overdue_count as i64),
+        all.repurchase.overdue_count as i64
+    );
+    let staged = |c: &CustomerReport| c.lifecycle.stages.iter().map(|s| s.customers as i64).sum();
+    assert_eq!(sum(&staged), staged(&all), "lifecycle stages add up");
+    // Customer reclaims add up over regions (customers carry a region, leads too).
+    let customer_reclaims = |c: &CustomerReport| {
+        c.reclaim
+            .by_entity
+            .iter()
+            .find(|s| s.key == "customer")
+            .map_or(0, |s| s.reclaims as i64)
+    };
+    assert!(customer_reclaims(&all) > 0);
+    assert_eq!(sum(&customer_reclaims), customer_reclaims(&all));
+    assert!(sum(&|c| c.reclaim.total.reclaims as i64) <= all.reclaim.total.reclaims as i64);
+    // The basis' predictions give the same section as predicting the kept customers afresh.
+    let basis = clv.as_ref().expect("fitted");
+    let east_facts = facts.restrict(
+        CustomerScope::of(
+            &ds,
+            &MeasureConfig {
+                as_of: Some(DEMO_AS_OF),
+                filter: Filter {
+                    regions: vec![regions[0].clone()],
+                    ..Filter::default()
+                },
+                ..MeasureConfig::default()
+            }
+            .scope(&ds),
+        )
+        .customers
+        .as_ref()
+        .expect("filtered"),
+    );
+    assert_eq!(
+        clv_section_from(&ds, &east_facts, &config, basis),
+        clv_section_with(&ds, &east_facts, &config, &basis.model)
+    );
+    // P(alive) comes from the population fit: a customer's value does not move with the filter.
+    let clv = all.clv.as_ref().expect("fitted");
+    let east = cuts[0].clv.as_ref().expect("fitted");
+    assert_eq!(east.bgnbd, clv.bgnbd);
+    let i = east
+        .p_alive_by_row
+        .iter()
+        .position(Option::is_some)
+        .expect("a customer in the cut");
+    assert_eq!(east.p_alive_by_row[i], clv.p_alive_by_row[i]);
+    let ka = report(Filter {
+        customer_types: vec![crate::model::CustomerType::Ka],
+        ..Filter::default()
+    });
+    assert_eq!(ka.segments.by_customer_type.len(), 1);
+    assert!(ka.customers > 0 && ka.customers < all.customers);
+}

@@ -4,7 +4,8 @@
 use super::{CustomerConfig, CustomerFacts};
 use crate::Dataset;
 use crate::clv::{
-    BgNbdFit, ClvConfig, ClvError, CustomerSummary, Distribution, GammaGammaFit, fit_clv,
+    BgNbdFit, ClvConfig, ClvError, ClvModel, CustomerSummary, CustomerValue, Distribution,
+    GammaGammaFit, fit_clv,
 };
 use serde::Serialize;
 
@@ -38,6 +39,9 @@ pub struct ClvSection {
     /// P(alive) per customer row (`None` without orders); for other measures, not reported.
     #[serde(skip)]
     pub p_alive_by_row: Vec<Option<f64>>,
+    /// CLV per customer row (`None` without orders or without a spend model); not reported.
+    #[serde(skip)]
+    pub clv_by_row: Vec<Option<f64>>,
 }
 
 /// The summary (x, tₓ, T in days, mean repeat-day revenue) of customer row i.
@@ -58,27 +62,105 @@ pub fn summary_of(facts: &CustomerFacts, i: usize) -> Option<CustomerSummary> {
     })
 }
 
+/// BG/NBD + Gamma-Gamma fitted on every customer with orders in `facts`.
+pub fn fit_customer_clv(
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+) -> Result<ClvModel, ClvError> {
+    let data: Vec<CustomerSummary> = (0..facts.len())
+        .filter_map(|i| summary_of(facts, i))
+        .collect();
+    fit_clv(&data, config.clv)
+}
+
+/// The CLV section, fitting the models on `facts`' customers.
 pub fn clv_section(
     ds: &Dataset,
     facts: &CustomerFacts,
     config: &CustomerConfig,
 ) -> Result<ClvSection, ClvError> {
+    let model = fit_customer_clv(facts, config)?;
+    Ok(clv_section_with(ds, facts, config, &model))
+}
+
+/// The CLV fit over every customer and each customer's prediction under it: computed once per
+/// as-of date, it gives the CLV section of any subset of those customers without predicting
+/// again ([`clv_section_from`]).
+#[derive(Clone, Debug)]
+pub struct ClvBasis {
+    pub model: ClvModel,
+    /// Per customer row (`None` without orders).
+    values: Vec<Option<CustomerValue>>,
+}
+
+/// Fits the models on `facts`' customers and predicts each.
+pub fn clv_basis(facts: &CustomerFacts, config: &CustomerConfig) -> Result<ClvBasis, ClvError> {
+    let model = fit_customer_clv(facts, config)?;
     let rows: Vec<(usize, CustomerSummary)> = (0..facts.len())
         .filter_map(|i| Some((i, summary_of(facts, i)?)))
         .collect();
     let data: Vec<CustomerSummary> = rows.iter().map(|r| r.1).collect();
-    let model = fit_clv(&data, config.clv)?;
+    let mut values = vec![None; facts.len()];
+    for ((i, _), v) in rows.iter().zip(model.predict_all(&data)) {
+        if let Some(slot) = values.get_mut(*i) {
+            *slot = Some(v);
+        }
+    }
+    Ok(ClvBasis { model, values })
+}
+
+/// The CLV section of `facts`' customers (any subset of those `basis` was computed for, e.g.
+/// [`CustomerFacts::restrict`]ed) from the basis' predictions.
+pub fn clv_section_from(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    basis: &ClvBasis,
+) -> ClvSection {
+    let (rows, values): (Vec<usize>, Vec<CustomerValue>) = (0..facts.len())
+        .filter(|&i| !facts.days(i).0.is_empty())
+        .filter_map(|i| Some((i, (*basis.values.get(i)?)?)))
+        .unzip();
+    section(ds, facts, config, &basis.model, &rows, values)
+}
+
+/// The CLV section of `facts`' customers under an already fitted `model`.
+pub fn clv_section_with(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    model: &ClvModel,
+) -> ClvSection {
+    let (rows, data): (Vec<usize>, Vec<CustomerSummary>) = (0..facts.len())
+        .filter_map(|i| Some((i, summary_of(facts, i)?)))
+        .unzip();
     let values = model.predict_all(&data);
+    section(ds, facts, config, model, &rows, values)
+}
+
+/// The section from the predictions `values` of customer rows `rows`.
+fn section(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    model: &ClvModel,
+    rows: &[usize],
+    values: Vec<CustomerValue>,
+) -> ClvSection {
     let mut p_alive_by_row = vec![None; facts.len()];
+    let mut clv_by_row = vec![None; facts.len()];
     // Per key id of the source and customer-type dimensions: customers, CLV sum, P(alive)
     // sum, and whether any CLV was present.
     let dims = [4, 0];
     let keys = &facts.keys;
     let mut groups: [Vec<(usize, f64, f64, bool)>; 2] =
         dims.map(|d| vec![(0, 0.0, 0.0, false); keys.count(d)]);
-    for (&(i, _), v) in rows.iter().zip(&values) {
+    for (&i, v) in rows.iter().zip(&values) {
         if let Some(slot) = p_alive_by_row.get_mut(i) {
             *slot = Some(v.p_alive);
+        }
+        if let Some(slot) = clv_by_row.get_mut(i) {
+            *slot = v.clv;
         }
         let k = keys.of(i);
         for (g, &d) in groups.iter_mut().zip(&dims) {
@@ -121,7 +203,7 @@ pub fn clv_section(
     let top = order
         .into_iter()
         .filter_map(|k| {
-            let (i, _) = rows.get(k)?;
+            let i = rows.get(k)?;
             let v = values.get(k)?;
             Some(TopValue {
                 customer_id: ds.name(ds.customers.get(*i)?.id.0).to_string(),
@@ -131,15 +213,16 @@ pub fn clv_section(
             })
         })
         .collect();
-    Ok(ClvSection {
+    ClvSection {
         p_alive: Distribution::of(values.iter().map(|v| v.p_alive), 10),
         clv: Distribution::of(values.iter().filter_map(|v| v.clv), 20),
-        bgnbd: model.bgnbd,
-        gamma_gamma: model.gamma_gamma,
+        bgnbd: model.bgnbd.clone(),
+        gamma_gamma: model.gamma_gamma.clone(),
         settings: model.config,
         by_source,
         by_customer_type: by_type,
         top,
         p_alive_by_row,
-    })
+        clv_by_row,
+    }
 }
