@@ -14,6 +14,7 @@ use reallot_core::import::{
 };
 use reallot_core::metrics::MeasureConfig;
 use reallot_core::model::TableKind;
+use reallot_core::repview::{RepView, RepViewConfig};
 use serde::{Deserialize, Serialize};
 
 /// A job for the worker, tagged with the id its answers carry.
@@ -57,6 +58,14 @@ pub enum Job {
     /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
     /// `key`, every (strategy, run) job in turn.
     Simulate { key: String, scenario: String },
+    /// The rep view of `rep` on the open dataset `key`, with P(alive) and CLV from the
+    /// customer report as of the same date over `window_days`.
+    RepView {
+        key: String,
+        rep: String,
+        config: RepViewConfig,
+        window_days: i64,
+    },
 }
 
 /// The pages whose charts the worker computes.
@@ -118,6 +127,11 @@ pub enum Reply {
         id: u32,
         report_json: String,
     },
+    /// Answer to [`Job::RepView`].
+    RepView {
+        id: u32,
+        view: RepView,
+    },
     /// The job could not be run (an unreadable request, or a measure or simulation job
     /// refused); `error` is a message for the user.
     Failed {
@@ -143,6 +157,7 @@ impl Reply {
             | Reply::Overview { id, .. }
             | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
+            | Reply::RepView { id, .. }
             | Reply::Failed { id, .. }
             | Reply::Refused { id, .. } => Some(*id),
         }
