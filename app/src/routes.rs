@@ -12,6 +12,7 @@ mod charts;
 mod data;
 mod overview;
 mod placeholder;
+mod rep;
 mod settings;
 
 /// A page of the app: its route segment (also its test id) and its label.
@@ -99,7 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=charts::customers_page />
                     <Route path=path!("/pool") view=charts::pool_page />
                     <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator) />
-                    <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView) />
+                    <Route path=path!("/rep") view=rep::RepPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>
             </main>

@@ -1,4 +1,4 @@
-//! Pages whose content later work fills (the Simulator and the rep view): a titled page root.
+//! Pages whose content later work fills (the Simulator): a titled page root.
 
 use crate::i18n::{Key, t};
 use crate::settings::use_settings;

@@ -355,7 +355,8 @@ fn open_leads(ds: &Dataset, rep: Sym, as_of: Timestamp, config: &RepViewConfig) 
 }
 
 /// The rep's customers due or overdue to reorder (most overdue first) and those in decline
-/// (most at stake first). Churned customers are in neither list: they are past reordering.
+/// (most at stake first). Customers churned by their order history are in neither list: they
+/// are past reordering; P(alive) only decides between decline and churn for the at-risk list.
 fn customers_of(
     ds: &Dataset,
     rep: Sym,
@@ -377,11 +378,14 @@ fn customers_of(
         };
         let summary = summary_of(&facts, i);
         let value = clv.zip(summary).map(|(m, s)| m.predict(&s));
-        let bgnbd = clv.map(|m| &m.bgnbd.params);
-        let stage = stage_at(days, now, &config.lifecycle, config.overdue_k, bgnbd);
-        if stage == Some(LifecycleStage::Churned) {
+        let rules = &config.lifecycle;
+        // Whether a customer is past reordering is read from its own order history: a
+        // P(alive) fitted on few customers can be far off, and the list must not hide them.
+        if stage_at(days, now, rules, config.overdue_k, None) == Some(LifecycleStage::Churned) {
             continue;
         }
+        let bgnbd = clv.map(|m| &m.bgnbd.params);
+        let stage = stage_at(days, now, rules, config.overdue_k, bgnbd);
         let id = ds.name(c.id.sym()).to_owned();
         let name = c.name.map(|n| ds.name(n).to_owned());
         let since = now - last;

@@ -374,6 +374,35 @@ fn the_policy_and_limits_are_the_callers() {
 }
 
 #[test]
+fn a_pessimistic_p_alive_moves_customers_out_of_risk_but_not_out_of_reorder() {
+    let ds = fixture();
+    // a ≫ b: nearly every purchase is the last. C1 (x = 2, tₓ = 61, T = 92):
+    // P(alive) = 1 / (1 + 100/1.01 · (93/62)³) ≈ 0.003 < 0.1 → churned by the model.
+    let model = ClvModel {
+        bgnbd: crate::clv::BgNbdFit {
+            params: crate::clv::BgNbdParams {
+                r: 1.0,
+                alpha: 1.0,
+                a: 100.0,
+                b: 0.01,
+            },
+            log_likelihood: 0.0,
+            std_errors: None,
+            customers: 4,
+            unique_rows: 4,
+            iterations: 0,
+            converged: true,
+        },
+        gamma_gamma: None,
+        config: crate::clv::ClvConfig::default(),
+    };
+    let v = rep_view(&ds, "R1", &config(), Some(&model));
+    let reorder: Vec<&str> = v.reorder.iter().map(|c| c.customer_id.as_str()).collect();
+    assert_eq!(reorder, ["C3", "C1"]);
+    assert!(v.at_risk.is_empty(), "{:?}", v.at_risk);
+}
+
+#[test]
 fn the_demo_rep_view_is_consistent() {
     let ds = demo_dataset(&DemoConfig::default());
     let config = RepViewConfig::default();
