@@ -39,10 +39,10 @@ pub fn RepPage() -> impl IntoView {
             let job = Job::RepView {
                 key: key.clone(),
                 rep,
-                config: RepViewConfig {
+                config: Box::new(RepViewConfig {
                     overdue_k,
                     ..RepViewConfig::default()
-                },
+                }),
                 window_days,
             };
             let reply = async {

@@ -63,7 +63,8 @@ pub enum Job {
     RepView {
         key: String,
         rep: String,
-        config: RepViewConfig,
+        /// Boxed: a reclaim policy and lifecycle rules would make every job as large.
+        config: Box<RepViewConfig>,
         window_days: i64,
     },
 }
