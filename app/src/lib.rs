@@ -14,6 +14,7 @@ pub mod overview;
 pub mod repview;
 pub mod routes;
 pub mod settings;
+pub mod simulator;
 pub mod state;
 pub mod storage;
 pub mod worker;

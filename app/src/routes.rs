@@ -11,9 +11,9 @@ use leptos_router::path;
 mod charts;
 mod data;
 mod overview;
-mod placeholder;
 mod rep;
 mod settings;
+mod simulator;
 
 /// A page of the app: its route segment (also its test id) and its label.
 pub struct PageInfo {
@@ -99,7 +99,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/leads") view=charts::leads_page />
                     <Route path=path!("/customers") view=charts::customers_page />
                     <Route path=path!("/pool") view=charts::pool_page />
-                    <Route path=path!("/simulator") view=|| placeholder::page("simulator", Key::Simulator) />
+                    <Route path=path!("/simulator") view=simulator::SimulatorPage />
                     <Route path=path!("/rep") view=rep::RepPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>

@@ -108,6 +108,10 @@ pub async fn open() -> StorageResult<IdbDatabase> {
                     Migration::CreateJournal => {
                         let _ = db.create_object_store_with_optional_parameters(JOURNAL, &by_id());
                     }
+                    Migration::CreateScenarios => {
+                        let _ =
+                            db.create_object_store_with_optional_parameters(SCENARIOS, &by_id());
+                    }
                 }
             }
         });
@@ -302,6 +306,35 @@ pub async fn delete(id: &str) -> StorageResult<()> {
         Ok(())
     };
     run().map_err(|e| message(&e))?;
+    committed(&tx).await.map_err(|e| message(&e))
+}
+
+/// Every saved Simulator scenario, by name; records that cannot be read are left out.
+pub async fn list_scenarios() -> StorageResult<Vec<crate::simulator::SavedScenario>> {
+    let all = all_of(SCENARIOS).await?;
+    let mut saved: Vec<crate::simulator::SavedScenario> =
+        all.iter().filter_map(|v| from_js(&v)).collect();
+    saved.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(saved)
+}
+
+/// Saves a scenario, replacing one of the same name.
+pub async fn save_scenario(saved: &crate::simulator::SavedScenario) -> StorageResult<()> {
+    let db = open().await?;
+    let tx = tx(&db, &[SCENARIOS], IdbTransactionMode::Readwrite)?;
+    tx.object_store(SCENARIOS)
+        .and_then(|s| s.put(&to_js(saved).map_err(|e| JsValue::from_str(&e))?))
+        .map_err(|e| message(&e))?;
+    committed(&tx).await.map_err(|e| message(&e))
+}
+
+/// Deletes a saved scenario.
+pub async fn delete_scenario(id: &str) -> StorageResult<()> {
+    let db = open().await?;
+    let tx = tx(&db, &[SCENARIOS], IdbTransactionMode::Readwrite)?;
+    tx.object_store(SCENARIOS)
+        .and_then(|s| s.delete(&id.into()))
+        .map_err(|e| message(&e))?;
     committed(&tx).await.map_err(|e| message(&e))
 }
 

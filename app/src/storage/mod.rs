@@ -5,7 +5,9 @@
 //! - `datasets`: one [`DatasetMeta`] per stored dataset (key path `id`);
 //! - `blobs`: the dataset's [`reallot_core::codec`] bytes split into [`CHUNK_BYTES`] chunks,
 //!   keyed `[id, chunk_index]`;
-//! - `journal` (since version 2): one [`PendingImport`] per import under way (key path `id`).
+//! - `journal` (since version 2): one [`PendingImport`] per import under way (key path `id`);
+//! - `scenarios` (since version 3): one [`crate::simulator::SavedScenario`] per saved
+//!   Simulator scenario (key path `id`, its name).
 //!
 //! A dataset's meta and all its chunks are written in one transaction, so a dataset is either
 //! wholly stored or not at all. An import writes its journal record before it starts and
@@ -20,10 +22,11 @@ use crate::i18n::Lang;
 use serde::{Deserialize, Serialize};
 
 pub const DB_NAME: &str = "reallot";
-pub const SCHEMA_VERSION: u32 = 2;
+pub const SCHEMA_VERSION: u32 = 3;
 pub const DATASETS: &str = "datasets";
 pub const BLOBS: &str = "blobs";
 pub const JOURNAL: &str = "journal";
+pub const SCENARIOS: &str = "scenarios";
 
 /// Chunk size of stored dataset bytes: small enough that no single IndexedDB value is huge,
 /// large enough that a million-row dataset is a handful of records.
@@ -55,6 +58,8 @@ pub enum Migration {
     CreateStores,
     /// Version 2: create the `journal` store of imports under way.
     CreateJournal,
+    /// Version 3: create the `scenarios` store of saved Simulator scenarios.
+    CreateScenarios,
 }
 
 /// An import under way, as recorded in the journal.
@@ -75,6 +80,9 @@ pub fn migrations(old: u32) -> Vec<Migration> {
     }
     if old < 2 {
         steps.push(Migration::CreateJournal);
+    }
+    if old < 3 {
+        steps.push(Migration::CreateScenarios);
     }
     steps
 }
@@ -143,9 +151,18 @@ mod tests {
     fn fresh_database_creates_stores_and_current_needs_nothing() {
         assert_eq!(
             migrations(0),
-            vec![Migration::CreateStores, Migration::CreateJournal]
+            vec![
+                Migration::CreateStores,
+                Migration::CreateJournal,
+                Migration::CreateScenarios
+            ]
         );
-        assert_eq!(migrations(1), vec![Migration::CreateJournal]);
+        assert_eq!(
+            migrations(1),
+            vec![Migration::CreateJournal, Migration::CreateScenarios]
+        );
+        // An older database keeps its stores: only the new one is added.
+        assert_eq!(migrations(2), vec![Migration::CreateScenarios]);
         assert!(migrations(SCHEMA_VERSION).is_empty());
     }
 

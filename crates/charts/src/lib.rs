@@ -8,6 +8,7 @@ pub mod customers;
 pub mod leads;
 pub mod model;
 pub mod pool;
+pub mod sim;
 pub mod svg;
 
 pub use model::{Chart, IntervalRow, Kind, Lang, Series, Table};

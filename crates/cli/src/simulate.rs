@@ -6,7 +6,7 @@
 
 use crate::error::CliError;
 use crate::load::load_paths;
-use reallot_core::sim::{RunMetrics, Scenario, SimReport, Simulation, Summary};
+use reallot_core::sim::{RunMetrics, Scenario, SimReport, Simulation, Stream, Summary};
 use std::path::{Path, PathBuf};
 
 pub fn run(
@@ -78,9 +78,18 @@ fn cell(s: &Summary, digits: usize) -> String {
 
 fn table(r: &SimReport) -> String {
     let mut out = format!(
-        "scenario {:?}: {} leads, {} reps, {} runs, seed {}; baseline {:?}\n\
+        "scenario {:?}: {} leads ({} stream), {} reps, {} runs, seed {}; baseline {:?}\n\
          mean [5th, 95th percentile] over runs\n\n",
-        r.scenario, r.leads, r.reps, r.runs, r.seed, r.baseline
+        r.scenario,
+        r.leads,
+        match r.stream {
+            Stream::History => "historical",
+            Stream::Synthetic => "synthetic",
+        },
+        r.reps,
+        r.runs,
+        r.seed,
+        r.baseline
     );
     for s in &r.strategies {
         out.push_str(&format!("{}\n", s.name));

@@ -11,8 +11,13 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// Writes the demo (scale s) once into the target folder.
+/// Writes the demo (scale s) once into the target folder; tests run in parallel, so one
+/// writes it while the others wait rather than read half-written files.
 fn demo_dir() -> PathBuf {
+    static WRITING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _one_writer = WRITING
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("simulate-demo-s");
     if !dir.join("leads.csv").exists() {
         let st = bin()

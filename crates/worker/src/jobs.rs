@@ -19,7 +19,7 @@ use reallot_core::model::TableKind;
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
 use reallot_core::repview::{RepView, RepViewConfig, rep_view};
-use reallot_core::sim::{RunMetrics, Scenario, Simulation};
+use reallot_core::sim::{RunMetrics, Scenario, SimReport, Simulation};
 use reallot_core::{Dataset, codec};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -139,6 +139,9 @@ pub struct Session {
     /// The customer report of the held dataset for one (as-of, window): it does not depend
     /// on the filters, so the Overview and the Customers page share it across filter changes.
     customers: RefCell<Option<CachedReport>>,
+    /// The held dataset made ready to simulate (lead stream, roster, fitted outcome model):
+    /// fitted on the first simulation, reused by the next ones.
+    simulation: RefCell<Option<Rc<Simulation>>>,
 }
 
 /// A customer report and the (as-of instant in seconds, window in days) it was computed for.
@@ -150,6 +153,7 @@ impl Session {
         let sizes = ds.sizes();
         self.open = Some((key.to_owned(), ds));
         self.customers = RefCell::default();
+        self.simulation = RefCell::default();
         TableKind::ALL.iter().map(|k| sizes.get(*k)).sum()
     }
 
@@ -276,11 +280,33 @@ impl Session {
         scenario: &str,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<String, String> {
-        let ds = self.dataset(key)?;
         let scenario = Scenario::from_toml(scenario).map_err(|e| format!("scenario: {e}"))?;
-        let sim = Simulation::prepare(ds).map_err(|e| e.to_string())?;
+        let report = self.simulate_scenario(key, &scenario, progress)?;
+        serde_json::to_string(&report)
+            .map_err(|e| format!("cannot write the simulation report: {e}"))
+    }
+
+    /// Runs `scenario` on the open dataset: first a [`Stage::Measure`] step while the outcome
+    /// model is fitted (once per held dataset), then one [`Stage::Simulate`] step per
+    /// (strategy, run) job.
+    pub fn simulate_scenario(
+        &self,
+        key: &str,
+        scenario: &Scenario,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<SimReport, String> {
+        let ds = self.dataset(key)?;
+        scenario.check().map_err(|e| e.to_string())?;
+        let jobs_total = scenario.variants().len() as u32 * scenario.runs.max(1);
+        progress(Progress {
+            stage: Stage::Measure,
+            file: None,
+            done: 0,
+            total: jobs_total,
+        });
+        let sim = self.simulation(ds)?;
         let variants = scenario.variants();
-        let jobs = sim.jobs(&scenario);
+        let jobs = sim.jobs(scenario);
         let total = jobs.len() as u32;
         let mut results = vec![RunMetrics::default(); jobs.len()];
         for (done, (job, slot)) in jobs.iter().zip(results.iter_mut()).enumerate() {
@@ -290,10 +316,19 @@ impl Session {
                 done: done as u32,
                 total,
             });
-            *slot = sim.job(&scenario, &variants, *job);
+            *slot = sim.job(scenario, &variants, *job);
         }
-        serde_json::to_string(&sim.report(&scenario, &results))
-            .map_err(|e| format!("cannot write the simulation report: {e}"))
+        Ok(sim.report(scenario, &results))
+    }
+
+    /// The held dataset prepared for simulation, fitted once.
+    fn simulation(&self, ds: &Dataset) -> Result<Rc<Simulation>, String> {
+        if let Some(sim) = &*self.simulation.borrow() {
+            return Ok(sim.clone());
+        }
+        let sim = Rc::new(Simulation::prepare(ds).map_err(|e| e.to_string())?);
+        *self.simulation.borrow_mut() = Some(sim.clone());
+        Ok(sim)
     }
 }
 
@@ -451,7 +486,30 @@ mod tests {
         let report: serde_json::Value = serde_json::from_str(&json).expect("json");
         let strategies = report["strategies"].as_array().expect("strategies");
         assert!(strategies.len() >= 2, "{json}");
-        assert_eq!(steps.len() as u32, steps[0].total);
+        // One step while the model is fitted, then one per (strategy, run) job.
+        assert_eq!(steps[0].stage, Stage::Measure);
+        assert_eq!(steps.len() as u32, steps[0].total + 1);
+        assert!(steps[1..].iter().all(|p| p.stage == Stage::Simulate));
+        // The same scenario as the core's type gives the same report as its TOML.
+        let typed = Scenario::from_toml(&scenario).expect("parses");
+        let report_typed = session
+            .simulate_scenario("stored", &typed, &mut |_| {})
+            .expect("simulates");
+        assert_eq!(
+            serde_json::to_string(&report_typed).expect("json"),
+            json,
+            "same report either way"
+        );
+        let unknown = Scenario {
+            baseline: Some("nobody".into()),
+            ..typed
+        };
+        assert_eq!(
+            session
+                .simulate_scenario("stored", &unknown, &mut |_| {})
+                .expect_err("checked"),
+            "scenario: baseline names unknown strategy \"nobody\""
+        );
         assert!(
             session
                 .simulate("stored", "not toml [", &mut |_| {})

@@ -121,6 +121,19 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             );
             post(scope, &reply, &[]);
         }
+        Job::SimulateScenario { key, scenario } => {
+            let mut progress = |progress| post(scope, &Reply::Progress { id, progress }, &[]);
+            let reply =
+                SESSION.with_borrow(|s| s.simulate_scenario(&key, &scenario, &mut progress));
+            let reply = failed_or(
+                id,
+                reply.map(|report| Reply::SimulatedReport {
+                    id,
+                    report: Box::new(report),
+                }),
+            );
+            post(scope, &reply, &[]);
+        }
     }
 }
 

@@ -15,6 +15,7 @@ use reallot_core::import::{
 use reallot_core::metrics::MeasureConfig;
 use reallot_core::model::TableKind;
 use reallot_core::repview::{RepView, RepViewConfig};
+use reallot_core::sim::{Scenario, SimReport};
 use serde::{Deserialize, Serialize};
 
 /// A job for the worker, tagged with the id its answers carry.
@@ -66,6 +67,12 @@ pub enum Job {
         /// Boxed: a reclaim policy and lifecycle rules would make every job as large.
         config: Box<RepViewConfig>,
         window_days: i64,
+    },
+    /// Runs a scenario given as the core's own type (as the Simulator page's form builds it)
+    /// on the open dataset `key`; answered by [`Reply::SimulatedReport`].
+    SimulateScenario {
+        key: String,
+        scenario: Box<Scenario>,
     },
 }
 
@@ -133,6 +140,11 @@ pub enum Reply {
         id: u32,
         view: RepView,
     },
+    /// Answer to [`Job::SimulateScenario`]: the core's report itself.
+    SimulatedReport {
+        id: u32,
+        report: Box<SimReport>,
+    },
     /// The job could not be run (an unreadable request, or a measure or simulation job
     /// refused); `error` is a message for the user.
     Failed {
@@ -159,6 +171,7 @@ impl Reply {
             | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
             | Reply::RepView { id, .. }
+            | Reply::SimulatedReport { id, .. }
             | Reply::Failed { id, .. }
             | Reply::Refused { id, .. } => Some(*id),
         }

@@ -139,8 +139,8 @@ export const journeys = [
 
       await reopen(page, base, 'legacy');
       const schema = await withDb(page, async (db) => ({ version: db.version, stores: [...db.objectStoreNames].sort() }));
-      assert(schema.version === 2, `migrated to version ${schema.version}`);
-      assert(JSON.stringify(schema.stores) === '["blobs","datasets","journal"]', `stores ${schema.stores}`);
+      assert(schema.version === 3, `migrated to version ${schema.version}`);
+      assert(JSON.stringify(schema.stores) === '["blobs","datasets","journal","scenarios"]', `stores ${schema.stores}`);
       await page.getByTestId('dataset-row-legacy').getByTestId('dataset-open').click();
       await activeIs(page, 'legacy', 'the migrated dataset opens');
       assert(JSON.stringify(await sizes(page)) === JSON.stringify(expected), 'same rows as before the migration');
@@ -164,6 +164,8 @@ export const journeys = [
       // 'damaged' was active: reopening the app must not fail on it.
       await page.reload();
       await page.getByTestId('storage-error').waitFor();
+      // The list's problem and the open failure arrive one after the other.
+      await page.waitForFunction(() => (document.querySelector('[data-testid="storage-error"]')?.querySelectorAll('li').length ?? 0) >= 2, null, { timeout: 10_000 }).catch(() => {});
       const errors = await page.getByTestId('storage-error').textContent();
       assert(errors.includes('dataset "damaged" could not be opened: the dataset file is damaged'), errors);
       assert(errors.includes('1 stored dataset record could not be read'), errors);

@@ -5,7 +5,7 @@ use super::model::Reassign;
 use crate::dataset::Dataset;
 use crate::model::{CustomerId, CustomerType, EntityKind, OwnershipReason, Sym, Timestamp};
 use rustc_hash::FxHashMap;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// A lead as the simulator replays it.
 #[derive(Clone, PartialEq, Debug)]
@@ -38,7 +38,7 @@ pub struct History {
 }
 
 /// The real outcome the backtest must reproduce.
-#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct HistoricalOutcome {
     pub leads: usize,
     pub conversions: u64,
@@ -257,37 +257,54 @@ pub fn spells(ds: &Dataset, hist: &History) -> Vec<Spell> {
     }
 
     // Load at each spell's start: spells of the same rep open at that moment.
-    let mut starts: Vec<Vec<i64>> = vec![Vec::new(); ds.reps.len()];
-    let mut ends: Vec<Vec<i64>> = vec![Vec::new(); ds.reps.len()];
-    for s in &out {
-        let end = match s.end {
-            SpellEnd::Won(t)
-            | SpellEnd::Lost(t)
-            | SpellEnd::NoFollowUp(t)
-            | SpellEnd::NoDeal(t)
-            | SpellEnd::Other(t) => t,
-            SpellEnd::Open => hist.horizon,
-        };
-        if let (Some(a), Some(b)) = (starts.get_mut(s.rep), ends.get_mut(s.rep)) {
-            a.push(s.start.0);
-            b.push(end.0);
-        }
-    }
-    starts.iter_mut().for_each(|v| v.sort_unstable());
-    ends.iter_mut().for_each(|v| v.sort_unstable());
+    let loads = Loads::of(&out, ds.reps.len(), hist.horizon);
     for s in &mut out {
         let cap = ds
             .reps
             .get(s.rep)
             .and_then(|r| r.capacity)
             .map_or(f64::INFINITY, |c| c.max(1) as f64);
-        let (Some(a), Some(b)) = (starts.get(s.rep), ends.get(s.rep)) else {
-            continue;
-        };
-        let open = a
-            .partition_point(|t| *t < s.start.0)
-            .saturating_sub(b.partition_point(|t| *t <= s.start.0));
-        s.load = open as f64 / cap;
+        s.load = loads.open_at(s.rep, s.start) as f64 / cap;
     }
     out
+}
+
+/// Each rep's spell start and end times, sorted, to count the leads a rep held at any moment.
+pub struct Loads {
+    starts: Vec<Vec<i64>>,
+    ends: Vec<Vec<i64>>,
+}
+
+impl Loads {
+    /// The spells of `reps` reps; open spells end at `horizon`.
+    pub fn of(spells: &[Spell], reps: usize, horizon: Timestamp) -> Self {
+        let mut starts: Vec<Vec<i64>> = vec![Vec::new(); reps];
+        let mut ends: Vec<Vec<i64>> = vec![Vec::new(); reps];
+        for s in spells {
+            let end = match s.end {
+                SpellEnd::Won(t)
+                | SpellEnd::Lost(t)
+                | SpellEnd::NoFollowUp(t)
+                | SpellEnd::NoDeal(t)
+                | SpellEnd::Other(t) => t,
+                SpellEnd::Open => horizon,
+            };
+            if let (Some(a), Some(b)) = (starts.get_mut(s.rep), ends.get_mut(s.rep)) {
+                a.push(s.start.0);
+                b.push(end.0);
+            }
+        }
+        starts.iter_mut().for_each(|v| v.sort_unstable());
+        ends.iter_mut().for_each(|v| v.sort_unstable());
+        Self { starts, ends }
+    }
+
+    /// Leads `rep` held just before `t` (spells started before `t` and not ended by it).
+    pub fn open_at(&self, rep: usize, t: Timestamp) -> usize {
+        let (Some(a), Some(b)) = (self.starts.get(rep), self.ends.get(rep)) else {
+            return 0;
+        };
+        a.partition_point(|x| *x < t.0)
+            .saturating_sub(b.partition_point(|x| *x <= t.0))
+    }
 }

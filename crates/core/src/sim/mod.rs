@@ -10,10 +10,14 @@
 mod history;
 mod model;
 mod run;
+mod synthetic;
+mod uptake;
 
 pub use history::{HistoricalOutcome, History, SimLead, Spell, SpellEnd, spells};
 pub use model::{ModelSummary, OutcomeModel, Outcomes, Reassign, SEGMENTS, segment};
 pub use run::{RunInput, RunMetrics, simulate, uniform};
+pub use synthetic::{poisson, synthetic_leads};
+pub use uptake::{PRESSURE_EDGES, Pressure, Uptake, UptakeBin};
 
 use crate::assign::{Roster, Strategy, ValueTable};
 use crate::dataset::Dataset;
@@ -46,6 +50,21 @@ pub struct Scenario {
     pub backtest: Option<BacktestSpec>,
     #[serde(default)]
     pub sweep: Option<SweepSpec>,
+    /// Which leads arrive: the historical stream (default) or a synthetic one per run.
+    #[serde(default)]
+    pub stream: Stream,
+}
+
+/// The lead stream a scenario replays.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Stream {
+    /// The leads that arrived, as they arrived.
+    #[default]
+    History,
+    /// A fresh stream per run with the history's seasonality and mix (see
+    /// [`synthetic_leads`]).
+    Synthetic,
 }
 
 fn default_runs() -> u32 {
@@ -184,7 +203,7 @@ impl Scenario {
 }
 
 /// Mean and 90 % interval over runs.
-#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize)]
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct Summary {
     pub mean: f64,
     pub p05: f64,
@@ -207,15 +226,23 @@ impl Summary {
     }
 }
 
-/// Paired differences against the baseline, run by run.
-#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize)]
+/// Paired differences against the baseline, run by run, for every outcome of
+/// [`StrategyReport`].
+#[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
 pub struct Uplift {
     pub conversions: Summary,
     pub expected_conversions: Summary,
     pub revenue: Summary,
+    pub roi: Summary,
+    pub response_hours: Summary,
+    pub sales_cycle_days: Summary,
+    pub utilisation: Summary,
+    pub unassigned: Summary,
+    pub reclaims: Summary,
+    pub fairness_gini: Summary,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct StrategyReport {
     pub name: String,
     pub conversions: Summary,
@@ -232,7 +259,7 @@ pub struct StrategyReport {
     pub uplift_vs_baseline: Option<Uplift>,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct BacktestReport {
     pub strategy: String,
     pub historical: HistoricalOutcome,
@@ -244,7 +271,7 @@ pub struct BacktestReport {
     pub verdict: String,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct SweepPoint {
     pub value: f64,
     pub conversions: Summary,
@@ -254,7 +281,7 @@ pub struct SweepPoint {
     pub unassigned: Summary,
 }
 
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct SweepReport {
     pub strategy: String,
     pub parameter: SweepParameter,
@@ -262,11 +289,12 @@ pub struct SweepReport {
 }
 
 /// The whole answer.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct SimReport {
     pub scenario: String,
     pub runs: u32,
     pub seed: u64,
+    pub stream: Stream,
     pub leads: usize,
     pub reps: usize,
     pub baseline: String,
@@ -303,7 +331,7 @@ impl Simulation {
         }
         let history = History::from_dataset(ds);
         let roster = Roster::from_dataset(ds);
-        let model = OutcomeModel::fit(ds, &history);
+        let model = OutcomeModel::fit(ds, &history, &roster);
         let values = model.value_table();
         Ok(Self {
             history,
@@ -321,14 +349,16 @@ impl Simulation {
             .collect()
     }
 
-    /// Runs one job with the fitted model.
+    /// Runs one job with the fitted model, its coefficients drawn for this run (see
+    /// [`OutcomeModel::perturbed`]).
     pub fn job(
         &self,
         scenario: &Scenario,
         variants: &[(Strategy, ReclaimPolicy)],
         job: Job,
     ) -> RunMetrics {
-        self.job_with(scenario, variants, job, &self.model)
+        let model = self.model.perturbed(scenario.seed, job.run);
+        self.job_with(scenario, variants, job, &model)
     }
 
     /// Runs one job with any outcome model (the validation test passes the demo's truth).
@@ -342,11 +372,27 @@ impl Simulation {
         let Some((strategy, policy)) = variants.get(job.variant) else {
             return RunMetrics::default();
         };
+        let synthetic;
+        let history = match scenario.stream {
+            Stream::History => &self.history,
+            Stream::Synthetic => {
+                synthetic = History {
+                    leads: synthetic_leads(&self.history, scenario.seed, job.run),
+                    rows: Vec::new(),
+                    sources: Vec::new(),
+                    campaigns: Vec::new(),
+                    horizon: self.history.horizon,
+                    outcome: self.history.outcome,
+                };
+                &synthetic
+            }
+        };
         let input = RunInput {
-            history: &self.history,
+            history,
             roster: &self.roster,
             outcomes,
             values: &self.values,
+            pressure: &self.model.uptake().pressure,
             margin: scenario.margin,
             seed: scenario.seed,
         };
@@ -400,6 +446,13 @@ impl Simulation {
                         conversions: paired(rs, |m| m.conversions),
                         expected_conversions: paired(rs, |m| m.expected_conversions),
                         revenue: paired(rs, |m| m.revenue),
+                        roi: paired(rs, |m| m.roi),
+                        response_hours: paired(rs, |m| m.response_hours),
+                        sales_cycle_days: paired(rs, |m| m.sales_cycle_days),
+                        utilisation: paired(rs, |m| m.utilisation),
+                        unassigned: paired(rs, |m| m.unassigned),
+                        reclaims: paired(rs, |m| m.reclaims),
+                        fairness_gini: paired(rs, |m| m.fairness_gini),
                     }),
                 }
             })
@@ -463,6 +516,7 @@ impl Simulation {
             scenario: scenario.name.clone(),
             runs: scenario.runs.max(1),
             seed: scenario.seed,
+            stream: scenario.stream,
             leads: self.history.leads.len(),
             reps: self.roster.reps.len(),
             baseline: scenario

@@ -4,11 +4,13 @@
 //! segment, and the timing of wins and losses. See `docs/simulation.md`.
 
 use super::history::{History, SimLead, SpellEnd, spells};
+use super::uptake::{Uptake, UptakeBin};
+use crate::assign::Roster;
 use crate::assign::ValueTable;
 use crate::dataset::Dataset;
 use crate::model::CustomerType;
 use crate::stats::normal;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Segments: the four customer types, then "unknown".
 pub const SEGMENTS: usize = 5;
@@ -45,10 +47,13 @@ pub trait Outcomes {
     fn p_stall(&self, lead: &SimLead) -> f64;
     /// Value of a won deal in major units.
     fn deal_value(&self, lead: &SimLead) -> f64;
+    /// Probability that a lead arriving under capacity `pressure` (see [`super::uptake`]) is
+    /// never taken up by anyone.
+    fn p_not_taken_up(&self, pressure: f64) -> f64;
 }
 
 /// Fitted coefficients worth showing.
-#[derive(Clone, PartialEq, Debug, Serialize)]
+#[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct ModelSummary {
     pub win_observations: usize,
     pub delay_observations: usize,
@@ -67,6 +72,8 @@ pub struct ModelSummary {
     pub delay_sigma: f64,
     pub delay_load_slope: f64,
     pub p_stall: f64,
+    /// P(never taken up) by capacity pressure at arrival.
+    pub uptake: Vec<UptakeBin>,
 }
 
 /// The fitted model.
@@ -92,6 +99,12 @@ pub struct OutcomeModel {
     value_ratio: [f64; SEGMENTS],
     value_mean: [f64; SEGMENTS],
     source_share: Vec<f64>,
+    uptake: Uptake,
+    /// Fixed win effects and a square root (lower Cholesky factor) of their covariance.
+    beta: Vec<f64>,
+    beta_chol: Vec<Vec<f64>>,
+    /// Posterior sd of each rep, rep × segment and campaign effect.
+    post_sd: [Vec<f64>; 3],
     summary: ModelSummary,
 }
 
@@ -174,11 +187,12 @@ fn solve(mut a: Vec<Vec<f64>>, mut b: Vec<f64>) -> Vec<f64> {
 
 impl OutcomeModel {
     /// Estimates the model from a dataset's leads, ownership log and activities.
-    pub fn fit(ds: &Dataset, hist: &History) -> Self {
+    pub fn fit(ds: &Dataset, hist: &History, roster: &Roster) -> Self {
         let reps = ds.reps.len();
         let n_src = hist.sources.len();
         let n_camp = hist.campaigns.len();
         let sp = spells(ds, hist);
+        let uptake = Uptake::fit(hist, &sp, roster);
         // Outcomes need time to resolve: spells started in the last 90 days are left out.
         let cutoff = hist.horizon.add_days(-90);
 
@@ -268,6 +282,10 @@ impl OutcomeModel {
         let mut b_rs = vec![[0.0; SEGMENTS]; reps];
         let mut b_camp = vec![0.0; n_camp];
         let (mut t_rep, mut t_rs, mut t_camp) = (0.25f64, 0.25f64, 0.25f64);
+        // The last fixed-block curvature and per-level weights, for the standard errors the
+        // runs draw parameters from.
+        let mut curvature: Vec<Vec<f64>> = Vec::new();
+        let mut weights: [Vec<f64>; 3] = Default::default();
         for _round in 0..12 {
             // Fixed block: two Newton steps.
             for _ in 0..2 {
@@ -296,6 +314,7 @@ impl OutcomeModel {
                     row[k] += 1e-3;
                     g[k] -= 1e-3 * beta[k];
                 }
+                curvature.clone_from(&h);
                 let step = solve(h, g);
                 for (b, s) in beta.iter_mut().zip(step) {
                     *b += s.clamp(-5.0, 5.0);
@@ -333,6 +352,7 @@ impl OutcomeModel {
                 }
             }
             t_camp = update(&mut b_camp, &camp_sums.0, &camp_sums.1, t_camp);
+            weights = [rep_sums.1, w, camp_sums.1];
         }
         let d = SEGMENTS + n_src.saturating_sub(1);
         let mut seg = [0.0; SEGMENTS];
@@ -462,6 +482,7 @@ impl OutcomeModel {
             delay_sigma: sigma,
             delay_load_slope: slope,
             p_stall: stall,
+            uptake: uptake.bins.clone(),
         };
         Self {
             reps,
@@ -484,8 +505,70 @@ impl OutcomeModel {
             value_ratio,
             value_mean,
             source_share,
+            uptake,
+            beta_chol: covariance_root(&curvature),
+            beta,
+            post_sd: [
+                posterior_sd(&weights[0], t_rep),
+                posterior_sd(&weights[1], t_rs),
+                posterior_sd(&weights[2], t_camp),
+            ],
             summary,
         }
+    }
+
+    /// The model with its win coefficients drawn from their approximate posterior: fixed
+    /// effects from a normal with the inverse curvature as covariance, each shrunk effect from
+    /// its Laplace posterior. Every strategy's run `run` draws the same coefficients, so the
+    /// spread over runs carries the estimation uncertainty while comparisons stay paired.
+    pub fn perturbed(&self, seed: u64, run: u32) -> Self {
+        let mut k = 0usize;
+        let mut z = || {
+            k += 1;
+            normal::inverse_cdf(super::run::uniform(seed, run, usize::MAX - k, 0, 9))
+        };
+        let mut m = self.clone();
+        let zs: Vec<f64> = (0..self.beta.len()).map(|_| z()).collect();
+        let mut beta = self.beta.clone();
+        for (i, row) in self.beta_chol.iter().enumerate() {
+            if let Some(b) = beta.get_mut(i) {
+                *b += row.iter().zip(&zs).map(|(l, z)| l * z).sum::<f64>();
+            }
+        }
+        m.set_fixed(&beta);
+        for (b, sd) in m.rep.iter_mut().zip(&self.post_sd[0]) {
+            *b += sd * z();
+        }
+        for (row, sds) in m.rep_seg.iter_mut().zip(self.post_sd[1].chunks(SEGMENTS)) {
+            for (b, sd) in row.iter_mut().zip(sds) {
+                *b += sd * z();
+            }
+        }
+        for (b, sd) in m.camp.iter_mut().zip(&self.post_sd[2]) {
+            *b += sd * z();
+        }
+        m
+    }
+
+    /// Reads the fixed effects [intercept, segments 1.., sources 1.., delay, fresh, stale].
+    fn set_fixed(&mut self, beta: &[f64]) {
+        let at = |i: usize| beta.get(i).copied().unwrap_or(0.0);
+        self.intercept = at(0);
+        for s in 1..SEGMENTS {
+            self.seg[s] = at(s);
+        }
+        let n_src = self.src.len();
+        for k in 1..n_src {
+            self.src[k] = at(SEGMENTS - 1 + k);
+        }
+        let d = SEGMENTS + n_src.saturating_sub(1);
+        self.delay_effect = at(d);
+        self.reassign = [at(d + 1), at(d + 2)];
+    }
+
+    /// The fitted never-taken-up rates and the reps each lead could go to.
+    pub fn uptake(&self) -> &Uptake {
+        &self.uptake
     }
 
     pub fn summary(&self) -> &ModelSummary {
@@ -558,6 +641,46 @@ fn update(b: &mut [f64], resid: &[f64], weight: &[f64], tau2: f64) -> f64 {
     }
 }
 
+/// Laplace posterior sd of shrunk effects: 1 / sqrt(curvature + 1 / prior variance).
+fn posterior_sd(weight: &[f64], tau2: f64) -> Vec<f64> {
+    weight
+        .iter()
+        .map(|w| (w.max(0.0) + 1.0 / tau2.max(1e-9)).recip().sqrt())
+        .collect()
+}
+
+/// The lower Cholesky factor of the inverse of a symmetric positive definite matrix (the
+/// covariance of the fixed effects from the curvature of the log-likelihood); rows or columns
+/// that are not positive definite get zeros, so their coefficients are not perturbed.
+fn covariance_root(h: &[Vec<f64>]) -> Vec<Vec<f64>> {
+    let n = h.len();
+    let cov: Vec<Vec<f64>> = (0..n)
+        .map(|j| {
+            let mut e = vec![0.0; n];
+            e[j] = 1.0;
+            solve(h.to_vec(), e)
+        })
+        .collect();
+    let mut l = vec![vec![0.0; n]; n];
+    for i in 0..n {
+        for j in 0..=i {
+            let s: f64 = (0..j).map(|k| l[i][k] * l[j][k]).sum();
+            let c = 0.5 * (cov[i][j] + cov[j][i]);
+            if i == j {
+                let d = c - s;
+                l[i][j] = if d > 0.0 && d.is_finite() {
+                    d.sqrt()
+                } else {
+                    0.0
+                };
+            } else if l[j][j] > 0.0 {
+                l[i][j] = (c - s) / l[j][j];
+            }
+        }
+    }
+    l
+}
+
 fn empirical(sorted: &[f64], u: f64) -> Option<f64> {
     if sorted.is_empty() {
         return None;
@@ -621,5 +744,9 @@ impl Outcomes for OutcomeModel {
         } else {
             self.value_mean[seg]
         }
+    }
+
+    fn p_not_taken_up(&self, pressure: f64) -> f64 {
+        self.uptake.rate(pressure)
     }
 }

@@ -7,6 +7,7 @@
 
 use super::history::{History, SimLead};
 use super::model::{Outcomes, Reassign};
+use super::uptake::Pressure;
 use crate::assign::{Roster, Strategy, ValueTable};
 use crate::engine::{Decision, Engine, EngineConfig, Entity, NewLead};
 use crate::model::{LeadId, Sym, Timestamp};
@@ -42,6 +43,8 @@ pub struct RunInput<'a> {
     pub roster: &'a Roster,
     pub outcomes: &'a dyn Outcomes,
     pub values: &'a ValueTable,
+    /// The reps each lead could go to, for the never-taken-up draw.
+    pub pressure: &'a Pressure,
     /// Gross margin on revenue, for ROI.
     pub margin: f64,
     pub seed: u64,
@@ -129,6 +132,14 @@ pub fn simulate(
             break;
         }
         r.advance(l.created);
+        // Demand lost to swamped reps: drawn before the engine sees the lead, from the
+        // pressure the strategy has left at this moment (see `sim::uptake`).
+        let pressure = input.pressure.at(l, l.created, |rep| {
+            r.engine.rep_state(rep).map_or(0, |s| s.load as usize)
+        });
+        if uniform(input.seed, run, i, 0, 7) < input.outcomes.p_not_taken_up(pressure) {
+            continue;
+        }
         r.engine.handle_lead_created(
             l.created,
             NewLead {

@@ -1,0 +1,194 @@
+//! Leads never taken up. Some leads are never assigned to anyone — in the demo, half of those
+//! arriving when every suitable rep is swamped; in a real organisation, whatever its reps
+//! leave lying. How often that happens depends on capacity pressure when the lead arrives,
+//! which a different strategy changes; so the simulator does not copy the historical
+//! unassigned leads, it estimates P(never taken up | pressure) from the history and draws it
+//! at each lead's arrival under every strategy (with the same random number, so strategies
+//! stay paired).
+//!
+//! **Pressure** at a lead's arrival: the lowest ratio of open leads to capacity among the reps
+//! who could serve it — active at that moment, in its region (all reps when none is), and
+//! skilled for its customer type where any such rep exists. Reps of unknown capacity count
+//! as unloaded; no suitable active rep at all is infinite pressure.
+
+use super::history::{History, Loads, SimLead, Spell};
+use crate::assign::Roster;
+use crate::model::{CustomerType, Sym, Timestamp};
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+/// Upper edges of the pressure bins; the last bin is everything from 2.0 up (and infinity).
+pub const PRESSURE_EDGES: [f64; 8] = [0.5, 0.8, 1.0, 1.2, 1.4, 1.5, 1.75, 2.0];
+const BINS: usize = PRESSURE_EDGES.len() + 1;
+/// Prior weight, in leads, pulling each bin's rate toward the overall rate.
+const PRIOR_LEADS: f64 = 20.0;
+/// Leads created this close to the end of the history may simply not be assigned yet.
+const TOO_RECENT_DAYS: i64 = 2;
+
+fn bin(pressure: f64) -> usize {
+    PRESSURE_EDGES.partition_point(|e| *e <= pressure)
+}
+
+/// One pressure bin of the fitted rates.
+#[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
+pub struct UptakeBin {
+    /// Lower edge of the bin (0 for the first).
+    pub from: f64,
+    pub leads: usize,
+    pub never_taken_up: usize,
+    /// The shrunk rate the simulator draws.
+    pub rate: f64,
+}
+
+/// The reps who could serve a lead, by (region, customer type), and the pressure on them.
+#[derive(Clone, Debug)]
+pub struct Pressure {
+    capacity: Vec<f64>,
+    active: Vec<(Option<Timestamp>, Option<Timestamp>)>,
+    candidates: FxHashMap<(Option<Sym>, Option<CustomerType>), Vec<u32>>,
+}
+
+impl Pressure {
+    pub fn new(roster: &Roster, leads: &[SimLead]) -> Self {
+        let mut candidates: FxHashMap<(Option<Sym>, Option<CustomerType>), Vec<u32>> =
+            FxHashMap::default();
+        for l in leads {
+            let key = (l.region, l.customer_type);
+            if candidates.contains_key(&key) {
+                continue;
+            }
+            let in_region: Vec<usize> = (0..roster.reps.len())
+                .filter(|&r| l.region.is_none() || roster.reps[r].region == l.region)
+                .collect();
+            let pool: Vec<usize> = if in_region.is_empty() {
+                (0..roster.reps.len()).collect()
+            } else {
+                in_region
+            };
+            let skilled: Vec<usize> = match l.customer_type {
+                Some(ty) => pool
+                    .iter()
+                    .copied()
+                    .filter(|&r| roster.reps[r].skills.contains(ty))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let chosen = if skilled.is_empty() { pool } else { skilled };
+            candidates.insert(key, chosen.into_iter().map(|r| r as u32).collect());
+        }
+        Self {
+            capacity: roster
+                .reps
+                .iter()
+                .map(|r| {
+                    if r.capacity == u32::MAX {
+                        f64::INFINITY
+                    } else {
+                        r.capacity.max(1) as f64
+                    }
+                })
+                .collect(),
+            active: roster
+                .reps
+                .iter()
+                .map(|r| (r.active_from, r.active_to))
+                .collect(),
+            candidates,
+        }
+    }
+
+    /// The pressure on `lead`'s reps at `t`, given each rep's open leads.
+    pub fn at(&self, lead: &SimLead, t: Timestamp, open: impl Fn(usize) -> usize) -> f64 {
+        let Some(reps) = self.candidates.get(&(lead.region, lead.customer_type)) else {
+            return f64::INFINITY;
+        };
+        let mut lowest = f64::INFINITY;
+        for &r in reps {
+            let r = r as usize;
+            let (Some(&(from, to)), Some(&cap)) = (self.active.get(r), self.capacity.get(r)) else {
+                continue;
+            };
+            if from.is_some_and(|f| t < f) || to.is_some_and(|e| e < t) {
+                continue;
+            }
+            lowest = lowest.min(open(r) as f64 / cap);
+        }
+        lowest
+    }
+}
+
+/// P(never taken up | pressure), fitted from the history.
+#[derive(Clone, Debug)]
+pub struct Uptake {
+    pub pressure: Pressure,
+    pub bins: Vec<UptakeBin>,
+    /// Leads of the history never assigned to anyone.
+    pub never_taken_up: usize,
+}
+
+impl Uptake {
+    /// Fits the rates from the history's leads and ownership spells.
+    pub fn fit(hist: &History, spells: &[Spell], roster: &Roster) -> Self {
+        let pressure = Pressure::new(roster, &hist.leads);
+        let loads = Loads::of(spells, roster.reps.len(), hist.horizon);
+        let mut taken = vec![false; hist.leads.len()];
+        for s in spells {
+            if let Some(t) = taken.get_mut(s.lead) {
+                *t = true;
+            }
+        }
+        let recent = hist.horizon.add_days(-TOO_RECENT_DAYS);
+        let mut n = [0usize; BINS];
+        let mut lost = [0usize; BINS];
+        for (l, &t) in hist.leads.iter().zip(&taken) {
+            if l.created >= recent {
+                continue;
+            }
+            let b = bin(pressure.at(l, l.created, |r| loads.open_at(r, l.created)));
+            n[b] += 1;
+            lost[b] += usize::from(!t);
+        }
+        let total: usize = n.iter().sum();
+        let overall = if total > 0 {
+            lost.iter().sum::<usize>() as f64 / total as f64
+        } else {
+            0.0
+        };
+        let bins = (0..BINS)
+            .map(|b| UptakeBin {
+                from: if b == 0 { 0.0 } else { PRESSURE_EDGES[b - 1] },
+                leads: n[b],
+                never_taken_up: lost[b],
+                rate: (lost[b] as f64 + PRIOR_LEADS * overall) / (n[b] as f64 + PRIOR_LEADS),
+            })
+            .collect();
+        Self {
+            pressure,
+            bins,
+            never_taken_up: taken.iter().filter(|t| !**t).count(),
+        }
+    }
+
+    /// The fitted probability that a lead arriving under `pressure` is never taken up.
+    pub fn rate(&self, pressure: f64) -> f64 {
+        self.bins.get(bin(pressure)).map_or(0.0, |b| b.rate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use super::*;
+
+    #[test]
+    fn bins_split_at_their_edges() {
+        assert_eq!(bin(0.0), 0);
+        assert_eq!(bin(0.49), 0);
+        assert_eq!(bin(0.5), 1);
+        assert_eq!(bin(1.49), 5);
+        assert_eq!(bin(1.5), 6);
+        assert_eq!(bin(f64::INFINITY), BINS - 1);
+    }
+}
