@@ -11,6 +11,7 @@ pub mod import;
 pub mod mappings;
 pub mod messages;
 pub mod overview;
+pub mod repview;
 pub mod routes;
 pub mod settings;
 pub mod simulator;

@@ -11,7 +11,7 @@ use leptos_router::path;
 mod charts;
 mod data;
 mod overview;
-mod placeholder;
+mod rep;
 mod settings;
 mod simulator;
 
@@ -100,7 +100,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/customers") view=charts::customers_page />
                     <Route path=path!("/pool") view=charts::pool_page />
                     <Route path=path!("/simulator") view=simulator::SimulatorPage />
-                    <Route path=path!("/rep") view=|| placeholder::page("rep", Key::RepView) />
+                    <Route path=path!("/rep") view=rep::RepPage />
                     <Route path=path!("/settings") view=settings::SettingsPage />
                 </Routes>
             </main>

@@ -54,14 +54,13 @@ pub fn provide_dataset() {
     let active = LocalStorage::get::<String>(ACTIVE_KEY)
         .ok()
         .filter(|id| id != DEMO_ID);
+    // The page's copy of the demo (for the filter choices and table sizes) is built after the
+    // first paint: the worker builds and measures its own meanwhile, so the Overview's numbers
+    // do not wait for the page's copy.
     let state = DatasetState {
         id: RwSignal::new(DEMO_ID.to_owned()),
         name: RwSignal::new("demo".to_owned()),
-        dataset: RwSignal::new(Arc::new(if active.is_some() {
-            Dataset::new()
-        } else {
-            demo()
-        })),
+        dataset: RwSignal::new(Arc::new(Dataset::new())),
         stored: RwSignal::new(Vec::new()),
         errors: RwSignal::new(Vec::new()),
         interrupted: RwSignal::new(Vec::new()),
@@ -71,6 +70,10 @@ pub fn provide_dataset() {
     };
     provide_context(state);
     spawn_local(async move {
+        if active.is_none() {
+            after_paint().await;
+            state.dataset.set(Arc::new(demo()));
+        }
         match idb::take_interrupted().await {
             Ok(cut) => state
                 .interrupted
@@ -87,6 +90,25 @@ pub fn provide_dataset() {
         state.loading.set(false);
         state.persisted.set(Some(idb::request_persistence().await));
     });
+}
+
+/// Resolves once the browser has painted the page as it stands (a timer set from the next
+/// animation frame runs after that frame is drawn).
+async fn after_paint() {
+    use wasm_bindgen::JsCast;
+    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::window() {
+        Some(w) => {
+            let later = w.clone();
+            let next = wasm_bindgen::closure::Closure::once_into_js(move || {
+                let _ = later.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+            });
+            let _ = w.request_animation_frame(next.unchecked_ref());
+        }
+        None => {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 impl DatasetState {

@@ -188,7 +188,7 @@ pub enum Source<'a> {
     Bytes(&'a [u8]),
 }
 
-/// Whether the worker already holds the dataset `key`.
+/// Whether the worker holds the dataset `key`, or has been sent it first.
 pub fn holds(key: &str) -> bool {
     CLIENT.with_borrow(|c| c.opened.as_deref() == Some(key))
 }
@@ -210,11 +210,22 @@ pub async fn open(key: &str, source: Source<'_>) -> Result<(), String> {
             vec![b],
         ),
     };
-    match run(job, &bytes, |_| {}).await? {
-        (Reply::Opened { key: held, .. }, _) => {
-            CLIENT.with_borrow_mut(|c| c.opened = Some(held));
-            Ok(())
-        }
-        _ => Err("the worker gave an unexpected answer".to_owned()),
+    // The worker runs jobs in the order sent, so jobs on `key` may be sent as soon as this
+    // open is: they run after it. Counting it as held now spares a second open (and a round
+    // trip through a page that may be busy) for every job asked for meanwhile.
+    CLIENT.with_borrow_mut(|c| c.opened = Some(key.to_owned()));
+    let answer = run(job, &bytes, |_| {}).await;
+    let failed = |e: String| {
+        CLIENT.with_borrow_mut(|c| {
+            if c.opened.as_deref() == Some(key) {
+                c.opened = None;
+            }
+        });
+        Err(e)
+    };
+    match answer {
+        Ok((Reply::Opened { key: held, .. }, _)) if held == key => Ok(()),
+        Ok(_) => failed("the worker gave an unexpected answer".to_owned()),
+        Err(e) => failed(e),
     }
 }

@@ -14,6 +14,7 @@ pub mod metrics;
 pub mod model;
 pub mod quality;
 pub mod reclaim;
+pub mod repview;
 pub mod score;
 pub mod sim;
 pub mod stats;

@@ -7,7 +7,7 @@ use crate::protocol::{
     ChartPage, FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
 use reallot_charts::{Chart, Lang as ChartLang};
-use reallot_core::clv::ClvError;
+use reallot_core::clv::{ClvError, ClvModel};
 use reallot_core::customers::{
     AtRiskReport, ClvBasis, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope,
     ReclaimReport, at_risk, clv_basis, customer_report_in, reclaim_report_in,
@@ -16,10 +16,11 @@ use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::metrics::leads::frame::NONE;
 use reallot_core::metrics::leads::{LeadFrame, lead_report};
-use reallot_core::metrics::{Filter, MeasureConfig, Scope};
+use reallot_core::metrics::{Filter, MeasureConfig, Scope, default_as_of};
 use reallot_core::model::TableKind;
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
+use reallot_core::repview::{RepView, RepViewConfig, rep_view};
 use reallot_core::sim::{RunMetrics, Scenario, SimReport, Simulation};
 use reallot_core::{Dataset, codec};
 use std::cell::{OnceCell, RefCell};
@@ -389,6 +390,31 @@ impl Session {
                 reallot_charts::pool::all(&customers.reclaim(ds), lang)
             }
         })
+    }
+
+    /// The rep view of `rep` as of `config`'s date, with P(alive) and CLV from the customer
+    /// report of that date over `window_days` (the one the Overview and Customers page share).
+    pub fn rep_view(
+        &self,
+        key: &str,
+        rep: &str,
+        config: &RepViewConfig,
+        window_days: i64,
+    ) -> Result<RepView, String> {
+        let ds = self.dataset(key)?;
+        let as_of = config.as_of.unwrap_or_else(|| default_as_of(ds));
+        let scope = MeasureConfig {
+            as_of: Some(as_of),
+            ..MeasureConfig::default()
+        }
+        .scope(ds);
+        let customers = self.scoped(ds, &Filter::default(), &scope, window_days);
+        let model: Option<ClvModel> = customers.base.clv.as_ref().ok().map(|b| b.model.clone());
+        let config = RepViewConfig {
+            as_of: Some(as_of),
+            ..config.clone()
+        };
+        Ok(rep_view(ds, rep, &config, model.as_ref()))
     }
 
     /// Runs `scenario` (TOML) on the open dataset, reporting each (strategy, run) job done;
@@ -802,6 +828,47 @@ mod tests {
             Some(q.leads as f64),
             "the period is the date range"
         );
+    }
+
+    #[test]
+    fn a_session_builds_the_rep_view_with_the_clv_fit() {
+        let mut session = Session::default();
+        let config = RepViewConfig::default();
+        assert!(session.rep_view("demo", "", &config, 365).is_err());
+        session.open_demo("demo", 42);
+        let nobody = session
+            .rep_view("demo", "", &config, 365)
+            .expect("measures");
+        assert!(!nobody.known && nobody.leads.is_empty());
+        assert_eq!(nobody.reps.len(), 40, "every demo rep to pick from");
+        let rep = nobody.reps[0].rep_id.clone();
+        let view = session
+            .rep_view("demo", &rep, &config, 365)
+            .expect("measures");
+        assert!(view.known && !view.leads.is_empty() && !view.visits.is_empty());
+        assert_eq!(view.as_of, Timestamp::parse("2026-01-01").expect("date"));
+        assert!(
+            view.at_risk.iter().all(|c| c.p_alive.is_some()),
+            "P(alive) from the customer report's fit"
+        );
+        let reply = crate::protocol::Reply::RepView { id: 3, view };
+        let json = serde_json::to_string(&reply).expect("serialises");
+        let back: crate::protocol::Reply = serde_json::from_str(&json).expect("parses");
+        let (
+            crate::protocol::Reply::RepView { view: a, .. },
+            crate::protocol::Reply::RepView { view: b, .. },
+        ) = (&reply, &back)
+        else {
+            panic!("not a rep view: {json}");
+        };
+        let ids = |v: &RepView| {
+            v.leads
+                .iter()
+                .map(|l| l.lead_id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(a), ids(b));
+        assert_eq!(back.id(), Some(3));
     }
 
     #[test]

@@ -102,6 +102,16 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             let reply = failed_or(id, reply.map(|charts| Reply::Charts { id, charts }));
             post(scope, &reply, &[]);
         }
+        Job::RepView {
+            key,
+            rep,
+            config,
+            window_days,
+        } => {
+            let reply = SESSION.with_borrow(|s| s.rep_view(&key, &rep, &config, window_days));
+            let reply = failed_or(id, reply.map(|view| Reply::RepView { id, view }));
+            post(scope, &reply, &[]);
+        }
         Job::Simulate { key, scenario } => {
             let mut progress = |progress| post(scope, &Reply::Progress { id, progress }, &[]);
             let reply = SESSION.with_borrow(|s| s.simulate(&key, &scenario, &mut progress));

@@ -14,6 +14,7 @@ use reallot_core::import::{
 };
 use reallot_core::metrics::MeasureConfig;
 use reallot_core::model::TableKind;
+use reallot_core::repview::{RepView, RepViewConfig};
 use reallot_core::sim::{Scenario, SimReport};
 use serde::{Deserialize, Serialize};
 
@@ -58,6 +59,15 @@ pub enum Job {
     /// Runs a simulation scenario (TOML, as `reallot simulate` reads) on the open dataset
     /// `key`, every (strategy, run) job in turn.
     Simulate { key: String, scenario: String },
+    /// The rep view of `rep` on the open dataset `key`, with P(alive) and CLV from the
+    /// customer report as of the same date over `window_days`.
+    RepView {
+        key: String,
+        rep: String,
+        /// Boxed: a reclaim policy and lifecycle rules would make every job as large.
+        config: Box<RepViewConfig>,
+        window_days: i64,
+    },
     /// Runs a scenario given as the core's own type (as the Simulator page's form builds it)
     /// on the open dataset `key`; answered by [`Reply::SimulatedReport`].
     SimulateScenario {
@@ -125,6 +135,11 @@ pub enum Reply {
         id: u32,
         report_json: String,
     },
+    /// Answer to [`Job::RepView`].
+    RepView {
+        id: u32,
+        view: RepView,
+    },
     /// Answer to [`Job::SimulateScenario`]: the core's report itself.
     SimulatedReport {
         id: u32,
@@ -155,6 +170,7 @@ impl Reply {
             | Reply::Overview { id, .. }
             | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
+            | Reply::RepView { id, .. }
             | Reply::SimulatedReport { id, .. }
             | Reply::Failed { id, .. }
             | Reply::Refused { id, .. } => Some(*id),
