@@ -24,7 +24,8 @@ pub fn ChartFigure(chart: Chart) -> impl IntoView {
     let table = chart.table();
     // A list is read as its table, not drawn.
     let is_list = matches!(chart.kind, Kind::List { .. });
-    let svg = render_svg(&chart, WIDTH, HEIGHT);
+    let height = chart.drawn_height(HEIGHT);
+    let svg = render_svg(&chart, WIDTH, height);
     let image = match &svg {
         _ if is_list => ().into_any(),
         Ok(svg) => {
@@ -32,7 +33,7 @@ pub fn ChartFigure(chart: Chart) -> impl IntoView {
                 "data:image/svg+xml;charset=utf-8,{}",
                 String::from(js_sys::encode_uri_component(svg))
             );
-            view! { <img src=src alt=title.clone() width=WIDTH height=HEIGHT /> }.into_any()
+            view! { <img src=src alt=title.clone() width=WIDTH height=height /> }.into_any()
         }
         Err(e) => view! { <p class="error">{e.to_string()}</p> }.into_any(),
     };

@@ -91,7 +91,24 @@ fn num(x: f64) -> String {
     format!("{x}")
 }
 
+/// Pixels per labelled row when a chart grows with its rows, and the room its title, axis
+/// and margins take.
+const ROW_PX: u32 = 18;
+const FRAME_PX: u32 = 90;
+
 impl Chart {
+    /// The height to draw the chart at: `base`, or more for bar, interval and heatmap charts
+    /// with many labelled rows, so that 40 reps stay readable rather than squeezed together.
+    pub fn drawn_height(&self, base: u32) -> u32 {
+        let rows = match &self.kind {
+            Kind::Bars { labels, .. } => labels.len(),
+            Kind::Intervals { rows } => rows.len(),
+            Kind::Heatmap { rows, .. } => rows.len(),
+            _ => 0,
+        };
+        base.max(FRAME_PX.saturating_add(ROW_PX.saturating_mul(rows as u32)))
+    }
+
     /// Whether the chart has anything to draw.
     pub fn is_empty(&self) -> bool {
         match &self.kind {
@@ -191,6 +208,30 @@ impl Chart {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn charts_with_many_rows_are_drawn_taller() {
+        let bars = |n: usize| Chart {
+            id: "b".into(),
+            title: "t".into(),
+            x_label: "x".into(),
+            y_label: "y".into(),
+            kind: Kind::Bars {
+                labels: (0..n).map(|i| i.to_string()).collect(),
+                values: vec![1.0; n],
+            },
+        };
+        assert_eq!(bars(5).drawn_height(320), 320);
+        // 40 rows: 90 px of frame and 18 px a row.
+        assert_eq!(bars(40).drawn_height(320), 810);
+        let scatter = Chart {
+            kind: Kind::Scatter {
+                points: vec![(1.0, 2.0); 500],
+            },
+            ..bars(0)
+        };
+        assert_eq!(scatter.drawn_height(320), 320);
+    }
 
     #[test]
     fn tables_lay_out_every_kind() {
