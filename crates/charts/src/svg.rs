@@ -220,20 +220,7 @@ fn scatter<DB: DrawingBackend>(
         points.iter().map(|p| p.1).fold(0.0, f64::min),
         points.iter().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max),
     );
-    let mut ch = ChartBuilder::on(root)
-        .caption(&chart.title, (FONT, 16))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
-    ch.configure_mesh()
-        .light_line_style(WHITE)
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
-        .x_desc(&chart.x_label)
-        .y_desc(&chart.y_label)
-        .label_style((FONT, 12))
-        .draw()?;
+    let mut ch = numeric(chart, root, x0..x1, y0..y1)?;
     ch.draw_series(
         points
             .iter()
@@ -252,20 +239,7 @@ fn histogram<DB: DrawingBackend>(
     let hi = edges.last().copied().unwrap_or(1.0);
     let (x0, x1) = if hi > lo { (lo, hi) } else { padded(lo, hi) };
     let (_, y1) = padded(0.0, counts.iter().copied().fold(0.0, f64::max));
-    let mut ch = ChartBuilder::on(root)
-        .caption(&chart.title, (FONT, 16))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(x0..x1, 0.0..y1)?;
-    ch.configure_mesh()
-        .light_line_style(WHITE)
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
-        .x_desc(&chart.x_label)
-        .y_desc(&chart.y_label)
-        .label_style((FONT, 12))
-        .draw()?;
+    let mut ch = numeric(chart, root, x0..x1, 0.0..y1)?;
     ch.draw_series(
         edges
             .windows(2)
@@ -316,11 +290,36 @@ fn label_width(labels: &[String]) -> u32 {
     (widest + 12).clamp(40, 220)
 }
 
-type Categorical<'a, DB> = ChartContext<
+/// A chart context over two numeric axes (rows of a categorical chart are numbered).
+type Plane<'a, DB> = ChartContext<
     'a,
     DB,
     Cartesian2d<plotters::coord::types::RangedCoordf64, plotters::coord::types::RangedCoordf64>,
 >;
+
+/// A chart over numeric x and y axes, both labelled and ticked.
+fn numeric<'a, DB: DrawingBackend>(
+    chart: &Chart,
+    root: &'a DrawingArea<DB, Shift>,
+    x: std::ops::Range<f64>,
+    y: std::ops::Range<f64>,
+) -> Result<Plane<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut ch = ChartBuilder::on(root)
+        .caption(&chart.title, (FONT, 16))
+        .margin(10)
+        .x_label_area_size(40)
+        .y_label_area_size(56)
+        .build_cartesian_2d(x, y)?;
+    ch.configure_mesh()
+        .light_line_style(WHITE)
+        .x_label_formatter(&tick)
+        .y_label_formatter(&tick)
+        .x_desc(&chart.x_label)
+        .y_desc(&chart.y_label)
+        .label_style((FONT, 12))
+        .draw()?;
+    Ok(ch)
+}
 
 /// A chart with one row per label (first label on top) over a numeric x axis.
 fn categorical<'a, DB: DrawingBackend>(
@@ -328,7 +327,7 @@ fn categorical<'a, DB: DrawingBackend>(
     root: &'a DrawingArea<DB, Shift>,
     labels: &[String],
     x: std::ops::Range<f64>,
-) -> Result<Categorical<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Plane<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let n = labels.len();
     let mut ch = ChartBuilder::on(root)
         .caption(&chart.title, (FONT, 16))
@@ -406,20 +405,7 @@ fn lines<DB: DrawingBackend>(
         pts().map(|p| p.1).fold(0.0, f64::min),
         pts().map(|p| p.1).fold(f64::NEG_INFINITY, f64::max),
     );
-    let mut ch = ChartBuilder::on(root)
-        .caption(&chart.title, (FONT, 16))
-        .margin(10)
-        .x_label_area_size(40)
-        .y_label_area_size(56)
-        .build_cartesian_2d(x0..x1, y0..y1)?;
-    ch.configure_mesh()
-        .light_line_style(WHITE)
-        .x_label_formatter(&tick)
-        .y_label_formatter(&tick)
-        .x_desc(&chart.x_label)
-        .y_desc(&chart.y_label)
-        .label_style((FONT, 12))
-        .draw()?;
+    let mut ch = numeric(chart, root, x0..x1, y0..y1)?;
     for (k, s) in series.iter().enumerate() {
         let color = PALETTE[k % PALETTE.len()];
         ch.draw_series(LineSeries::new(path(s), color.stroke_width(2)))?
