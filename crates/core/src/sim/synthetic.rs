@@ -58,7 +58,7 @@ pub fn synthetic_leads(hist: &History, seed: u64, run: u32) -> Vec<SimLead> {
     for (i, l) in past.iter().enumerate() {
         let m = slot(l.created);
         if let Some(c) = leads_mw.get_mut(m) {
-            c[weekday(l.created.day())] += 1;
+            c[l.created.weekday() as usize] += 1;
         }
         if let Some(r) = month_range.get_mut(m) {
             r.0 = r.0.min(i);
@@ -66,15 +66,17 @@ pub fn synthetic_leads(hist: &History, seed: u64, run: u32) -> Vec<SimLead> {
         }
     }
     for d in first_day..=last_day {
-        if let Some(c) = days_mw.get_mut(slot(day_start(d))) {
-            c[weekday(d)] += 1;
+        let t = Timestamp::from_days(d);
+        if let Some(c) = days_mw.get_mut(slot(t)) {
+            c[t.weekday() as usize] += 1;
         }
     }
     let mut out = Vec::with_capacity(past.len());
     let mut pick = 0usize;
     for d in first_day..=last_day {
-        let m = slot(day_start(d));
-        let w = weekday(d);
+        let start = Timestamp::from_days(d);
+        let m = slot(start);
+        let w = start.weekday() as usize;
         let (Some(lm), Some(dm), Some(&(lo, hi))) =
             (leads_mw.get(m), days_mw.get(m), month_range.get(m))
         else {
@@ -95,23 +97,14 @@ pub fn synthetic_leads(hist: &History, seed: u64, run: u32) -> Vec<SimLead> {
             let Some(donor) = past.get(k) else {
                 continue;
             };
-            let time_of_day = donor.created.0 - day_start(donor.created.day()).0;
+            let time_of_day = donor.created.0 - donor.created.date().0;
             let mut lead = (*donor).clone();
-            lead.created = Timestamp(day_start(d).0 + time_of_day);
+            lead.created = Timestamp(start.0 + time_of_day);
             out.push(lead);
         }
     }
     out.sort_by_key(|l| l.created);
     out
-}
-
-fn day_start(day: i64) -> Timestamp {
-    Timestamp(day * 86_400)
-}
-
-/// 0..7 for a day number (days since 1970-01-01, a Thursday).
-fn weekday(day: i64) -> usize {
-    day.rem_euclid(7) as usize
 }
 
 #[cfg(test)]
@@ -140,12 +133,5 @@ mod tests {
         assert_eq!(poisson(0.0, 0.5), 0);
         assert_eq!(poisson(f64::NAN, 0.5), 0);
         assert_eq!(poisson(2.0, 0.01), 0);
-    }
-
-    #[test]
-    fn weekdays_start_on_thursday() {
-        assert_eq!(weekday(0), 0);
-        assert_eq!(weekday(7), 0);
-        assert_eq!(weekday(-1), 6);
     }
 }
