@@ -141,8 +141,8 @@ pub struct Spell {
 }
 
 /// The ownership spells of every lead: from the ownership log where it has the lead, else the
-/// lead's own assignment.
-pub fn spells(ds: &Dataset, hist: &History) -> Vec<Spell> {
+/// lead's own assignment; with each rep's spells over time, which give the spells' loads.
+pub fn spells(ds: &Dataset, hist: &History) -> (Vec<Spell>, Loads) {
     let reps = ds.rep_index();
     let mut pos_of_row = vec![usize::MAX; ds.leads.len()];
     for (p, &row) in hist.rows.iter().enumerate() {
@@ -266,7 +266,7 @@ pub fn spells(ds: &Dataset, hist: &History) -> Vec<Spell> {
             .map_or(f64::INFINITY, |c| c.max(1) as f64);
         s.load = loads.open_at(s.rep, s.start) as f64 / cap;
     }
-    out
+    (out, loads)
 }
 
 /// Each rep's spell start and end times, sorted, to count the leads a rep held at any moment.

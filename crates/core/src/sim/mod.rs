@@ -13,7 +13,7 @@ mod run;
 mod synthetic;
 mod uptake;
 
-pub use history::{HistoricalOutcome, History, SimLead, Spell, SpellEnd, spells};
+pub use history::{HistoricalOutcome, History, Loads, SimLead, Spell, SpellEnd, spells};
 pub use model::{ModelSummary, OutcomeModel, Outcomes, Reassign, SEGMENTS, segment};
 pub use run::{RunInput, RunMetrics, simulate, uniform};
 pub use synthetic::{poisson, synthetic_leads};

@@ -191,8 +191,8 @@ impl OutcomeModel {
         let reps = ds.reps.len();
         let n_src = hist.sources.len();
         let n_camp = hist.campaigns.len();
-        let sp = spells(ds, hist);
-        let uptake = Uptake::fit(hist, &sp, roster);
+        let (sp, loads) = spells(ds, hist);
+        let uptake = Uptake::fit(hist, &sp, &loads, roster);
         // Outcomes need time to resolve: spells started in the last 90 days are left out.
         let cutoff = hist.horizon.add_days(-90);
 

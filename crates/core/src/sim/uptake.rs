@@ -127,10 +127,9 @@ pub struct Uptake {
 }
 
 impl Uptake {
-    /// Fits the rates from the history's leads and ownership spells.
-    pub fn fit(hist: &History, spells: &[Spell], roster: &Roster) -> Self {
+    /// Fits the rates from the history's leads, its ownership spells and their loads.
+    pub fn fit(hist: &History, spells: &[Spell], loads: &Loads, roster: &Roster) -> Self {
         let pressure = Pressure::new(roster, &hist.leads);
-        let loads = Loads::of(spells, roster.reps.len(), hist.horizon);
         let mut taken = vec![false; hist.leads.len()];
         for s in spells {
             if let Some(t) = taken.get_mut(s.lead) {
