@@ -20,4 +20,7 @@ pub mod sim;
 pub mod stats;
 pub mod write;
 
+#[cfg(test)]
+mod fixtures;
+
 pub use dataset::Dataset;

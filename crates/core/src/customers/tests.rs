@@ -5,19 +5,13 @@
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 use super::*;
-use crate::model::{TableKind, Timestamp};
-
-fn ts(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap_or(Timestamp(0))
-}
+use crate::fixtures::ts;
+use crate::model::TableKind;
 
 /// Three customers (see the test for the hand computation).
 fn fixture() -> Dataset {
     let mut ds = Dataset::new();
-    let mut push = |kind: TableKind, values: &[&str]| {
-        let out = ds.push_record(kind, values);
-        assert!(out.issues.is_empty(), "{kind}: {:?}", out.issues);
-    };
+    let mut push = |kind: TableKind, values: &[&str]| crate::fixtures::push(&mut ds, kind, values);
     for (id, team, region) in [("R1", "T1", "east"), ("R2", "T2", "west")] {
         push(
             TableKind::Reps,

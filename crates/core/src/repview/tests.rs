@@ -6,22 +6,16 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 use super::*;
 use crate::customers::{CustomerConfig, clv_section};
 use crate::demo::{DemoConfig, demo_dataset};
+use crate::fixtures::ts;
 use crate::model::TableKind;
 
 const XSS: &str = "<img src=x onerror=alert(1)>";
-
-fn ts(s: &str) -> Timestamp {
-    Timestamp::parse(s).unwrap_or(Timestamp(0))
-}
 
 /// Two reps and a third only named by a lead; four resolved leads train the score, R1 holds
 /// three open leads and three customers (see the test for the hand computation).
 fn fixture() -> Dataset {
     let mut ds = Dataset::new();
-    let mut push = |kind: TableKind, values: &[&str]| {
-        let out = ds.push_record(kind, values);
-        assert!(out.issues.is_empty(), "{kind}: {:?}", out.issues);
-    };
+    let mut push = |kind: TableKind, values: &[&str]| crate::fixtures::push(&mut ds, kind, values);
     for (id, name) in [("R1", "Ann"), ("R2", "")] {
         push(
             TableKind::Reps,
