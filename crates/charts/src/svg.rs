@@ -144,23 +144,8 @@ fn heatmap<DB: DrawingBackend>(
         .flatten()
         .copied()
         .fold(0.0, f64::max);
-    let column_at = |x: &f64| {
-        let i = x.round();
-        if (x - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
-        }
-        columns.get(i as usize).cloned().unwrap_or_default()
-    };
-    let row_at = |y: &f64| {
-        let i = y.round();
-        if (y - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
-        }
-        nr.checked_sub(1 + i as usize)
-            .and_then(|k| rows.get(k))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let column_at = |x: &f64| label_at(columns, *x, false);
+    let row_at = |y: &f64| label_at(rows, *y, true);
     let mut ch = ChartBuilder::on(root)
         .caption(&chart.title, (FONT, 16))
         .margin(10)
@@ -255,6 +240,22 @@ fn histogram<DB: DrawingBackend>(
     Ok(())
 }
 
+/// The label at whole-number axis position `v` (from 0; `top_first`: position 0 is the last
+/// label, so the first label is drawn on top), empty between positions.
+fn label_at(labels: &[String], v: f64, top_first: bool) -> String {
+    let i = v.round();
+    if (v - i).abs() > 1e-6 || i < 0.0 {
+        return String::new();
+    }
+    let i = i as usize;
+    let k = if top_first {
+        labels.len().checked_sub(1 + i)
+    } else {
+        Some(i)
+    };
+    k.and_then(|k| labels.get(k)).cloned().unwrap_or_default()
+}
+
 /// A tick label: whole numbers without a decimal point, others with at most three decimals.
 fn tick(v: &f64) -> String {
     if v.fract() == 0.0 && v.abs() < 1e15 {
@@ -335,21 +336,12 @@ fn categorical<'a, DB: DrawingBackend>(
         .x_label_area_size(40)
         .y_label_area_size(label_width(labels))
         .build_cartesian_2d(x, -0.5..(n as f64 - 0.5))?;
-    let label_at = |y: &f64| {
-        let i = y.round();
-        if (y - i).abs() > 1e-6 || i < 0.0 {
-            return String::new();
-        }
-        n.checked_sub(1 + i as usize)
-            .and_then(|k| labels.get(k))
-            .cloned()
-            .unwrap_or_default()
-    };
+    let row_label = |y: &f64| label_at(labels, *y, true);
     ch.configure_mesh()
         .disable_y_mesh()
         .light_line_style(WHITE)
         .y_labels(n.min(40))
-        .y_label_formatter(&label_at)
+        .y_label_formatter(&row_label)
         .x_label_formatter(&tick)
         .x_desc(&chart.x_label)
         .label_style((FONT, 12))
