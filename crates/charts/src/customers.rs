@@ -392,21 +392,12 @@ pub fn overdue_list(r: &CustomerReport, lang: Lang) -> Chart {
             ]
         })
         .collect();
-    chart(
+    list(
         "overdue-list",
-        &format!(
-            "{} ({})",
-            lang.pick("Overdue customers", "逾期未复购客户"),
-            r.repurchase.overdue_count
-        ),
-        "",
-        "",
-        Kind::List {
-            table: Table {
-                header: header.iter().map(|h| (*h).to_owned()).collect(),
-                rows,
-            },
-        },
+        lang.pick("Overdue customers", "逾期未复购客户"),
+        r.repurchase.overdue_count,
+        &header,
+        rows,
     )
 }
 
@@ -438,13 +429,26 @@ pub fn at_risk_list(risk: &AtRiskReport, lang: Lang) -> Chart {
             ]
         })
         .collect();
-    chart(
+    list(
         "at-risk-list",
-        &format!(
-            "{} ({})",
-            lang.pick("At-risk customers", "流失风险客户"),
-            risk.count
-        ),
+        lang.pick("At-risk customers", "流失风险客户"),
+        risk.count,
+        &header,
+        rows,
+    )
+}
+
+/// A list shown as its table, titled with how many it holds in all (`rows` may be fewer).
+fn list(
+    id: &'static str,
+    title: &str,
+    count: usize,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> Chart {
+    chart(
+        id,
+        &format!("{title} ({count})"),
         "",
         "",
         Kind::List {
