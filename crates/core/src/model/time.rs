@@ -216,6 +216,30 @@ impl Timestamp {
     }
 }
 
+/// Month indices of many timestamps that come in runs of the same month (rows in date order):
+/// the last month's day range is kept, so a date inside it costs two comparisons instead of a
+/// calendar conversion.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct MonthMemo {
+    /// First day of the remembered month and of the next one (an empty range at first).
+    from: i64,
+    to: i64,
+    index: i64,
+}
+
+impl MonthMemo {
+    /// [`Timestamp::month_index`] of `t`.
+    pub fn month_index(&mut self, t: Timestamp) -> i64 {
+        let day = t.day();
+        if day < self.from || day >= self.to {
+            self.index = t.month_index();
+            self.from = Timestamp::from_month_index(self.index).day();
+            self.to = Timestamp::from_month_index(self.index + 1).day();
+        }
+        self.index
+    }
+}
+
 impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = String::with_capacity(19);
@@ -422,5 +446,18 @@ mod tests {
         // 2024-01-01 was a Monday.
         assert_eq!(Timestamp::from_ymd(2024, 1, 1).unwrap().weekday(), 0);
         assert_eq!(Timestamp::from_ymd(2024, 1, 7).unwrap().weekday(), 6);
+    }
+
+    #[test]
+    fn the_month_memo_agrees_with_the_calendar_in_any_order() {
+        let mut memo = MonthMemo::default();
+        // Forward day by day over a leap February and a year end, then jumping back and forth.
+        let days = (19_700..20_200).chain([20_100, 0, -1, -719_468, 19_782, 19_783, 19_753]);
+        for day in days {
+            for secs in [0, SECS_PER_DAY - 1] {
+                let t = Timestamp(day * SECS_PER_DAY + secs);
+                assert_eq!(memo.month_index(t), t.month_index(), "day {day}");
+            }
+        }
     }
 }

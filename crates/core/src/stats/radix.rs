@@ -4,6 +4,11 @@
 /// Stable least-significant-digit radix sort of packed pairs by their high 32 bits, in
 /// 11-bit digits up to the largest key: a few linear passes instead of n log n comparisons.
 pub fn sort_by_high_half(v: &mut Vec<u64>) {
+    // Pairs built in position order from keys already ascending (ids interned in row order)
+    // are sorted as they stand: one comparison per pair instead of the passes.
+    if v.is_sorted() {
+        return;
+    }
     const BITS: u32 = 11;
     const BUCKETS: usize = 1 << BITS;
     let max = v.iter().map(|x| x >> 32).max().unwrap_or(0);

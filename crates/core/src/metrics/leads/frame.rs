@@ -4,7 +4,7 @@
 
 use crate::dataset::Dataset;
 use crate::metrics::Scope;
-use crate::model::{CustomerType, SECS_PER_DAY, Stage, Sym, Timestamp};
+use crate::model::{CustomerType, MonthMemo, SECS_PER_DAY, Stage, Sym, Timestamp};
 
 /// A missing categorical value in a dense column.
 pub const NONE: u32 = u32::MAX;
@@ -201,8 +201,13 @@ impl LeadFrame {
         let mut regions = Dense::default();
         let mut sources = Dense::default();
         let mut assignments: Vec<Assignment> = Vec::with_capacity(cap);
-        let mut raw_month: Vec<i64> = Vec::with_capacity(cap);
-        let mut lead_cost: Vec<i64> = Vec::with_capacity(cap);
+        // Months are counted back from the as-of month while the leads are read (every lead
+        // kept is created before as-of), then turned around once the earliest is known.
+        let mut months = MonthMemo::default();
+        let as_of_month = scope.as_of.month_index();
+        let mut months_back = 0u32;
+        f.cost.reserve(cap);
+        f.month.reserve(cap);
         let mut earliest = i64::MAX;
         for (li, l) in ds.leads.iter().enumerate() {
             let camp = l.campaign.map_or(NONE, |c| {
@@ -270,7 +275,7 @@ impl LeadFrame {
             f.closed.push(closed.map_or(NO_TIME, |t| t.0));
             f.won.push(won);
             f.reached.push(reached);
-            lead_cost.push(l.cost.map_or(0, |m| m.0));
+            f.cost.push(l.cost.map_or(0, |m| m.0));
             f.est_value.push(l.est_value.map_or(0, |m| m.0));
             f.won_value.push(if won {
                 l.won_value.map_or(0, |m| m.0)
@@ -281,7 +286,9 @@ impl LeadFrame {
             f.region.push(regions.opt(l.region));
             f.source.push(sources.opt(l.source));
             f.campaign.push(camp);
-            raw_month.push(l.created_at.month_index());
+            let back = u32::try_from(as_of_month - months.month_index(l.created_at)).unwrap_or(0);
+            months_back = months_back.max(back);
+            f.month.push(back);
             f.ty.push(l.customer_type.map_or(NO_TYPE, |t| t.index() as u8));
         }
         // Campaign cost spread evenly over all of the campaign's leads (in whole minor units),
@@ -301,17 +308,16 @@ impl LeadFrame {
                 }
             })
             .collect();
-        f.cost = lead_cost
-            .iter()
-            .zip(&f.campaign)
-            .map(|(&c, &camp)| c + share.get(camp as usize).copied().unwrap_or(0))
-            .collect();
-        f.first_month = raw_month.iter().copied().min().unwrap_or(0);
-        f.month = raw_month
-            .iter()
-            .map(|&m| (m - f.first_month) as u32)
-            .collect();
-        f.n_months = f.month.iter().max().map_or(0, |m| m + 1);
+        for (c, &camp) in f.cost.iter_mut().zip(&f.campaign) {
+            *c += share.get(camp as usize).copied().unwrap_or(0);
+        }
+        if !f.is_empty() {
+            f.first_month = as_of_month - i64::from(months_back);
+            for m in &mut f.month {
+                *m = months_back - *m;
+            }
+            f.n_months = months_back + 1;
+        }
         f.start = Timestamp(scope.from.map_or(earliest.min(as_of), |t| t.0));
         f.reps = reps
             .syms

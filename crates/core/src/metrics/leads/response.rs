@@ -5,8 +5,8 @@ use super::frame::{Dim, LeadFrame, NO_TIME, NONE};
 use crate::dataset::Dataset;
 use crate::metrics::{RateRow, ranked_rates};
 use crate::model::SECS_PER_HOUR;
-use crate::stats::Proportion;
-use crate::stats::radix::{group_by_slot, sort_by_high_half};
+use crate::stats::radix::group_by_slot;
+use crate::stats::{Proportion, quantile_of_order};
 use serde::Serialize;
 
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -68,18 +68,6 @@ fn load_bucket(load: f32) -> usize {
         .unwrap_or(LOAD_BUCKETS.len() - 1)
 }
 
-/// The type-7 quantile of sorted data.
-fn quantile_of_sorted(v: &[f32], q: f64) -> Option<f64> {
-    let h = (v.len().checked_sub(1)?) as f64 * q;
-    let lo = h.floor() as usize;
-    let x = f64::from(*v.get(lo)?);
-    let frac = h - lo as f64;
-    match v.get(lo + 1) {
-        Some(&next) if frac > 0.0 => Some(x + frac * (f64::from(next) - x)),
-        _ => Some(x),
-    }
-}
-
 #[derive(Clone, Copy, Default)]
 struct Tally {
     assigned: u64,
@@ -88,15 +76,15 @@ struct Tally {
     in_sla: u64,
 }
 
-/// A group's row; `hours` are its response times, sorted.
-fn summarise(key: String, t: &Tally, hours: &[f32]) -> ResponseRow {
+/// A group's row; `hours` are its response times, in any order (reordered here).
+fn summarise(key: String, t: &Tally, hours: &mut [f64]) -> ResponseRow {
     ResponseRow {
         key,
         assigned: t.assigned,
         contacted: t.contacted,
         never_contacted: t.assigned - t.contacted,
-        median_hours: quantile_of_sorted(hours, 0.5),
-        p90_hours: quantile_of_sorted(hours, 0.9),
+        median_hours: quantile_of_order(hours, 0.5),
+        p90_hours: quantile_of_order(hours, 0.9),
         within_sla: Proportion::wilson(t.in_sla, t.decided),
     }
 }
@@ -146,11 +134,11 @@ pub fn response_time(
     let mut by_rep = vec![Tally::default(); n_reps];
     let mut by_load = vec![Tally::default(); n_load];
     let mut overall = Tally::default();
-    // Contacted leads as (delay in whole seconds, position in `rep_of`/`load_of`), to be
-    // sorted once by delay; every group's quantiles then read its slice of sorted values.
-    let mut delays: Vec<u64> = Vec::with_capacity(frame.len());
-    let mut rep_of = Vec::with_capacity(frame.len());
-    let mut load_of = Vec::with_capacity(frame.len());
+    // Contacted leads' response hours with their rep and load bucket; each group's median
+    // and p90 are then found by selection within the group (linear, no sort).
+    let mut hours: Vec<f64> = Vec::with_capacity(frame.len());
+    let mut rep_of: Vec<u32> = Vec::with_capacity(frame.len());
+    let mut load_of: Vec<u32> = Vec::with_capacity(frame.len());
     // Conversion by SLA outcome: within, late, never contacted.
     let mut sla_conv = [(0u64, 0u64); 3];
     let sla_secs = sla_hours * SECS_PER_HOUR as f64;
@@ -178,9 +166,8 @@ pub fn response_time(
             t.in_sla += in_sla as u64;
         }
         if contacted {
-            // Delays beyond u32 seconds (136 years) are clamped: no real response is that late.
-            let secs = delay.min(f64::from(u32::MAX)) as u64;
-            delays.push(secs << 32 | delays.len() as u64);
+            // Hours kept at f32 precision (a tenth of a second over a year), as reported.
+            hours.push(f64::from((delay / SECS_PER_HOUR as f64) as f32));
             rep_of.push(rep);
             load_of.push(lb as u32);
         }
@@ -194,22 +181,13 @@ pub fn response_time(
         sla_conv[s].0 += frame.won[i] as u64;
         sla_conv[s].1 += 1;
     }
-    sort_by_high_half(&mut delays);
-    let hours: Vec<f32> = delays
-        .iter()
-        .map(|&d| ((d >> 32) as f64 / SECS_PER_HOUR as f64) as f32)
-        .collect();
-    // Grouping the sorted hours by slot keeps each group's slice sorted.
     let by = |col: &[u32], n: usize| {
-        let slots = delays.iter().map(|&d| {
-            col.get((d & 0xffff_ffff) as usize)
-                .map_or(n, |&s| s as usize)
-        });
+        let slots = col.iter().map(|&s| s as usize);
         group_by_slot(n, slots.zip(hours.iter().copied()))
     };
-    let (rep_start, rep_hours) = by(&rep_of, n_reps);
-    let (load_start, load_hours) = by(&load_of, n_load);
-    let overall_row = summarise("all".into(), &overall, &hours);
+    let (rep_start, mut rep_hours) = by(&rep_of, n_reps);
+    let (load_start, mut load_hours) = by(&load_of, n_load);
+    let overall_row = summarise("all".into(), &overall, &mut hours);
     let mut rep_rows = Vec::new();
     let mut rep_medians = Vec::new();
     for (r, t) in by_rep.iter().enumerate() {
@@ -220,7 +198,7 @@ pub fn response_time(
             frame.key_name(ds, Dim::Rep, r as u32),
             t,
             rep_hours
-                .get(rep_start[r]..rep_start[r + 1])
+                .get_mut(rep_start[r]..rep_start[r + 1])
                 .unwrap_or_default(),
         );
         if let Some(m) = row.median_hours.filter(|_| t.contacted >= 10) {
@@ -242,7 +220,7 @@ pub fn response_time(
                 key,
                 &by_load[b],
                 load_hours
-                    .get(load_start[b]..load_start[b + 1])
+                    .get_mut(load_start[b]..load_start[b + 1])
                     .unwrap_or_default(),
             )
         })
@@ -315,19 +293,6 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
-
-    #[test]
-    fn sorted_f32_quantiles_match_the_f64_ones() {
-        let xs = [1.0f32, 2.0, 3.0, 4.0, 10.0];
-        for q in [0.0, 0.25, 0.5, 0.9, 1.0] {
-            let sorted: Vec<f64> = xs.iter().map(|&x| x as f64).collect();
-            let want = crate::stats::quantile(&sorted, q);
-            assert_eq!(quantile_of_sorted(&xs, q), want, "q = {q}");
-        }
-        // Type 7 at q = 0.9 of 1..4, 10: h = 3.6, 4 + 0.6 · 6 = 7.6.
-        assert!((quantile_of_sorted(&xs, 0.9).unwrap_or(0.0) - 7.6).abs() < 1e-12);
-        assert_eq!(quantile_of_sorted(&[], 0.5), None);
-    }
 
     #[test]
     fn spearman_of_monotone_and_tied_data() {
