@@ -199,11 +199,16 @@ pub fn watch_in_worker<T: Send + Sync + 'static>(
     let filters = use_filters();
     let answer = RwSignal::new(None::<T>);
     let failure = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
-        let key = state.id.get();
-        state.dataset.track();
+    // The job's inputs, compared with the last ones: setting a filter or a setting to the
+    // value it has (a reset of reset filters, the page's own copy of the same dataset landing)
+    // asks the worker nothing. A dataset id names one content for good.
+    let inputs = Memo::new(move |_| {
         let config = filters.with(|f| settings.with(|s| f.config(s)));
         let (window_days, lang) = settings.with(|s| (i64::from(s.window_days), s.lang));
+        (state.id.get(), config, window_days, lang)
+    });
+    Effect::new(move |_| {
+        let (key, config, window_days, lang) = inputs.get();
         if state.loading.get() {
             return;
         }
