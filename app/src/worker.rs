@@ -186,6 +186,8 @@ pub enum Source<'a> {
     Demo(u64),
     /// A dataset in the core's codec format.
     Bytes(&'a [u8]),
+    /// The dataset the worker built in the last import.
+    Imported,
 }
 
 /// Whether the worker holds the dataset `key`, or has been sent it first.
@@ -208,6 +210,12 @@ pub async fn open(key: &str, source: Source<'_>) -> Result<(), String> {
                 key: key.to_owned(),
             },
             vec![b],
+        ),
+        Source::Imported => (
+            Job::HoldImported {
+                key: key.to_owned(),
+            },
+            Vec::new(),
         ),
     };
     // The worker runs jobs in the order sent, so jobs on `key` may be sent as soon as this

@@ -185,6 +185,9 @@ pub fn DataPage() -> impl IntoView {
                 idb::save(lang(), &meta, &bytes, Some(&pending.id))
                     .await
                     .map_err(Problem::Text)?;
+                // The worker keeps what it built; if that fails, the pages' first job opens
+                // the stored copy instead.
+                let _ = worker::open(&meta.id, worker::Source::Imported).await;
                 activate(state, &meta, ds);
                 Ok(summary)
             }

@@ -58,6 +58,8 @@ pub fn read(name: &str, bytes: &[u8], opts: &ReadOptions) -> Result<FileInfo, Jo
 pub struct ImportOutcome {
     pub summary: ImportSummary,
     pub bytes: Vec<u8>,
+    /// The dataset the bytes encode, for the session to hold once the page has stored it.
+    pub dataset: Dataset,
 }
 
 /// Builds one dataset from every file (`bytes[i]` is file `i`) with the mappings given, checks
@@ -122,6 +124,7 @@ pub fn import(
     Ok(ImportOutcome {
         summary: ImportSummary { reports, quality },
         bytes,
+        dataset: ds,
     })
 }
 
@@ -138,6 +141,8 @@ fn customer_config(as_of: Timestamp, window_days: i64) -> CustomerConfig {
 #[derive(Default)]
 pub struct Session {
     open: Option<(String, Dataset)>,
+    /// The dataset of the last import, until the page names it (see [`Session::hold_imported`]).
+    imported: Option<Dataset>,
     /// Orders grouped by customer and the CLV fit of the held dataset for one as-of instant:
     /// neither depends on the filter or the window, so a filter change reuses them.
     base: RefCell<Option<Rc<CustomerBase>>>,
@@ -228,6 +233,22 @@ impl Session {
         self.scoped = RefCell::default();
         self.simulation = RefCell::default();
         TableKind::ALL.iter().map(|k| sizes.get(*k)).sum()
+    }
+
+    /// Keeps the dataset an import built (or forgets the last one, for `None`) until the page
+    /// has stored it and names it.
+    pub fn set_imported(&mut self, ds: Option<Dataset>) {
+        self.imported = ds;
+    }
+
+    /// Holds the dataset of the last import as `key`: what opening its stored bytes would
+    /// give, without decoding them again.
+    pub fn hold_imported(&mut self, key: &str) -> Result<usize, String> {
+        let ds = self
+            .imported
+            .take()
+            .ok_or_else(|| format!("dataset {key}: no import to hold"))?;
+        Ok(self.hold(key, ds))
     }
 
     /// Holds the dataset encoded in `bytes`.
@@ -916,6 +937,27 @@ mod tests {
                 (Stage::Encode, 3, 4)
             ]
         );
+    }
+
+    #[test]
+    fn a_session_holds_what_it_imported_as_its_stored_copy_would_open() {
+        let (out, _) = run(vec![file(
+            "orders.csv",
+            "order_id,customer_id,order_date,amount\nO1,C1,2024-01-02,10\nO2,C1,2024-03-02,7\n",
+        )]);
+        let out = out.expect("imports");
+        let mut session = Session::default();
+        assert_eq!(
+            session.hold_imported("ds-0"),
+            Err("dataset ds-0: no import to hold".to_owned())
+        );
+        let stored = out.bytes.clone();
+        session.set_imported(Some(out.dataset));
+        assert_eq!(session.hold_imported("ds-1"), Ok(2));
+        let held = session.dataset("ds-1").expect("held under the stored id");
+        assert_eq!(codec::encode(held), stored);
+        assert!(session.hold_imported("ds-2").is_err(), "held once");
+        assert!(session.dataset("ds-1").is_ok());
     }
 
     #[test]

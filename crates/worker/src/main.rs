@@ -50,18 +50,31 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             post(scope, &reply, &[]);
         }
         Job::Import { files, as_of } => {
+            SESSION.with_borrow_mut(|s| s.set_imported(None));
             let mut progress = |progress| post(scope, &Reply::Progress { id, progress }, &[]);
             match jobs::import(&files, &bytes, Timestamp(as_of), &mut progress) {
-                Ok(out) => post(
-                    scope,
-                    &Reply::Imported {
-                        id,
-                        summary: out.summary,
-                    },
-                    &[&out.bytes],
-                ),
+                Ok(out) => {
+                    post(
+                        scope,
+                        &Reply::Imported {
+                            id,
+                            summary: out.summary,
+                        },
+                        &[&out.bytes],
+                    );
+                    SESSION.with_borrow_mut(|s| s.set_imported(Some(out.dataset)));
+                }
                 Err(error) => post(scope, &Reply::Refused { id, error }, &[]),
             }
+        }
+        Job::HoldImported { key } => {
+            let reply = failed_or(
+                id,
+                SESSION
+                    .with_borrow_mut(|s| s.hold_imported(&key))
+                    .map(|rows| Reply::Opened { id, key, rows }),
+            );
+            post(scope, &reply, &[]);
         }
         Job::Open { key } => {
             let reply = match bytes.first() {

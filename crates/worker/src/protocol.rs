@@ -36,6 +36,9 @@ pub enum Job {
     /// Make a dataset the worker's own, known as `key`, for the jobs below; bytes: the
     /// dataset in the core's codec format.
     Open { key: String },
+    /// Make the dataset the last [`Job::Import`] built the worker's own, known as `key` (the
+    /// id the page stored it under), instead of sending it back to be decoded again.
+    HoldImported { key: String },
     /// Make the built-in demo dataset (scale s, `seed`) the worker's own, known as `key`.
     OpenDemo { key: String, seed: u64 },
     /// The Overview's numbers of the open dataset `key`: lead KPIs under `config`, customer
