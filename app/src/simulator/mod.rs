@@ -517,8 +517,8 @@ pub fn comparison_grid(r: &SimReport, currency: &str) -> Vec<GridRow> {
                 .strategies
                 .iter()
                 .map(|s| {
-                    let v = m.of(s);
-                    let u = s.uplift_vs_baseline.map(|u| m.uplift(&u));
+                    let v = m.of(&s.outcomes);
+                    let u = s.uplift_vs_baseline.map(|u| m.of(&u));
                     Cell {
                         mean: format_metric(m, v.mean, currency),
                         interval: interval(m, v, currency),
@@ -615,7 +615,7 @@ mod tests {
 
     use super::*;
     use reallot_core::model::TableKind;
-    use reallot_core::sim::{HistoricalOutcome, Uplift};
+    use reallot_core::sim::{HistoricalOutcome, OutcomeSummaries};
 
     fn reps(rows: &[(&str, &str, &str)]) -> Dataset {
         let mut ds = Dataset::new();
@@ -793,25 +793,27 @@ mod tests {
     fn the_grid_and_the_verdict_read_in_both_languages() {
         let base = reallot_core::sim::StrategyReport {
             name: "a".into(),
-            conversions: s(2750.4, 2700.0, 2790.0),
-            expected_conversions: s(1.0, 1.0, 1.0),
-            revenue: s(1234.5, 1000.0, 1500.0),
-            roi: s(1.234, 1.0, 1.5),
-            response_hours: s(16.66, 16.0, 17.0),
-            sales_cycle_days: s(24.0, 23.0, 25.0),
-            utilisation: s(0.695, 0.69, 0.7),
-            unassigned: s(100.0, 90.0, 110.0),
-            reclaims: s(3800.0, 3700.0, 3900.0),
-            fairness_gini: s(0.2468, 0.24, 0.25),
+            outcomes: OutcomeSummaries {
+                conversions: s(2750.4, 2700.0, 2790.0),
+                expected_conversions: s(1.0, 1.0, 1.0),
+                revenue: s(1234.5, 1000.0, 1500.0),
+                roi: s(1.234, 1.0, 1.5),
+                response_hours: s(16.66, 16.0, 17.0),
+                sales_cycle_days: s(24.0, 23.0, 25.0),
+                utilisation: s(0.695, 0.69, 0.7),
+                unassigned: s(100.0, 90.0, 110.0),
+                reclaims: s(3800.0, 3700.0, 3900.0),
+                fairness_gini: s(0.2468, 0.24, 0.25),
+            },
             uplift_vs_baseline: None,
         };
         let rival = reallot_core::sim::StrategyReport {
             name: "b".into(),
-            uplift_vs_baseline: Some(Uplift {
+            uplift_vs_baseline: Some(OutcomeSummaries {
                 conversions: s(150.0, 120.0, 180.0),
                 reclaims: s(40.0, 10.0, 70.0),
                 roi: s(0.1, -0.05, 0.2),
-                ..Uplift::default()
+                ..OutcomeSummaries::default()
             }),
             ..base.clone()
         };

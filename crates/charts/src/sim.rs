@@ -5,7 +5,7 @@
 //! would be a dot.)
 
 use crate::model::{Chart, IntervalRow, Kind, Lang, Series, Table};
-use reallot_core::sim::{SimReport, StrategyReport, Summary, SweepParameter, SweepReport, Uplift};
+use reallot_core::sim::{OutcomeSummaries, SimReport, Summary, SweepParameter, SweepReport};
 
 /// An outcome the simulator reports per strategy (SPEC §5), in the report's order.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -79,33 +79,19 @@ impl Metric {
         )
     }
 
-    pub fn of(self, s: &StrategyReport) -> Summary {
+    /// This outcome's summary: a strategy's (`&s.outcomes`) or its uplift's.
+    pub fn of(self, o: &OutcomeSummaries) -> Summary {
         match self {
-            Metric::Conversions => s.conversions,
-            Metric::ExpectedConversions => s.expected_conversions,
-            Metric::Revenue => s.revenue,
-            Metric::Roi => s.roi,
-            Metric::ResponseHours => s.response_hours,
-            Metric::SalesCycleDays => s.sales_cycle_days,
-            Metric::Utilisation => s.utilisation,
-            Metric::Unassigned => s.unassigned,
-            Metric::Reclaims => s.reclaims,
-            Metric::FairnessGini => s.fairness_gini,
-        }
-    }
-
-    pub fn uplift(self, u: &Uplift) -> Summary {
-        match self {
-            Metric::Conversions => u.conversions,
-            Metric::ExpectedConversions => u.expected_conversions,
-            Metric::Revenue => u.revenue,
-            Metric::Roi => u.roi,
-            Metric::ResponseHours => u.response_hours,
-            Metric::SalesCycleDays => u.sales_cycle_days,
-            Metric::Utilisation => u.utilisation,
-            Metric::Unassigned => u.unassigned,
-            Metric::Reclaims => u.reclaims,
-            Metric::FairnessGini => u.fairness_gini,
+            Metric::Conversions => o.conversions,
+            Metric::ExpectedConversions => o.expected_conversions,
+            Metric::Revenue => o.revenue,
+            Metric::Roi => o.roi,
+            Metric::ResponseHours => o.response_hours,
+            Metric::SalesCycleDays => o.sales_cycle_days,
+            Metric::Utilisation => o.utilisation,
+            Metric::Unassigned => o.unassigned,
+            Metric::Reclaims => o.reclaims,
+            Metric::FairnessGini => o.fairness_gini,
         }
     }
 }
@@ -151,10 +137,7 @@ pub fn uplift(id: &'static str, r: &SimReport, metric: Metric, lang: Lang) -> Ch
             rows: r
                 .strategies
                 .iter()
-                .filter_map(|s| {
-                    s.uplift_vs_baseline
-                        .map(|u| row(&s.name, metric.uplift(&u)))
-                })
+                .filter_map(|s| s.uplift_vs_baseline.map(|u| row(&s.name, metric.of(&u))))
                 .collect(),
         },
     }
@@ -169,7 +152,11 @@ pub fn means(id: &'static str, r: &SimReport, metric: Metric, lang: Lang) -> Cha
         y_label: lang.pick("strategy", "策略").into(),
         kind: Kind::Bars {
             labels: r.strategies.iter().map(|s| s.name.clone()).collect(),
-            values: r.strategies.iter().map(|s| metric.of(s).mean).collect(),
+            values: r
+                .strategies
+                .iter()
+                .map(|s| metric.of(&s.outcomes).mean)
+                .collect(),
         },
     }
 }
@@ -263,8 +250,8 @@ pub fn comparison_table(r: &SimReport) -> Table {
         .iter()
         .flat_map(|s| {
             Metric::ALL.iter().map(move |m| {
-                let v = m.of(s);
-                let u = s.uplift_vs_baseline.map(|u| m.uplift(&u));
+                let v = m.of(&s.outcomes);
+                let u = s.uplift_vs_baseline.map(|u| m.of(&u));
                 let mut cells = vec![
                     s.name.clone(),
                     m.key().to_owned(),
@@ -306,21 +293,23 @@ mod tests {
     fn strategy(name: &str, base: f64, uplift: Option<f64>) -> StrategyReport {
         StrategyReport {
             name: name.into(),
-            conversions: s(base, base - 10.0, base + 10.0),
-            expected_conversions: s(base, base - 5.0, base + 5.0),
-            revenue: s(base * 100.0, base * 90.0, base * 110.0),
-            roi: s(1.5, 1.4, 1.6),
-            response_hours: s(16.0, 15.0, 17.0),
-            sales_cycle_days: s(24.0, 23.0, 25.0),
-            utilisation: s(0.7, 0.65, 0.75),
-            unassigned: s(100.0, 90.0, 110.0),
-            reclaims: s(base + 1000.0, base + 900.0, base + 1100.0),
-            fairness_gini: s(0.25, 0.2, 0.3),
-            uplift_vs_baseline: uplift.map(|d| Uplift {
+            outcomes: OutcomeSummaries {
+                conversions: s(base, base - 10.0, base + 10.0),
+                expected_conversions: s(base, base - 5.0, base + 5.0),
+                revenue: s(base * 100.0, base * 90.0, base * 110.0),
+                roi: s(1.5, 1.4, 1.6),
+                response_hours: s(16.0, 15.0, 17.0),
+                sales_cycle_days: s(24.0, 23.0, 25.0),
+                utilisation: s(0.7, 0.65, 0.75),
+                unassigned: s(100.0, 90.0, 110.0),
+                reclaims: s(base + 1000.0, base + 900.0, base + 1100.0),
+                fairness_gini: s(0.25, 0.2, 0.3),
+            },
+            uplift_vs_baseline: uplift.map(|d| OutcomeSummaries {
                 conversions: s(d, d - 3.0, d + 3.0),
                 revenue: s(d * 100.0, d * 50.0, d * 150.0),
                 reclaims: s(-d, -d - 1.0, -d + 1.0),
-                ..Uplift::default()
+                ..OutcomeSummaries::default()
             }),
         }
     }

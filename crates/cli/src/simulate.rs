@@ -91,8 +91,9 @@ fn table(r: &SimReport) -> String {
         r.seed,
         r.baseline
     );
-    for s in &r.strategies {
-        out.push_str(&format!("{}\n", s.name));
+    for strategy in &r.strategies {
+        out.push_str(&format!("{}\n", strategy.name));
+        let s = &strategy.outcomes;
         out.push_str(&format!("  conversions      {}\n", cell(&s.conversions, 0)));
         out.push_str(&format!(
             "  expected conv.   {}\n",
@@ -115,7 +116,7 @@ fn table(r: &SimReport) -> String {
             "  fairness (Gini)  {}\n",
             cell(&s.fairness_gini, 3)
         ));
-        if let Some(u) = &s.uplift_vs_baseline {
+        if let Some(u) = &strategy.uplift_vs_baseline {
             out.push_str(&format!(
                 "  uplift vs base   conversions {}, revenue {}\n",
                 cell(&u.conversions, 0),

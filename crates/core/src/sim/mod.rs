@@ -226,10 +226,10 @@ impl Summary {
     }
 }
 
-/// Paired differences against the baseline, run by run, for every outcome of
-/// [`StrategyReport`].
+/// One [`Summary`] per simulated outcome: of the runs' values (a strategy's outcomes), or of
+/// the paired run-by-run differences against the baseline (its uplift).
 #[derive(Clone, Copy, PartialEq, Debug, Default, Serialize, Deserialize)]
-pub struct Uplift {
+pub struct OutcomeSummaries {
     pub conversions: Summary,
     pub expected_conversions: Summary,
     pub revenue: Summary,
@@ -242,21 +242,31 @@ pub struct Uplift {
     pub fairness_gini: Summary,
 }
 
+impl OutcomeSummaries {
+    /// Every outcome summarised by `summary`, given how to read that outcome off a run.
+    fn by(summary: impl Fn(fn(&RunMetrics) -> f64) -> Summary) -> Self {
+        Self {
+            conversions: summary(|m| m.conversions),
+            expected_conversions: summary(|m| m.expected_conversions),
+            revenue: summary(|m| m.revenue),
+            roi: summary(|m| m.roi),
+            response_hours: summary(|m| m.response_hours),
+            sales_cycle_days: summary(|m| m.sales_cycle_days),
+            utilisation: summary(|m| m.utilisation),
+            unassigned: summary(|m| m.unassigned),
+            reclaims: summary(|m| m.reclaims),
+            fairness_gini: summary(|m| m.fairness_gini),
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct StrategyReport {
     pub name: String,
-    pub conversions: Summary,
-    pub expected_conversions: Summary,
-    pub revenue: Summary,
-    pub roi: Summary,
-    pub response_hours: Summary,
-    pub sales_cycle_days: Summary,
-    pub utilisation: Summary,
-    pub unassigned: Summary,
-    pub reclaims: Summary,
-    pub fairness_gini: Summary,
+    #[serde(flatten)]
+    pub outcomes: OutcomeSummaries,
     /// `None` for the baseline itself.
-    pub uplift_vs_baseline: Option<Uplift>,
+    pub uplift_vs_baseline: Option<OutcomeSummaries>,
 }
 
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
@@ -432,28 +442,9 @@ impl Simulation {
                 let rs = of(k);
                 StrategyReport {
                     name: s.name.clone(),
-                    conversions: col(rs, |m| m.conversions),
-                    expected_conversions: col(rs, |m| m.expected_conversions),
-                    revenue: col(rs, |m| m.revenue),
-                    roi: col(rs, |m| m.roi),
-                    response_hours: col(rs, |m| m.response_hours),
-                    sales_cycle_days: col(rs, |m| m.sales_cycle_days),
-                    utilisation: col(rs, |m| m.utilisation),
-                    unassigned: col(rs, |m| m.unassigned),
-                    reclaims: col(rs, |m| m.reclaims),
-                    fairness_gini: col(rs, |m| m.fairness_gini),
-                    uplift_vs_baseline: (k != base_ix).then(|| Uplift {
-                        conversions: paired(rs, |m| m.conversions),
-                        expected_conversions: paired(rs, |m| m.expected_conversions),
-                        revenue: paired(rs, |m| m.revenue),
-                        roi: paired(rs, |m| m.roi),
-                        response_hours: paired(rs, |m| m.response_hours),
-                        sales_cycle_days: paired(rs, |m| m.sales_cycle_days),
-                        utilisation: paired(rs, |m| m.utilisation),
-                        unassigned: paired(rs, |m| m.unassigned),
-                        reclaims: paired(rs, |m| m.reclaims),
-                        fairness_gini: paired(rs, |m| m.fairness_gini),
-                    }),
+                    outcomes: OutcomeSummaries::by(|f| col(rs, f)),
+                    uplift_vs_baseline: (k != base_ix)
+                        .then(|| OutcomeSummaries::by(|f| paired(rs, f))),
                 }
             })
             .collect::<Vec<_>>();
@@ -461,32 +452,32 @@ impl Simulation {
             let k = scenario.index("backtest", &b.strategy).ok()?;
             let s = strategies.get(k)?;
             let h = self.history.outcome;
-            let conversions_within = s.conversions.contains(h.conversions as f64);
-            let revenue_within = s.revenue.contains(h.revenue);
+            let conversions_within = s.outcomes.conversions.contains(h.conversions as f64);
+            let revenue_within = s.outcomes.revenue.contains(h.revenue);
             let verdict = format!(
                 "simulating {:?} gives {:.0} conversions (90% interval {:.0}–{:.0}) against {} \
                  historical: {}; revenue {:.0} ({:.0}–{:.0}) against {:.0}: {}",
                 b.strategy,
-                s.conversions.mean,
-                s.conversions.p05,
-                s.conversions.p95,
+                s.outcomes.conversions.mean,
+                s.outcomes.conversions.p05,
+                s.outcomes.conversions.p95,
                 h.conversions,
                 if conversions_within {
                     "within"
                 } else {
                     "outside"
                 },
-                s.revenue.mean,
-                s.revenue.p05,
-                s.revenue.p95,
+                s.outcomes.revenue.mean,
+                s.outcomes.revenue.p05,
+                s.outcomes.revenue.p95,
                 h.revenue,
                 if revenue_within { "within" } else { "outside" },
             );
             Some(BacktestReport {
                 strategy: b.strategy.clone(),
                 historical: h,
-                conversions: s.conversions,
-                revenue: s.revenue,
+                conversions: s.outcomes.conversions,
+                revenue: s.outcomes.revenue,
                 conversions_within,
                 revenue_within,
                 verdict,

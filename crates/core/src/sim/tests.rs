@@ -202,21 +202,22 @@ fn score_based_and_optimal_beat_round_robin_and_agree_with_the_truth() {
     // round robin never contradicts the true sign and its mean is never above the true
     // replay's 95th percentile.
     for (f, t) in fitted.strategies.iter().zip(&truth.strategies) {
-        let rel = (f.conversions.mean - t.conversions.mean).abs() / t.conversions.mean;
+        let rel = (f.outcomes.conversions.mean - t.outcomes.conversions.mean).abs()
+            / t.outcomes.conversions.mean;
         assert!(
             rel < 0.06,
             "{}: {:?} vs {:?}",
             f.name,
-            f.conversions,
-            t.conversions
+            f.outcomes.conversions,
+            t.outcomes.conversions
         );
         if ["round robin", "score based"].contains(&f.name.as_str()) {
             assert!(
-                f.conversions.contains(t.conversions.mean),
+                f.outcomes.conversions.contains(t.outcomes.conversions.mean),
                 "{}: {:?} vs {:?}",
                 f.name,
-                f.conversions,
-                t.conversions
+                f.outcomes.conversions,
+                t.outcomes.conversions
             );
         }
         if let (Some(fu), Some(tu)) = (f.uplift_vs_baseline, t.uplift_vs_baseline) {
@@ -275,7 +276,10 @@ fn same_seed_same_report_and_cancel_stops() {
     );
     sc.seed += 1;
     let c = run_scenario(sim, &sc, &mut |_| true).expect("runs");
-    assert_ne!(a.strategies[0].conversions, c.strategies[0].conversions);
+    assert_ne!(
+        a.strategies[0].outcomes.conversions,
+        c.strategies[0].outcomes.conversions
+    );
     let mut seen = Vec::new();
     let r = run_scenario(sim, &sc, &mut |p| {
         seen.push(p);
@@ -393,13 +397,14 @@ fn the_synthetic_stream_keeps_the_mix_and_varies_by_run() {
     let synth = run_scenario(sim, &sc, &mut |_| true).expect("runs");
     assert_eq!(synth.stream, Stream::Synthetic);
     for (r, s) in real.strategies.iter().zip(&synth.strategies) {
-        let rel = (r.conversions.mean - s.conversions.mean).abs() / r.conversions.mean;
+        let rel = (r.outcomes.conversions.mean - s.outcomes.conversions.mean).abs()
+            / r.outcomes.conversions.mean;
         assert!(
             rel < 0.05,
             "{}: {:?} vs {:?}",
             r.name,
-            r.conversions,
-            s.conversions
+            r.outcomes.conversions,
+            s.outcomes.conversions
         );
     }
 }
