@@ -558,34 +558,27 @@ pub fn backtest_text(b: &BacktestReport, lang: Lang, currency: &str) -> String {
     let within = |ok: bool| t(lang, if ok { Text::Within } else { Text::Outside });
     let conv = |x: f64| format_int(x.round() as i64);
     let money = |x: f64| minus(money_whole(currency, x));
+    let name = &b.strategy;
+    let (mean, lo, hi) = (
+        conv(b.conversions.mean),
+        conv(b.conversions.p05),
+        conv(b.conversions.p95),
+    );
+    let hist = format_int(i64::try_from(b.historical.conversions).unwrap_or(i64::MAX));
+    let ok = within(b.conversions_within);
+    let (rev, rev_lo, rev_hi) = (
+        money(b.revenue.mean),
+        money(b.revenue.p05),
+        money(b.revenue.p95),
+    );
+    let rev_hist = money(b.historical.revenue);
+    let rev_ok = within(b.revenue_within);
     match lang {
         Lang::En => format!(
-            "Simulating \"{}\" gives {} conversions (90% interval {}–{}) against {} in the data: {}. Revenue {} ({}–{}) against {}: {}.",
-            b.strategy,
-            conv(b.conversions.mean),
-            conv(b.conversions.p05),
-            conv(b.conversions.p95),
-            format_int(i64::try_from(b.historical.conversions).unwrap_or(i64::MAX)),
-            within(b.conversions_within),
-            money(b.revenue.mean),
-            money(b.revenue.p05),
-            money(b.revenue.p95),
-            money(b.historical.revenue),
-            within(b.revenue_within),
+            "Simulating \"{name}\" gives {mean} conversions (90% interval {lo}–{hi}) against {hist} in the data: {ok}. Revenue {rev} ({rev_lo}–{rev_hi}) against {rev_hist}: {rev_ok}."
         ),
         Lang::ZhCn => format!(
-            "模拟“{}”得到 {} 个成交（90% 区间 {}–{}），历史数据为 {}：{}。销售额 {}（{}–{}），历史为 {}：{}。",
-            b.strategy,
-            conv(b.conversions.mean),
-            conv(b.conversions.p05),
-            conv(b.conversions.p95),
-            format_int(i64::try_from(b.historical.conversions).unwrap_or(i64::MAX)),
-            within(b.conversions_within),
-            money(b.revenue.mean),
-            money(b.revenue.p05),
-            money(b.revenue.p95),
-            money(b.historical.revenue),
-            within(b.revenue_within),
+            "模拟“{name}”得到 {mean} 个成交（90% 区间 {lo}–{hi}），历史数据为 {hist}：{ok}。销售额 {rev}（{rev_lo}–{rev_hi}），历史为 {rev_hist}：{rev_ok}。"
         ),
     }
 }
