@@ -113,16 +113,58 @@ impl NaiveBayes {
         }
     }
 
-    /// P(win) of frame lead `i`.
+    /// The log-odds of winning frame lead `i`: the prior's plus each factor's log likelihood
+    /// ratio.
     #[inline]
-    pub fn predict(&self, frame: &LeadFrame, i: usize) -> f64 {
+    fn log_odds(&self, frame: &LeadFrame, i: usize) -> f64 {
         // The fitted tables have one slot per key plus "no value", as `slot_counts` gave.
         let lens: [usize; 4] = std::array::from_fn(|k| self.log_lr.get(k).map_or(1, Vec::len));
         let mut z = self.log_prior_odds;
         for (t, k) in self.log_lr.iter().zip(slots(frame, i, &lens)) {
             z += t.get(k).copied().unwrap_or(0.0);
         }
-        1.0 / (1.0 + (-z).exp())
+        z
+    }
+
+    /// P(win) of frame lead `i`.
+    #[inline]
+    pub fn predict(&self, frame: &LeadFrame, i: usize) -> f64 {
+        logistic(self.log_odds(frame, i))
+    }
+}
+
+fn logistic(z: f64) -> f64 {
+    1.0 / (1.0 + (-z).exp())
+}
+
+/// [`logistic`] remembered for the log-odds seen last in each of 4096 slots. A naive Bayes
+/// score takes one value per combination of factor values, and there are few combinations
+/// among many leads, so most leads find their log-odds here instead of paying an `exp`
+/// (dear in WebAssembly, where it is a software routine).
+struct LogisticMemo {
+    seen: Vec<(u64, f64)>,
+}
+
+impl LogisticMemo {
+    fn new() -> Self {
+        // Every slot starts out holding z = 0, with its value.
+        Self {
+            seen: vec![(0f64.to_bits(), 0.5); 1 << 12],
+        }
+    }
+
+    fn get(&mut self, z: f64) -> f64 {
+        let bits = z.to_bits();
+        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize;
+        match self.seen.get_mut(slot) {
+            Some((key, p)) if *key == bits => *p,
+            Some(entry) => {
+                let p = logistic(z);
+                *entry = (bits, p);
+                p
+            }
+            None => logistic(z),
+        }
     }
 }
 
@@ -237,7 +279,10 @@ fn split_time(frame: &LeadFrame) -> Option<i64> {
 /// returns P(win) for every lead of the frame.
 pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let model = NaiveBayes::fit(frame, |_| true);
-    let p_win: Vec<f64> = (0..frame.len()).map(|i| model.predict(frame, i)).collect();
+    let mut memo = LogisticMemo::new();
+    let p_win: Vec<f64> = (0..frame.len())
+        .map(|i| memo.get(model.log_odds(frame, i)))
+        .collect();
     let mut factors = Vec::new();
     for ((d, c), lr) in FACTORS.iter().zip(&model.counts).zip(&model.log_lr) {
         let last = c.len() - 1;
@@ -265,7 +310,7 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     });
     let mut pairs: Vec<(f64, bool)> = (0..frame.len())
         .filter(|&i| frame.created[i] >= split && resolved(frame, i))
-        .map(|i| (trained.predict(frame, i), frame.won[i]))
+        .map(|i| (memo.get(trained.log_odds(frame, i)), frame.won[i]))
         .collect();
     let base = (trained.won as f64) / ((trained.won + trained.lost).max(1) as f64);
     let brier_base_rate = (!pairs.is_empty()).then(|| {
@@ -320,5 +365,23 @@ mod tests {
         let mut r = vec![(0.9, true), (0.3, true), (0.4, false), (0.1, false)];
         assert_eq!(evaluate(&mut r).0, Some(0.75));
         assert_eq!(evaluate(&mut []).0, None);
+    }
+
+    #[test]
+    fn the_remembered_logistic_is_the_logistic() {
+        let mut memo = LogisticMemo::new();
+        // Repeats, both zeros, extremes, and many values sharing slots.
+        let zs = [
+            0.0, -0.0, 1.5, -2.25, 1.5, 40.0, -745.0, 800.0, 0.0, -2.25, 1e-300,
+        ];
+        for _ in 0..2 {
+            for z in zs {
+                assert_eq!(memo.get(z).to_bits(), logistic(z).to_bits(), "z = {z}");
+            }
+        }
+        for k in 0..20_000 {
+            let z = (k as f64).sin() * 7.0;
+            assert_eq!(memo.get(z).to_bits(), logistic(z).to_bits(), "z = {z}");
+        }
     }
 }
