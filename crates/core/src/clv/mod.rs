@@ -156,6 +156,20 @@ pub fn summarise_transactions(
     out
 }
 
+/// A hash-map key for a time or other f64: its bits with the bytes swapped. Whole numbers of
+/// days have all their varying bits in the exponent and the top of the mantissa, and the Fx
+/// hash's bucket bits come from the low half of the key's product, so keyed by the raw bits
+/// every day of a short history fell into a handful of buckets and each look-up probed
+/// long runs of them; swapped, those bits lead. A bijection: [`from_key`] undoes it.
+fn float_key(t: f64) -> u64 {
+    t.to_bits().swap_bytes()
+}
+
+/// The f64 of a [`float_key`].
+fn from_key(k: u64) -> f64 {
+    f64::from_bits(k.swap_bytes())
+}
+
 /// `(x, key)` pairs grouped by x and then by key, for the weighted unique rows of the fits:
 /// a counting sort on the rank of x (few distinct values) and a sort of each bucket's keys,
 /// much cheaper than sorting the pairs.
@@ -344,7 +358,7 @@ impl ClvModel {
         data.iter()
             .map(|c| {
                 let forecast = *cache
-                    .entry((c.frequency, c.t.to_bits()))
+                    .entry((c.frequency, float_key(c.t)))
                     .or_insert_with(|| self.forecast_if_alive(c.frequency, c.t));
                 self.with_spend(self.with_p_alive(forecast, c), c)
             })

@@ -8,7 +8,7 @@
 //! reassignment until its next reclaim or `as_of`. Lost for good: no order or win after the
 //! reclaim although at least 90 days have passed.
 
-use super::{CustomerConfig, CustomerFacts, CustomerScope};
+use super::{CustomerConfig, CustomerFacts, CustomerScope, SymRows};
 use crate::Dataset;
 use crate::model::{CustomerType, EntityKind, OwnershipReason};
 use crate::stats::radix::group_by_slot;
@@ -144,17 +144,6 @@ struct Reclaim {
     groups: [u32; 5],
 }
 
-/// Lead row per interned symbol (`u32::MAX`: not a lead id); a later row wins for a repeated id.
-fn lead_rows(ds: &Dataset) -> Vec<u32> {
-    let mut rows = vec![u32::MAX; ds.names.len()];
-    for (i, l) in ds.leads.iter().enumerate() {
-        if let Some(slot) = rows.get_mut(l.id.0.index()) {
-            *slot = i as u32;
-        }
-    }
-    rows
-}
-
 /// The keys of one breakdown, numbered in first-seen order.
 #[derive(Default)]
 struct Groups {
@@ -225,14 +214,8 @@ pub fn reclaim_report_in(
 ) -> ReclaimReport {
     let now = facts.as_of_day;
     let n_customers = facts.len();
-    let lead_row_of_sym = lead_rows(ds);
-    let lead_row = |sym: crate::model::Sym| {
-        lead_row_of_sym
-            .get(sym.index())
-            .copied()
-            .filter(|r| *r != u32::MAX)
-            .map(|r| r as usize)
-    };
+    let lead_row_of_sym = SymRows::new(ds.leads.iter().map(|l| l.id.0));
+    let lead_row = |sym: crate::model::Sym| lead_row_of_sym.get(sym);
     // Every entity gets a slot: its customer or lead row, or (ids in neither table) one slot
     // per distinct (kind, id) after those.
     let known = n_customers + ds.leads.len();
