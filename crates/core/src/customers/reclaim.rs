@@ -8,7 +8,7 @@
 //! reassignment until its next reclaim or `as_of`. Lost for good: no order or win after the
 //! reclaim although at least 90 days have passed.
 
-use super::{CustomerConfig, CustomerFacts, CustomerScope, SymRows};
+use super::{CustomerConfig, CustomerFacts, CustomerScope, SymRows, SymSet};
 use crate::Dataset;
 use crate::model::{CustomerType, EntityKind, OwnershipReason};
 use crate::stats::radix::group_by_slot;
@@ -221,9 +221,17 @@ pub fn reclaim_report_in(
     let known = n_customers + ds.leads.len();
     let mut unknown: rustc_hash::FxHashMap<(EntityKind, crate::model::Sym), usize> =
         Default::default();
-    let mut keyed: Vec<(usize, u32)> = Vec::with_capacity(ds.ownership.len());
+    // Only entities with a reclaim matter; their ids, marked first, let the passes below skip
+    // the events and activities of every other entity before looking its row up.
+    let mut reclaimed = SymSet::new(ds.names.len());
+    for e in &ds.ownership {
+        if is_reclaim(e) && e.at.day() < now {
+            reclaimed.insert(e.entity);
+        }
+    }
+    let mut keyed: Vec<(usize, u32)> = Vec::new();
     for (i, e) in ds.ownership.iter().enumerate() {
-        if e.at.day() >= now {
+        if !reclaimed.contains(e.entity) || e.at.day() >= now {
             continue;
         }
         let row = match e.entity_kind {
@@ -384,10 +392,18 @@ pub fn reclaim_report_in(
     };
     for a in &ds.activities {
         let day = a.at.day();
-        if let Some(r) = a.customer.and_then(|c| facts.row(c.0)) {
+        if let Some(r) = a
+            .customer
+            .filter(|c| reclaimed.contains(c.0))
+            .and_then(|c| facts.row(c.0))
+        {
             note(r, day);
         }
-        if let Some(r) = a.lead.and_then(|l| lead_row(l.0)) {
+        if let Some(r) = a
+            .lead
+            .filter(|l| reclaimed.contains(l.0))
+            .and_then(|l| lead_row(l.0))
+        {
             note(n_customers + r, day);
         }
     }

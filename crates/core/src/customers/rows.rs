@@ -45,6 +45,35 @@ impl SymRows {
     }
 }
 
+/// A set of interned symbols as one bit per symbol: membership of any id in a few cached
+/// bits, to skip the rows of ids that cannot matter before looking their entity up.
+#[derive(Clone, Debug)]
+pub struct SymSet {
+    bits: Vec<u64>,
+}
+
+impl SymSet {
+    /// An empty set for symbols below `n`; larger ones are never members.
+    pub fn new(n: usize) -> Self {
+        Self {
+            bits: vec![0; n.div_ceil(64)],
+        }
+    }
+
+    pub fn insert(&mut self, sym: Sym) {
+        if let Some(w) = self.bits.get_mut(sym.index() / 64) {
+            *w |= 1 << (sym.index() % 64);
+        }
+    }
+
+    #[inline]
+    pub fn contains(&self, sym: Sym) -> bool {
+        self.bits
+            .get(sym.index() / 64)
+            .is_some_and(|w| w >> (sym.index() % 64) & 1 == 1)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -63,6 +92,19 @@ mod tests {
             assert_eq!(rows.get(Sym(absent)), None, "symbol {absent}");
         }
         assert_eq!(rows.rows.len(), 5);
+    }
+
+    #[test]
+    fn set_holds_what_was_inserted() {
+        let mut set = SymSet::new(130);
+        for s in [0, 63, 64, 129, 500] {
+            set.insert(Sym(s));
+        }
+        for s in 0..140 {
+            assert_eq!(set.contains(Sym(s)), [0, 63, 64, 129].contains(&s), "symbol {s}");
+        }
+        assert!(!set.contains(Sym(500)));
+        assert!(!set.contains(Sym(u32::MAX)));
     }
 
     #[test]
