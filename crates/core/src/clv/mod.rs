@@ -455,12 +455,11 @@ pub struct Distribution {
 impl Distribution {
     /// `None` when no finite values are given.
     pub fn of(values: impl Iterator<Item = f64>, bins: usize) -> Option<Self> {
-        let mut pairs: Vec<(f64, ())> = values.filter(|x| x.is_finite()).map(|x| (x, ())).collect();
-        if pairs.is_empty() {
+        let mut v: Vec<f64> = values.filter(|x| x.is_finite()).collect();
+        if v.is_empty() {
             return None;
         }
-        crate::stats::radix::sort_by_f64(&mut pairs);
-        let v: Vec<f64> = pairs.into_iter().map(|p| p.0).collect();
+        v.sort_unstable_by(f64::total_cmp);
         let q = |p| crate::stats::quantile_sorted(&v, p).unwrap_or(0.0);
         let total: f64 = v.iter().sum();
         let min = v.first().copied().unwrap_or(0.0).min(0.0);

@@ -465,7 +465,7 @@ pub fn loyalty_index(ds: &Dataset, facts: &CustomerFacts) -> Vec<Option<f64>> {
         .enumerate()
         .filter_map(|(i, r)| Some(((*r)?, i as u32)))
         .collect();
-    crate::stats::radix::sort_by_f64(&mut sorted);
+    sorted.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut pct = vec![0.0; facts.len()];
     let n = sorted.len().max(1) as f64;
     let mut below = 0;

@@ -1,7 +1,7 @@
-//! Table row per interned id, over the span of symbols the table's ids occupy: ids of one
-//! table are interned together, so the span is about the table's size, not the interner's
-//! (which also holds every order and activity id) — a few MB read in cache instead of a
-//! table over every symbol that costs its own pass of page faults to build.
+//! Table row per interned id over the span of symbols the table's ids occupy, and sets of
+//! ids with dense numbers. Ids of one table interned together (an import reads a table at a
+//! time) span about the table's size, so the row table is a few MB rather than one entry per
+//! symbol of the interner (which also holds every order and activity id).
 
 use crate::model::Sym;
 
@@ -45,11 +45,14 @@ impl SymRows {
     }
 }
 
-/// A set of interned symbols as one bit per symbol: membership of any id in a few cached
-/// bits, to skip the rows of ids that cannot matter before looking their entity up.
+/// A set of interned symbols as one bit per symbol, with each member's position among the
+/// members in symbol order once [`SymSet::numbered`]: membership and a dense number for an
+/// id from a few cached bits and one running count, instead of a look-up in a table or map.
 #[derive(Clone, Debug)]
 pub struct SymSet {
     bits: Vec<u64>,
+    /// Members in the words before each word (filled by [`SymSet::numbered`]).
+    before: Vec<u32>,
 }
 
 impl SymSet {
@@ -57,13 +60,31 @@ impl SymSet {
     pub fn new(n: usize) -> Self {
         Self {
             bits: vec![0; n.div_ceil(64)],
+            before: Vec::new(),
         }
     }
 
+    /// Adds `sym` (ignored past the set's range); positions need [`SymSet::numbered`] again.
     pub fn insert(&mut self, sym: Sym) {
         if let Some(w) = self.bits.get_mut(sym.index() / 64) {
             *w |= 1 << (sym.index() % 64);
         }
+        self.before.clear();
+    }
+
+    /// The set with its members numbered, for [`SymSet::position`] and [`SymSet::len`].
+    pub fn numbered(mut self) -> Self {
+        let mut total = 0u32;
+        self.before = self
+            .bits
+            .iter()
+            .map(|w| {
+                let here = total;
+                total += w.count_ones();
+                here
+            })
+            .collect();
+        self
     }
 
     #[inline]
@@ -71,6 +92,30 @@ impl SymSet {
         self.bits
             .get(sym.index() / 64)
             .is_some_and(|w| w >> (sym.index() % 64) & 1 == 1)
+    }
+
+    /// The number of members below `sym` when it is a member of a numbered set.
+    #[inline]
+    pub fn position(&self, sym: Sym) -> Option<usize> {
+        let (k, bit) = (sym.index() / 64, sym.index() % 64);
+        let w = *self.bits.get(k)?;
+        if w >> bit & 1 == 0 {
+            return None;
+        }
+        let below = (w & ((1u64 << bit) - 1)).count_ones();
+        Some((self.before.get(k)? + below) as usize)
+    }
+
+    /// Members of a numbered set (0 before numbering).
+    pub fn len(&self) -> usize {
+        match (self.before.last(), self.bits.last()) {
+            (Some(b), Some(w)) => (b + w.count_ones()) as usize,
+            _ => 0,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
     }
 }
 
@@ -105,6 +150,18 @@ mod tests {
         }
         assert!(!set.contains(Sym(500)));
         assert!(!set.contains(Sym(u32::MAX)));
+        assert_eq!(set.position(Sym(63)), None, "not numbered yet");
+        let set = set.numbered();
+        assert_eq!(set.len(), 4);
+        let positions: Vec<Option<usize>> = [0, 1, 63, 64, 65, 129, 500]
+            .iter()
+            .map(|&s| set.position(Sym(s)))
+            .collect();
+        assert_eq!(
+            positions,
+            [Some(0), None, Some(1), Some(2), None, Some(3), None]
+        );
+        assert!(SymSet::new(0).numbered().is_empty());
     }
 
     #[test]

@@ -148,7 +148,7 @@ pub fn quintile_scores(values: &[f64]) -> Vec<u8> {
         .enumerate()
         .map(|(i, &v)| (v, i as u32))
         .collect();
-    crate::stats::radix::sort_by_f64(&mut order);
+    order.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
     let mut out = vec![1u8; n];
     let mut first_rank = 0;
     let mut previous: Option<f64> = None;

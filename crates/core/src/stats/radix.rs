@@ -63,59 +63,6 @@ pub fn group_by_slot<T: Copy + Default>(
     (start, out)
 }
 
-/// `f64::total_cmp`'s order as an unsigned key: negative values (sign bit set) reversed
-/// below the positive ones.
-fn total_order_key(v: f64) -> u64 {
-    let b = v.to_bits();
-    if b >> 63 == 1 { !b } else { b | 1 << 63 }
-}
-
-/// Sorts `(value, payload)` pairs by value in `f64::total_cmp` order, stably (pairs with
-/// equal values keep their input order): a least-significant-digit radix sort of the values'
-/// order keys in 11-bit digits, skipping the digits every value shares (whole numbers leave
-/// the low mantissa digits constant). The result is the one of any sort by value that keeps
-/// ties in input order, in a few linear passes instead of n log n comparisons.
-pub fn sort_by_f64<T: Copy>(v: &mut Vec<(f64, T)>) {
-    const BITS: u32 = 11;
-    const BUCKETS: usize = 1 << BITS;
-    const DIGITS: usize = 64_usize.div_ceil(BITS as usize);
-    let n = v.len();
-    let Some(&fill) = v.first().filter(|_| n > 1) else {
-        return;
-    };
-    let digit = |x: f64, d: usize| (total_order_key(x) >> (d as u32 * BITS)) as usize & (BUCKETS - 1);
-    let mut counts = vec![[0u32; BUCKETS]; DIGITS];
-    for &(x, _) in v.iter() {
-        for (d, c) in counts.iter_mut().enumerate() {
-            c[digit(x, d)] += 1;
-        }
-    }
-    let mut tmp: Vec<(f64, T)> = Vec::with_capacity(n);
-    for (d, c) in counts.iter_mut().enumerate() {
-        if c.iter().any(|&k| k as usize == n) {
-            continue;
-        }
-        let mut sum = 0u32;
-        for k in c.iter_mut() {
-            let here = *k;
-            *k = sum;
-            sum += here;
-        }
-        // Every position of `tmp` is written once: the counts' prefix sums place the n pairs
-        // at distinct positions below n.
-        tmp.clear();
-        tmp.resize(n, fill);
-        for &p in v.iter() {
-            let slot = &mut c[digit(p.0, d)];
-            if let Some(t) = tmp.get_mut(*slot as usize) {
-                *t = p;
-            }
-            *slot += 1;
-        }
-        std::mem::swap(v, &mut tmp);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[cfg(target_arch = "wasm32")]
@@ -136,34 +83,6 @@ mod tests {
         expected.sort();
         sort_by_high_half(&mut v);
         assert_eq!(v, expected);
-    }
-
-    #[test]
-    fn f64_sort_is_total_order_and_stable() {
-        let values = [
-            3.0,
-            -0.0,
-            0.0,
-            f64::INFINITY,
-            -2.5,
-            1e-300,
-            3.0,
-            f64::NEG_INFINITY,
-            0.1,
-            -1e300,
-            2048.0,
-            0.1,
-            f64::NAN,
-        ];
-        let mut v: Vec<(f64, usize)> = values.iter().enumerate().map(|(i, &x)| (x, i)).collect();
-        let mut expected = v.clone();
-        expected.sort_by(|a, b| a.0.total_cmp(&b.0));
-        sort_by_f64(&mut v);
-        let bits = |v: &[(f64, usize)]| v.iter().map(|p| (p.0.to_bits(), p.1)).collect::<Vec<_>>();
-        assert_eq!(bits(&v), bits(&expected));
-        // Ties keep input order: the two 3.0 and the two 0.1.
-        assert_eq!(v.iter().filter(|p| p.0 == 3.0).map(|p| p.1).collect::<Vec<_>>(), [0, 6]);
-        assert_eq!(v.iter().filter(|p| p.0 == 0.1).map(|p| p.1).collect::<Vec<_>>(), [8, 11]);
     }
 
     #[test]
