@@ -218,10 +218,7 @@ pub fn reclaim_report_in(
     // ids of its kind in symbol order (customers first), read from a bitmap with running
     // counts that stays in cache, so events and activities are joined to their entity without
     // a look-up in a table or map per row, and every other entity's rows are skipped at once.
-    let mut marks = [
-        SymSet::new(ds.names.len()),
-        SymSet::new(ds.names.len()),
-    ];
+    let mut marks = [SymSet::new(ds.names.len()), SymSet::new(ds.names.len())];
     let kind = |k: EntityKind| match k {
         EntityKind::Customer => 0,
         EntityKind::Lead => 1,
