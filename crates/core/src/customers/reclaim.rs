@@ -224,10 +224,11 @@ pub fn reclaim_report_in(
         EntityKind::Lead => 1,
     };
     for e in &ds.ownership {
-        if is_reclaim(e) && e.at.day() < now {
-            if let Some(m) = marks.get_mut(kind(e.entity_kind)) {
-                m.insert(e.entity);
-            }
+        if is_reclaim(e)
+            && e.at.day() < now
+            && let Some(m) = marks.get_mut(kind(e.entity_kind))
+        {
+            m.insert(e.entity);
         }
     }
     let [customer_slots, lead_slots] = marks.map(SymSet::numbered);
