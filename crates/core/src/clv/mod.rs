@@ -156,11 +156,11 @@ pub fn summarise_transactions(
     out
 }
 
-/// A hash-map key for a time or other f64: its bits with the bytes swapped. Whole numbers of
-/// days have all their varying bits in the exponent and the top of the mantissa, and the Fx
-/// hash's bucket bits come from the low half of the key's product, so keyed by the raw bits
-/// every day of a short history fell into a handful of buckets and each look-up probed
-/// long runs of them; swapped, those bits lead. A bijection: [`from_key`] undoes it.
+/// A hash-map key for a time or other f64: its bits with the bytes swapped. The Fx hash
+/// (rustc-hash 2) takes its bucket from bits 38 and up of key × K, and a whole number of days
+/// has 40 or more trailing zero bits, so keyed by the raw bits the days of a short history
+/// shared a handful of buckets and every look-up probed long runs of them; swapped, the
+/// varying bits come first. A bijection: [`from_key`] undoes it.
 fn float_key(t: f64) -> u64 {
     t.to_bits().swap_bytes()
 }
