@@ -4,7 +4,7 @@
 
 use super::optimize::{Derivatives, Fitted, fit_positive, symmetrise};
 use super::special::{digamma, hyp2f1, ln_gamma, trigamma};
-use super::{ByX, ClvError, CustomerSummary};
+use super::{ByX, ClvError, CustomerSummary, float_key, from_key};
 use serde::{Deserialize, Serialize};
 
 /// BG/NBD parameters: purchase rates λ ~ Gamma(r, α), dropout probability p ~ Beta(a, b).
@@ -152,12 +152,12 @@ impl Grouped {
         for c in data {
             let mut id = |t: f64| {
                 let n = number.len() as u32;
-                *number.entry(t.to_bits()).or_insert(n)
+                *number.entry(float_key(t)).or_insert(n)
             };
             ids.push((id(c.recency), id(c.t)));
         }
         let mut times: Vec<(u64, u32)> = number.into_iter().collect();
-        times.sort_unstable_by(|a, b| f64::from_bits(a.0).total_cmp(&f64::from_bits(b.0)));
+        times.sort_unstable_by(|a, b| from_key(a.0).total_cmp(&from_key(b.0)));
         let mut renumber = vec![0u32; times.len()];
         for (k, &(_, n)) in times.iter().enumerate() {
             if let Some(slot) = renumber.get_mut(n as usize) {
@@ -192,7 +192,7 @@ impl Grouped {
         Self {
             xs: by_x.xs.iter().map(|&x| f64::from(x)).collect(),
             x_weight,
-            times: times.into_iter().map(|t| f64::from_bits(t.0)).collect(),
+            times: times.into_iter().map(|t| from_key(t.0)).collect(),
             zero_rows,
             x_start,
             rows,

@@ -156,6 +156,20 @@ pub fn summarise_transactions(
     out
 }
 
+/// A hash-map key for a time or other f64: its bits with the bytes swapped. The Fx hash
+/// (rustc-hash 2) takes its bucket from bits 38 and up of key × K, and a whole number of days
+/// has 40 or more trailing zero bits, so keyed by the raw bits the days of a short history
+/// shared a handful of buckets and every look-up probed long runs of them; swapped, the
+/// varying bits come first. A bijection: [`from_key`] undoes it.
+fn float_key(t: f64) -> u64 {
+    t.to_bits().swap_bytes()
+}
+
+/// The f64 of a [`float_key`].
+fn from_key(k: u64) -> f64 {
+    f64::from_bits(k.swap_bytes())
+}
+
 /// `(x, key)` pairs grouped by x and then by key, for the weighted unique rows of the fits:
 /// a counting sort on the rank of x (few distinct values) and a sort of each bucket's keys,
 /// much cheaper than sorting the pairs.
@@ -344,7 +358,7 @@ impl ClvModel {
         data.iter()
             .map(|c| {
                 let forecast = *cache
-                    .entry((c.frequency, c.t.to_bits()))
+                    .entry((c.frequency, float_key(c.t)))
                     .or_insert_with(|| self.forecast_if_alive(c.frequency, c.t));
                 self.with_spend(self.with_p_alive(forecast, c), c)
             })

@@ -289,3 +289,16 @@ fn by_x_groups_pairs_by_x_then_key() {
     assert_eq!(g.runs(4).count(), 0);
     assert!(ByX::new(std::iter::empty()).xs.is_empty());
 }
+
+#[test]
+fn float_keys_round_trip_and_spread_whole_days() {
+    for t in [0.0, -0.0, 1.0, 37.5, 730.0, 1e-300, -2.5, f64::INFINITY] {
+        assert_eq!(from_key(float_key(t)).to_bits(), t.to_bits(), "{t}");
+    }
+    // Whole days have the low 32 bits of their raw bits all zero; in the key they are distinct.
+    let days = 0..10_000u32;
+    assert!(days.clone().all(|d| f64::from(d).to_bits() as u32 == 0));
+    let low: std::collections::BTreeSet<u32> =
+        days.map(|d| float_key(f64::from(d)) as u32).collect();
+    assert_eq!(low.len(), 10_000);
+}

@@ -1,15 +1,15 @@
 //! Orders grouped by customer row in one pass (a counting sort into compressed rows), with the
 //! per-customer distinct purchase days the cycle, lifecycle and CLV measures use.
 
-use super::SegmentKeys;
+use super::{SegmentKeys, SymRows};
 use crate::Dataset;
 use crate::model::Timestamp;
 
 /// Per-customer order history up to (excluding) `as_of`.
 #[derive(Clone, Debug)]
 pub struct CustomerFacts {
-    /// Customer row per interned symbol (`u32::MAX`: not a customer).
-    row_of_sym: Vec<u32>,
+    /// Customer row per interned customer id.
+    row_of_sym: SymRows,
     /// `purchase_days[day_start[i]..day_start[i+1]]`: customer i's distinct order days, sorted.
     day_start: Vec<usize>,
     purchase_days: Vec<i64>,
@@ -31,12 +31,7 @@ pub struct CustomerFacts {
 
 impl CustomerFacts {
     pub fn build(ds: &Dataset, as_of: Timestamp) -> Self {
-        let mut row_of_sym = vec![u32::MAX; ds.names.len()];
-        for (i, c) in ds.customers.iter().enumerate() {
-            if let Some(slot) = row_of_sym.get_mut(c.id.0.0 as usize) {
-                *slot = i as u32;
-            }
-        }
+        let row_of_sym = SymRows::new(ds.customers.iter().map(|c| c.id.0));
         let as_of_day = as_of.day();
         let (day_start, purchase_days, day_revenue, order_count, orphan_orders) =
             match days_in_order(ds, &row_of_sym, as_of) {
@@ -129,11 +124,7 @@ impl CustomerFacts {
 
     /// The customer row of an interned customer id.
     pub fn row(&self, sym: crate::model::Sym) -> Option<usize> {
-        self.row_of_sym
-            .get(sym.0 as usize)
-            .copied()
-            .filter(|r| *r != u32::MAX)
-            .map(|r| r as usize)
+        self.row_of_sym.get(sym)
     }
 
     /// Customer i's distinct purchase days (sorted) and the revenue of each.
@@ -200,12 +191,12 @@ impl CustomerFacts {
 type Grouped = (Vec<usize>, Vec<i64>, Vec<i64>, Vec<u32>, usize);
 
 /// The customer row of each interned symbol, read once per run of orders of one customer.
-fn row_lookup(row_of_sym: &[u32]) -> impl FnMut(crate::model::Sym) -> u32 + '_ {
+fn row_lookup(row_of_sym: &SymRows) -> impl FnMut(crate::model::Sym) -> u32 + '_ {
     let mut last: Option<(crate::model::Sym, u32)> = None;
     move |sym| match last {
         Some((s, r)) if s == sym => r,
         _ => {
-            let r = row_of_sym.get(sym.index()).copied().unwrap_or(u32::MAX);
+            let r = row_of_sym.get(sym).map_or(u32::MAX, |r| r as u32);
             last = Some((sym, r));
             r
         }
@@ -215,12 +206,13 @@ fn row_lookup(row_of_sym: &[u32]) -> impl FnMut(crate::model::Sym) -> u32 + '_ {
 /// The common case of orders listed customer by customer (in customer-table order) and by
 /// date within each: one pass writes the compressed rows directly. `None` as soon as an order
 /// breaks that order.
-fn days_in_order(ds: &Dataset, row_of_sym: &[u32], as_of: Timestamp) -> Option<Grouped> {
+fn days_in_order(ds: &Dataset, row_of_sym: &SymRows, as_of: Timestamp) -> Option<Grouped> {
     let n = ds.customers.len();
     let mut row = row_lookup(row_of_sym);
     let mut day_start: Vec<usize> = Vec::with_capacity(n + 1);
-    let mut purchase_days: Vec<i64> = Vec::new();
-    let mut day_revenue: Vec<i64> = Vec::new();
+    // At most one day per order; pages past the last day written are never touched.
+    let mut purchase_days: Vec<i64> = Vec::with_capacity(ds.orders.len());
+    let mut day_revenue: Vec<i64> = Vec::with_capacity(ds.orders.len());
     let mut order_count = vec![0u32; n];
     let mut orphan_orders = 0;
     for o in &ds.orders {
@@ -271,7 +263,7 @@ fn days_in_order(ds: &Dataset, row_of_sym: &[u32], as_of: Timestamp) -> Option<G
 
 /// Any order of orders: a counting sort by customer row, then each customer's days sorted
 /// and merged.
-fn days_by_counting_sort(ds: &Dataset, row_of_sym: &[u32], as_of: Timestamp) -> Grouped {
+fn days_by_counting_sort(ds: &Dataset, row_of_sym: &SymRows, as_of: Timestamp) -> Grouped {
     let n = ds.customers.len();
     let mut row = row_lookup(row_of_sym);
     let mut counts = vec![0usize; n + 1];

@@ -8,7 +8,7 @@
 //! reassignment until its next reclaim or `as_of`. Lost for good: no order or win after the
 //! reclaim although at least 90 days have passed.
 
-use super::{CustomerConfig, CustomerFacts, CustomerScope};
+use super::{CustomerConfig, CustomerFacts, CustomerScope, SymSet};
 use crate::Dataset;
 use crate::model::{CustomerType, EntityKind, OwnershipReason};
 use crate::stats::radix::group_by_slot;
@@ -144,17 +144,6 @@ struct Reclaim {
     groups: [u32; 5],
 }
 
-/// Lead row per interned symbol (`u32::MAX`: not a lead id); a later row wins for a repeated id.
-fn lead_rows(ds: &Dataset) -> Vec<u32> {
-    let mut rows = vec![u32::MAX; ds.names.len()];
-    for (i, l) in ds.leads.iter().enumerate() {
-        if let Some(slot) = rows.get_mut(l.id.0.index()) {
-            *slot = i as u32;
-        }
-    }
-    rows
-}
-
 /// The keys of one breakdown, numbered in first-seen order.
 #[derive(Default)]
 struct Groups {
@@ -224,47 +213,70 @@ pub fn reclaim_report_in(
     scope: &CustomerScope,
 ) -> ReclaimReport {
     let now = facts.as_of_day;
-    let n_customers = facts.len();
-    let lead_row_of_sym = lead_rows(ds);
-    let lead_row = |sym: crate::model::Sym| {
-        lead_row_of_sym
-            .get(sym.index())
+
+    // Only entities with a reclaim matter. Each gets a slot: its position among the reclaimed
+    // ids of its kind in symbol order (customers first), read from a bitmap with running
+    // counts that stays in cache, so events and activities are joined to their entity without
+    // a look-up in a table or map per row, and every other entity's rows are skipped at once.
+    let mut marks = [SymSet::new(ds.names.len()), SymSet::new(ds.names.len())];
+    let kind = |k: EntityKind| match k {
+        EntityKind::Customer => 0,
+        EntityKind::Lead => 1,
+    };
+    for e in &ds.ownership {
+        if is_reclaim(e)
+            && e.at.day() < now
+            && let Some(m) = marks.get_mut(kind(e.entity_kind))
+        {
+            m.insert(e.entity);
+        }
+    }
+    let [customer_slots, lead_slots] = marks.map(SymSet::numbered);
+    let n_customer_slots = customer_slots.len();
+    let n_slots = n_customer_slots + lead_slots.len();
+    let customer_slot = |sym: crate::model::Sym| customer_slots.position(sym);
+    let lead_slot = |sym: crate::model::Sym| lead_slots.position(sym).map(|p| n_customer_slots + p);
+    // The table row of each slot (`u32::MAX`: an id in neither table), a later row winning
+    // for a repeated id as in the tables' own look-ups.
+    let mut row_of_slot = vec![u32::MAX; n_slots];
+    let tables = ds.customers.iter().map(|c| customer_slot(c.id.0));
+    let tables = tables.chain(ds.leads.iter().map(|l| lead_slot(l.id.0)));
+    let rows = (0..ds.customers.len()).chain(0..ds.leads.len());
+    for (slot, row) in tables.zip(rows) {
+        if let Some(r) = slot.and_then(|s| row_of_slot.get_mut(s)) {
+            *r = row as u32;
+        }
+    }
+    let row_of = |slot: usize| {
+        row_of_slot
+            .get(slot)
             .copied()
             .filter(|r| *r != u32::MAX)
             .map(|r| r as usize)
     };
-    // Every entity gets a slot: its customer or lead row, or (ids in neither table) one slot
-    // per distinct (kind, id) after those.
-    let known = n_customers + ds.leads.len();
-    let mut unknown: rustc_hash::FxHashMap<(EntityKind, crate::model::Sym), usize> =
-        Default::default();
-    let mut keyed: Vec<(usize, u32)> = Vec::with_capacity(ds.ownership.len());
+    let kept: Vec<bool> = (0..n_slots)
+        .map(|slot| match row_of(slot) {
+            Some(r) if slot < n_customer_slots => facts.in_scope(r),
+            Some(r) => scope.keeps_lead(r),
+            None => scope.is_all(),
+        })
+        .collect();
+    let mut keyed: Vec<(u32, u32)> = Vec::with_capacity(ds.ownership.len());
     for (i, e) in ds.ownership.iter().enumerate() {
-        if e.at.day() >= now {
-            continue;
-        }
-        let row = match e.entity_kind {
-            EntityKind::Customer => facts.row(e.entity),
-            EntityKind::Lead => lead_row(e.entity).map(|r| n_customers + r),
+        let slot = match e.entity_kind {
+            EntityKind::Customer => customer_slot(e.entity),
+            EntityKind::Lead => lead_slot(e.entity),
         };
-        let kept = match (e.entity_kind, row) {
-            (EntityKind::Customer, Some(r)) => facts.in_scope(r),
-            (EntityKind::Lead, Some(r)) => scope.keeps_lead(r - n_customers),
-            (_, None) => scope.is_all(),
-        };
-        if !kept {
-            continue;
+        if let Some(slot) = slot.filter(|s| kept.get(*s).copied().unwrap_or(false))
+            && e.at.day() < now
+        {
+            keyed.push((slot as u32, i as u32));
         }
-        let slot = row.unwrap_or_else(|| {
-            let n = unknown.len();
-            known + *unknown.entry((e.entity_kind, e.entity)).or_insert(n)
-        });
-        keyed.push((slot, i as u32));
     }
-    let n_slots = known + unknown.len();
+    drop(kept);
     // Events by entity (a counting sort, stable), then by time within each entity; the stable
     // time sort keeps the log's order for ties.
-    let (start, mut events) = group_by_slot(n_slots, keyed.iter().copied());
+    let (start, mut events) = group_by_slot(n_slots, keyed.iter().map(|&(s, i)| (s as usize, i)));
     drop(keyed);
     let mut reclaims: Vec<Reclaim> = Vec::new();
     let mut by_rep = Groups::default();
@@ -308,13 +320,10 @@ pub fn reclaim_report_in(
                 None => {}
             }
         }
-        let (customer, lead) = if slot < n_customers {
-            (Some(slot), None)
-        } else {
-            (
-                None,
-                slot.checked_sub(n_customers).and_then(|r| ds.leads.get(r)),
-            )
+        let (customer, lead) = match row_of(slot) {
+            Some(r) if slot < n_customer_slots => (Some(r), None),
+            Some(r) => (None, ds.leads.get(r)),
+            None => (None, None),
         };
         let entity = Entity {
             customer,
@@ -400,12 +409,15 @@ pub fn reclaim_report_in(
         }
     };
     for a in &ds.activities {
-        let day = a.at.day();
-        if let Some(r) = a.customer.and_then(|c| facts.row(c.0)) {
-            note(r, day);
-        }
-        if let Some(r) = a.lead.and_then(|l| lead_row(l.0)) {
-            note(n_customers + r, day);
+        // Activities on ids in neither table count for nothing.
+        let slots = [
+            a.customer.and_then(|c| customer_slot(c.0)),
+            a.lead.and_then(|l| lead_slot(l.0)),
+        ];
+        for slot in slots.into_iter().flatten() {
+            if row_of(slot).is_some() {
+                note(slot, a.at.day());
+            }
         }
     }
     for w in first_reclaim.windows(2) {

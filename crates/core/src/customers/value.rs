@@ -67,10 +67,20 @@ pub fn fit_customer_clv(
     facts: &CustomerFacts,
     config: &CustomerConfig,
 ) -> Result<ClvModel, ClvError> {
-    let data: Vec<CustomerSummary> = (0..facts.len())
-        .filter_map(|i| summary_of(facts, i))
-        .collect();
-    fit_clv(&data, config.clv)
+    fit_clv(&summaries(facts).1, config.clv)
+}
+
+/// The rows of the customers with orders and their summaries, in row order.
+fn summaries(facts: &CustomerFacts) -> (Vec<u32>, Vec<CustomerSummary>) {
+    let mut rows = Vec::with_capacity(facts.len());
+    let mut data = Vec::with_capacity(facts.len());
+    for i in 0..facts.len() {
+        if let Some(s) = summary_of(facts, i) {
+            rows.push(i as u32);
+            data.push(s);
+        }
+    }
+    (rows, data)
 }
 
 /// The CLV section, fitting the models on `facts`' customers.
@@ -89,24 +99,21 @@ pub fn clv_section(
 #[derive(Clone, Debug)]
 pub struct ClvBasis {
     pub model: ClvModel,
-    /// Per customer row (`None` without orders).
-    values: Vec<Option<CustomerValue>>,
+    /// The customer rows with orders, ascending, and the prediction of each.
+    rows: Vec<u32>,
+    values: Vec<CustomerValue>,
 }
 
 /// Fits the models on `facts`' customers and predicts each.
 pub fn clv_basis(facts: &CustomerFacts, config: &CustomerConfig) -> Result<ClvBasis, ClvError> {
-    let model = fit_customer_clv(facts, config)?;
-    let rows: Vec<(usize, CustomerSummary)> = (0..facts.len())
-        .filter_map(|i| Some((i, summary_of(facts, i)?)))
-        .collect();
-    let data: Vec<CustomerSummary> = rows.iter().map(|r| r.1).collect();
-    let mut values = vec![None; facts.len()];
-    for ((i, _), v) in rows.iter().zip(model.predict_all(&data)) {
-        if let Some(slot) = values.get_mut(*i) {
-            *slot = Some(v);
-        }
-    }
-    Ok(ClvBasis { model, values })
+    let (rows, data) = summaries(facts);
+    let model = fit_clv(&data, config.clv)?;
+    let values = model.predict_all(&data);
+    Ok(ClvBasis {
+        model,
+        rows,
+        values,
+    })
 }
 
 /// The CLV section of `facts`' customers (any subset of those `basis` was computed for, e.g.
@@ -117,11 +124,18 @@ pub fn clv_section_from(
     config: &CustomerConfig,
     basis: &ClvBasis,
 ) -> ClvSection {
-    let (rows, values): (Vec<usize>, Vec<CustomerValue>) = (0..facts.len())
-        .filter(|&i| !facts.days(i).0.is_empty())
-        .filter_map(|i| Some((i, (*basis.values.get(i)?)?)))
+    let has_orders = |i: u32| !facts.days(i as usize).0.is_empty();
+    if basis.rows.iter().all(|&i| has_orders(i)) {
+        return section(ds, facts, config, &basis.model, &basis.rows, &basis.values);
+    }
+    let (rows, values): (Vec<u32>, Vec<CustomerValue>) = basis
+        .rows
+        .iter()
+        .zip(&basis.values)
+        .filter(|(i, _)| has_orders(**i))
+        .map(|(i, v)| (*i, *v))
         .unzip();
-    section(ds, facts, config, &basis.model, &rows, values)
+    section(ds, facts, config, &basis.model, &rows, &values)
 }
 
 /// The CLV section of `facts`' customers under an already fitted `model`.
@@ -131,11 +145,9 @@ pub fn clv_section_with(
     config: &CustomerConfig,
     model: &ClvModel,
 ) -> ClvSection {
-    let (rows, data): (Vec<usize>, Vec<CustomerSummary>) = (0..facts.len())
-        .filter_map(|i| Some((i, summary_of(facts, i)?)))
-        .unzip();
+    let (rows, data) = summaries(facts);
     let values = model.predict_all(&data);
-    section(ds, facts, config, model, &rows, values)
+    section(ds, facts, config, model, &rows, &values)
 }
 
 /// The section from the predictions `values` of customer rows `rows`.
@@ -144,8 +156,8 @@ fn section(
     facts: &CustomerFacts,
     config: &CustomerConfig,
     model: &ClvModel,
-    rows: &[usize],
-    values: Vec<CustomerValue>,
+    rows: &[u32],
+    values: &[CustomerValue],
 ) -> ClvSection {
     let mut p_alive_by_row = vec![None; facts.len()];
     let mut clv_by_row = vec![None; facts.len()];
@@ -155,7 +167,8 @@ fn section(
     let keys = &facts.keys;
     let mut groups: [Vec<(usize, f64, f64, bool)>; 2] =
         dims.map(|d| vec![(0, 0.0, 0.0, false); keys.count(d)]);
-    for (&i, v) in rows.iter().zip(&values) {
+    for (&i, v) in rows.iter().zip(values) {
+        let i = i as usize;
         if let Some(slot) = p_alive_by_row.get_mut(i) {
             *slot = Some(v.p_alive);
         }
@@ -206,7 +219,7 @@ fn section(
             let i = rows.get(k)?;
             let v = values.get(k)?;
             Some(TopValue {
-                customer_id: ds.name(ds.customers.get(*i)?.id.0).to_string(),
+                customer_id: ds.name(ds.customers.get(*i as usize)?.id.0).to_string(),
                 p_alive: v.p_alive,
                 expected_purchases: v.expected_purchases,
                 clv: v.clv,
