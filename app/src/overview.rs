@@ -1,11 +1,11 @@
-//! What the Overview page shows, as plain data computed from a dataset. Its KPI numbers are
+//! What the Overview page shows, as plain data. Its KPI numbers are
 //! computed in the worker ([`reallot_worker::jobs::Session::overview`]); here they are worded
 //! for a language: card titles, values, the change on the period before, and the alerts.
 
 use crate::i18n::{Lang, format_compact, format_int};
-use reallot_core::Dataset;
 use reallot_core::model::TableKind;
 use reallot_worker::protocol::{Alert, AlertKind, KpiCard, KpiKind};
+use reallot_worker::summary::DatasetSummary;
 
 /// A card's title.
 pub fn card_title(kind: KpiKind, lang: Lang) -> &'static str {
@@ -161,13 +161,15 @@ pub struct TableSizeRow {
     pub rows: usize,
 }
 
-pub fn table_sizes(ds: &Dataset) -> Vec<TableSizeRow> {
-    let sizes = ds.sizes();
+/// Rows per table as the worker reported them; every table empty before it has.
+pub fn table_sizes(summary: Option<&DatasetSummary>) -> Vec<TableSizeRow> {
     TableKind::ALL
         .iter()
         .map(|k| TableSizeRow {
             table: k.as_str(),
-            rows: sizes.get(*k),
+            rows: summary
+                .and_then(|s| s.sizes.iter().find(|(t, _)| t == k))
+                .map_or(0, |(_, n)| *n),
         })
         .collect()
 }
@@ -180,6 +182,7 @@ mod tests {
     use super::*;
     use crate::filters::Filters;
     use crate::settings::Settings;
+    use reallot_core::Dataset;
     use reallot_worker::jobs::Session;
 
     #[test]
@@ -282,7 +285,7 @@ mod tests {
         let mut ds = Dataset::new();
         ds.push_record(TableKind::Reps, &["R1"]);
         ds.push_record(TableKind::Reps, &["R2"]);
-        let rows = table_sizes(&ds);
+        let rows = table_sizes(Some(&DatasetSummary::of(&ds)));
         assert_eq!(rows.len(), 8);
         assert_eq!(
             rows[0],
@@ -292,5 +295,8 @@ mod tests {
             }
         );
         assert!(rows[1..].iter().all(|r| r.rows == 0));
+        let unknown = table_sizes(None);
+        assert_eq!(unknown.len(), 8);
+        assert!(unknown.iter().all(|r| r.rows == 0));
     }
 }

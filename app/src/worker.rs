@@ -3,6 +3,7 @@
 //! terminating it (the next job starts a fresh one). See `reallot_worker::protocol`.
 
 use reallot_worker::protocol::{Job, Progress, Reply, Request};
+use reallot_worker::summary::DatasetSummary;
 use reallot_worker::wire::{Outgoing, pack, unpack};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -193,8 +194,9 @@ pub fn holds(key: &str) -> bool {
     CLIENT.with_borrow(|c| c.opened.as_deref() == Some(key))
 }
 
-/// Makes the worker hold the dataset `key` from `source`, for the measure and simulation jobs.
-pub async fn open(key: &str, source: Source<'_>) -> Result<(), String> {
+/// Makes the worker hold the dataset `key` from `source`, for the measure and simulation jobs;
+/// returns what the worker reports of it.
+pub async fn open(key: &str, source: Source<'_>) -> Result<DatasetSummary, String> {
     let (job, bytes) = match source {
         Source::Demo(seed) => (
             Job::OpenDemo {
@@ -224,7 +226,12 @@ pub async fn open(key: &str, source: Source<'_>) -> Result<(), String> {
         Err(e)
     };
     match answer {
-        Ok((Reply::Opened { key: held, .. }, _)) if held == key => Ok(()),
+        Ok((
+            Reply::Opened {
+                key: held, summary, ..
+            },
+            _,
+        )) if held == key => Ok(summary),
         Ok(_) => failed("the worker gave an unexpected answer".to_owned()),
         Err(e) => failed(e),
     }

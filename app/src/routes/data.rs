@@ -185,7 +185,7 @@ pub fn DataPage() -> impl IntoView {
                 idb::save(lang(), &meta, &bytes, Some(&pending.id))
                     .await
                     .map_err(Problem::Text)?;
-                activate(state, &meta, ds);
+                activate(state, &meta);
                 Ok(summary)
             }
             .await;
@@ -230,7 +230,7 @@ pub fn DataPage() -> impl IntoView {
                     let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
                     let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
                     idb::save(lang(), &meta, &bytes, None).await?;
-                    activate(state, &meta, ds);
+                    activate(state, &meta);
                     Ok::<_, String>(label)
                 }
                 .await;

@@ -18,7 +18,7 @@ pub fn OverviewPage() -> impl IntoView {
     let settings = use_settings();
     let lang = move || settings.with(|s| s.lang);
     let label = move |k: Key| move || t(lang(), k);
-    let rows = move || table_sizes(&state.dataset.get());
+    let rows = move || state.summary.with(|s| table_sizes(s.as_ref()));
     let (numbers, failure) = watch_in_worker(
         |key, config, window_days, _| Job::Overview {
             key,

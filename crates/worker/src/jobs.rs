@@ -6,6 +6,7 @@ use crate::overview::{OverviewInput, cards_and_alerts};
 use crate::protocol::{
     ChartPage, FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
+use crate::summary::DatasetSummary;
 use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::clv::{ClvError, ClvModel};
 use reallot_core::customers::{
@@ -17,7 +18,6 @@ use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::metrics::leads::frame::NONE;
 use reallot_core::metrics::leads::{LeadFrame, lead_report};
 use reallot_core::metrics::{Filter, MeasureConfig, Scope, default_as_of};
-use reallot_core::model::TableKind;
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
 use reallot_core::repview::{RepView, RepViewConfig, rep_view};
@@ -220,24 +220,24 @@ impl Scoped {
 }
 
 impl Session {
-    /// Holds `ds` as `key`; returns its rows over all tables.
-    pub fn hold(&mut self, key: &str, ds: Dataset) -> usize {
-        let sizes = ds.sizes();
+    /// Holds `ds` as `key`; returns what the page shows of it.
+    pub fn hold(&mut self, key: &str, ds: Dataset) -> DatasetSummary {
+        let summary = DatasetSummary::of(&ds);
         self.open = Some((key.to_owned(), ds));
         self.base = RefCell::default();
         self.scoped = RefCell::default();
         self.simulation = RefCell::default();
-        TableKind::ALL.iter().map(|k| sizes.get(*k)).sum()
+        summary
     }
 
     /// Holds the dataset encoded in `bytes`.
-    pub fn open(&mut self, key: &str, bytes: &[u8]) -> Result<usize, String> {
+    pub fn open(&mut self, key: &str, bytes: &[u8]) -> Result<DatasetSummary, String> {
         let ds = codec::decode(bytes).map_err(|e| e.to_string())?;
         Ok(self.hold(key, ds))
     }
 
     /// Holds the built-in demo dataset of `seed`.
-    pub fn open_demo(&mut self, key: &str, seed: u64) -> usize {
+    pub fn open_demo(&mut self, key: &str, seed: u64) -> DatasetSummary {
         self.hold(
             key,
             demo_dataset(&DemoConfig {
@@ -486,6 +486,7 @@ mod tests {
     use crate::protocol::{AlertKind, KpiKind};
     use reallot_core::customers::customer_report;
     use reallot_core::metrics::leads::conversion::conversion_counts;
+    use reallot_core::model::TableKind;
 
     const AS_OF: Timestamp = Timestamp(1_800_000_000);
 
@@ -547,10 +548,10 @@ mod tests {
             seed: 42,
         });
         let bytes = codec::encode(&ds);
-        let rows = session.open("stored", &bytes).expect("opens");
+        let summary = session.open("stored", &bytes).expect("opens");
         let sizes = ds.sizes();
         assert_eq!(
-            rows,
+            summary.rows(),
             TableKind::ALL.iter().map(|k| sizes.get(*k)).sum::<usize>()
         );
         let n = session.overview("stored", &config, 365).expect("measures");
@@ -665,7 +666,7 @@ mod tests {
         );
         assert_eq!(
             session.open_demo("demo", 42),
-            rows,
+            summary,
             "the demo is the same dataset"
         );
         session.hold("empty", Dataset::new());

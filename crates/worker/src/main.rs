@@ -69,7 +69,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
                     id,
                     SESSION
                         .with_borrow_mut(|s| s.open(&key, b))
-                        .map(|rows| Reply::Opened { id, key, rows }),
+                        .map(|summary| Reply::Opened { id, key, summary }),
                 ),
                 None => Reply::Failed {
                     id,
@@ -79,8 +79,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             post(scope, &reply, &[]);
         }
         Job::OpenDemo { key, seed } => {
-            let rows = SESSION.with_borrow_mut(|s| s.open_demo(&key, seed));
-            post(scope, &Reply::Opened { id, key, rows }, &[]);
+            let summary = SESSION.with_borrow_mut(|s| s.open_demo(&key, seed));
+            post(scope, &Reply::Opened { id, key, summary }, &[]);
         }
         Job::Overview {
             key,

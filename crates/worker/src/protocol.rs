@@ -8,6 +8,7 @@
 //! cancelled import therefore stores nothing — storing happens on the page only after the
 //! result arrives.
 
+use crate::summary::DatasetSummary;
 use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::import::{
     FileFormat, Finding, ImportError, Mapping, ReadOptions, TableReport, TextEncoding,
@@ -114,11 +115,12 @@ pub enum Reply {
         id: u32,
         summary: ImportSummary,
     },
-    /// Answer to [`Job::Open`] and [`Job::OpenDemo`]: rows over all tables.
+    /// Answer to [`Job::Open`] and [`Job::OpenDemo`]: what the page shows of the dataset, so
+    /// that the page needs no copy of its own.
     Opened {
         id: u32,
         key: String,
-        rows: usize,
+        summary: DatasetSummary,
     },
     /// Answer to [`Job::Overview`].
     Overview {
