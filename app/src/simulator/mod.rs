@@ -1,7 +1,7 @@
 //! What the Simulator page decides, as plain data and functions (tested natively): the
-//! scenario form and the core [`Scenario`] it builds, the
-//! backtest verdict in the user's language, and the side-by-side comparison grid. The page
-//! (`routes/simulator.rs`) only binds these to the view; the worker runs the scenario.
+//! scenario form and the core [`Scenario`] it builds, the backtest verdict in the user's
+//! language, and the side-by-side comparison grid. The page (`routes/simulator.rs`) only binds
+//! these to the view; the worker runs the scenario and reports the dataset's territories.
 
 pub mod text;
 
