@@ -213,7 +213,12 @@ mod tests {
             .overview("t", &Filters::default().config(&settings), 365)
             .expect("measured");
         assert_eq!((all.leads, all.assigned, all.won), (3, 3, 2));
-        assert_eq!((all.revenue, all.expected_alive), (0, None), "no orders");
+        assert_eq!(all.revenue, 0, "no orders");
+        assert_eq!(
+            session.active_customers("t", &Filters::default().config(&settings), 365),
+            Ok(None),
+            "no customers to fit"
+        );
         let east = Filters {
             region: Some("east".into()),
             ..Filters::default()

@@ -88,7 +88,10 @@ pub fn provide_dataset() {
             state.report(e);
             show_demo(state);
         }
-        state.loading.set(false);
+        // Only a change re-runs the pages' worker jobs.
+        if state.loading.get_untracked() {
+            state.loading.set(false);
+        }
         state.persisted.set(Some(idb::request_persistence().await));
     });
 }

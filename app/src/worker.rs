@@ -124,6 +124,17 @@ fn stop(error: &str) {
     }
 }
 
+/// Starts the worker now if none runs, so that it loads and compiles its wasm while the page
+/// is still mounting: the app calls this first thing, before its first render.
+pub fn prestart() {
+    CLIENT.with_borrow_mut(|c| {
+        if c.running.is_none() {
+            // A worker that cannot start is reported by the first job, which tries again.
+            c.running = start().ok();
+        }
+    });
+}
+
 /// Cancels every running and queued job: their `run` returns `Err(CANCELLED)`.
 pub fn cancel() {
     stop(CANCELLED);

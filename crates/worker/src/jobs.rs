@@ -11,7 +11,7 @@ use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::clv::{ClvError, ClvModel};
 use reallot_core::customers::{
     AtRiskReport, ClvBasis, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope,
-    ReclaimReport, at_risk, clv_basis, customer_report_in, reclaim_report_in,
+    ReclaimReport, at_risk, clv_basis, customer_report_in, kpi_report, reclaim_report_in,
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
@@ -154,11 +154,22 @@ pub struct Session {
 const SCOPED_KEPT: usize = 4;
 
 /// Orders grouped by customer and the CLV fit over every customer with each customer's
-/// prediction, as of one instant.
+/// prediction, as of one instant. The fit is made when first needed: the Overview's cards do
+/// not need it, so they are not kept waiting for it.
 struct CustomerBase {
     as_of: i64,
     facts: CustomerFacts,
-    clv: Result<ClvBasis, ClvError>,
+    /// The settings the fit is made with (those of the first filter asked for).
+    config: CustomerConfig,
+    clv: OnceCell<Result<ClvBasis, ClvError>>,
+}
+
+impl CustomerBase {
+    fn clv(&self) -> Result<&ClvBasis, &ClvError> {
+        self.clv
+            .get_or_init(|| clv_basis(&self.facts, &self.config))
+            .as_ref()
+    }
 }
 
 /// The customer measures under one (as-of instant, window in days, filter).
@@ -188,7 +199,7 @@ impl Scoped {
                     self.facts(),
                     &self.config,
                     &self.scope,
-                    self.base.clv.as_ref(),
+                    self.base.clv(),
                 ))
             })
             .clone()
@@ -274,12 +285,11 @@ impl Session {
         let config = customer_config(as_of, window_days);
         let cached = self.base.borrow().clone().filter(|b| b.as_of == as_of.0);
         let base = cached.unwrap_or_else(|| {
-            let facts = CustomerFacts::build(ds, as_of);
-            let clv = clv_basis(&facts, &config);
             let base = Rc::new(CustomerBase {
                 as_of: as_of.0,
-                facts,
-                clv,
+                facts: CustomerFacts::build(ds, as_of),
+                config: config.clone(),
+                clv: OnceCell::new(),
             });
             *self.base.borrow_mut() = Some(base.clone());
             base
@@ -307,8 +317,9 @@ impl Session {
     }
 
     /// The Overview's numbers: lead KPIs under `config`; customer KPIs over the `window_days`
-    /// before the same as-of date, and the CLV fit; the cards of the period against the one
-    /// before, and the alerts — all under the filter.
+    /// before the same as-of date; the cards of the period against the one before, and the
+    /// alerts — all under the filter. Nothing here needs the CLV fit (see
+    /// [`Session::active_customers`]), so the cards come first.
     pub fn overview(
         &self,
         key: &str,
@@ -336,8 +347,9 @@ impl Session {
             }
         }
         let customers = self.scoped(ds, &config.filter, &scope, window_days);
-        let report = customers.report(ds);
-        let total = &report.kpis.total;
+        // The customer report's KPI section alone, on the same facts and settings.
+        let kpis = kpi_report(ds, customers.facts(), &customers.config);
+        let total = &kpis.total;
         let parts = cards_and_alerts(&OverviewInput {
             ds,
             scope: &scope,
@@ -355,17 +367,32 @@ impl Session {
             revenue_previous: total.revenue_previous,
             growth: total.growth,
             retention: (total.retention.trials > 0).then_some(total.retention.rate),
-            customers_with_orders: report.customers_with_orders,
-            expected_alive: report
-                .clv
-                .as_ref()
-                .map(|c| c.p_alive_by_row.iter().flatten().sum()),
+            customers_with_orders: customers.facts().with_orders(),
             period_from: parts.period_from,
             period_to: parts.period_to,
             months: parts.months,
             cards: parts.cards,
             alerts: parts.alerts,
         })
+    }
+
+    /// The expected number of the filter's customers still alive (the sum of their BG/NBD
+    /// P(alive) as of the same date over `window_days`); `None` when the model could not be
+    /// fitted.
+    pub fn active_customers(
+        &self,
+        key: &str,
+        config: &MeasureConfig,
+        window_days: i64,
+    ) -> Result<Option<f64>, String> {
+        let ds = self.dataset(key)?;
+        let scope = config.scope(ds);
+        let customers = self.scoped(ds, &config.filter, &scope, window_days);
+        let report = customers.report(ds);
+        Ok(report
+            .clv
+            .as_ref()
+            .map(|c| c.p_alive_by_row.iter().flatten().sum()))
     }
 
     /// The chart models of `page`, labelled in `lang` (see [`crate::protocol::Job::Charts`]).
@@ -409,7 +436,7 @@ impl Session {
         }
         .scope(ds);
         let customers = self.scoped(ds, &Filter::default(), &scope, window_days);
-        let model: Option<ClvModel> = customers.base.clv.as_ref().ok().map(|b| b.model.clone());
+        let model: Option<ClvModel> = customers.base.clv().ok().map(|b| b.model.clone());
         let config = RepViewConfig {
             as_of: Some(as_of),
             ..config.clone()
@@ -565,10 +592,25 @@ mod tests {
         let report = customer_report(&ds, &CustomerConfig::new(scope.as_of));
         assert_eq!(n.revenue, report.kpis.total.revenue);
         assert_eq!(n.customers_with_orders, report.customers_with_orders);
-        let alive = n.expected_alive.expect("fitted");
+        let alive = session
+            .active_customers("stored", &config, 365)
+            .expect("measures")
+            .expect("fitted");
         assert!(
             alive > 0.0 && alive <= n.customers_with_orders as f64,
             "{alive}"
+        );
+        let sum: f64 = report
+            .clv
+            .as_ref()
+            .expect("fitted")
+            .p_alive_by_row
+            .iter()
+            .flatten()
+            .sum();
+        assert!(
+            (alive - sum).abs() < 1e-9,
+            "the report's P(alive): {alive} vs {sum}"
         );
         assert!(n.conversion().is_some_and(|c| c > 0.0 && c < 1.0));
         assert!(

@@ -91,6 +91,18 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             let reply = failed_or(id, reply.map(|numbers| Reply::Overview { id, numbers }));
             post(scope, &reply, &[]);
         }
+        Job::ActiveCustomers {
+            key,
+            config,
+            window_days,
+        } => {
+            let reply = SESSION.with_borrow(|s| s.active_customers(&key, &config, window_days));
+            let reply = failed_or(
+                id,
+                reply.map(|expected_alive| Reply::ActiveCustomers { id, expected_alive }),
+            );
+            post(scope, &reply, &[]);
+        }
         Job::Charts {
             key,
             page,

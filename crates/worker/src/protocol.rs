@@ -40,8 +40,15 @@ pub enum Job {
     /// Make the built-in demo dataset (scale s, `seed`) the worker's own, known as `key`.
     OpenDemo { key: String, seed: u64 },
     /// The Overview's numbers of the open dataset `key`: lead KPIs under `config`, customer
-    /// KPIs over the `window_days` before the as-of date, with the CLV fit.
+    /// KPIs over the `window_days` before the as-of date (no CLV fit: the cards come first).
     Overview {
+        key: String,
+        config: MeasureConfig,
+        window_days: i64,
+    },
+    /// The Overview's expected number of active customers under `config` over `window_days`,
+    /// from the CLV fit.
+    ActiveCustomers {
         key: String,
         config: MeasureConfig,
         window_days: i64,
@@ -127,6 +134,12 @@ pub enum Reply {
         id: u32,
         numbers: OverviewNumbers,
     },
+    /// Answer to [`Job::ActiveCustomers`]: the sum of the customers' BG/NBD P(alive); `None`
+    /// when the model could not be fitted.
+    ActiveCustomers {
+        id: u32,
+        expected_alive: Option<f64>,
+    },
     /// Answer to [`Job::Charts`].
     Charts {
         id: u32,
@@ -170,6 +183,7 @@ impl Reply {
             | Reply::Imported { id, .. }
             | Reply::Opened { id, .. }
             | Reply::Overview { id, .. }
+            | Reply::ActiveCustomers { id, .. }
             | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
             | Reply::RepView { id, .. }
@@ -219,9 +233,6 @@ pub struct OverviewNumbers {
     pub retention: Option<f64>,
     /// Customers with at least one order.
     pub customers_with_orders: usize,
-    /// Expected number of customers still alive (sum of BG/NBD P(alive)); `None` when the
-    /// model could not be fitted.
-    pub expected_alive: Option<f64>,
     /// The period the cards compare with the one before it (dates, both ends included).
     pub period_from: String,
     pub period_to: String,
