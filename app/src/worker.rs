@@ -1,5 +1,6 @@
-//! The page's side of the Web Worker (`reallot-worker`): starts it on first use, queues
-//! requests until it says it is ready, routes its replies to the waiting job, and cancels by
+//! The page's side of the Web Worker (`reallot-worker`): takes on the worker that
+//! `assets/worker-start.js` started while the page loaded (or starts one), queues requests
+//! until it says it is ready, routes its replies to the waiting job, and cancels by
 //! terminating it (the next job starts a fresh one). See `reallot_worker::protocol`.
 
 use reallot_worker::protocol::{Job, Progress, Reply, Request};
@@ -55,8 +56,32 @@ thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client::default());
 }
 
+/// The worker `assets/worker-start.js` started while the page loaded, with whether it has
+/// said it is ready; `None` once claimed, or if it failed to start. Claimed once: a worker
+/// restarted after a cancel is a fresh one.
+fn adopt_early() -> Option<(Worker, bool)> {
+    let window: js_sys::Object = web_sys::window()?.into();
+    let key = wasm_bindgen::JsValue::from_str("reallotEarlyWorker");
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let field = |name: &str| js_sys::Reflect::get(&early, &wasm_bindgen::JsValue::from_str(name));
+    let worker: Worker = field("worker").ok()?.dyn_into().ok()?;
+    if field("failed").ok()?.as_bool() != Some(false) {
+        worker.terminate();
+        return None;
+    }
+    let ready = field("ready").ok()?.as_bool() == Some(true);
+    Some((worker, ready))
+}
+
 fn start() -> Result<Running, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?;
+    let (worker, ready) = match adopt_early() {
+        Some(early) => early,
+        None => (
+            Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?,
+            false,
+        ),
+    };
     let on_message =
         Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_message(&ev));
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
@@ -66,7 +91,7 @@ fn start() -> Result<Running, String> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok(Running {
         worker,
-        ready: false,
+        ready,
         queue: Vec::new(),
         _on_message: on_message,
         _on_error: on_error,
@@ -124,8 +149,9 @@ fn stop(error: &str) {
     }
 }
 
-/// Starts the worker now if none runs, so that it loads and compiles its wasm while the page
-/// is still mounting: the app calls this first thing, before its first render.
+/// Takes on the worker the page started early (or starts one) if none runs, so that jobs go
+/// to it as soon as the app sends them: the app calls this first thing, before its first
+/// render.
 pub fn prestart() {
     CLIENT.with_borrow_mut(|c| {
         if c.running.is_none() {

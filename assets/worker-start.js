@@ -1,0 +1,15 @@
+// Starts the app's Web Worker as soon as the page is parsed, so that the worker fetches and
+// compiles its wasm while the page fetches and compiles its own; the app adopts it on start
+// (app/src/worker.rs). The worker's only unprompted message is "ready": if it comes before
+// the app listens, it is remembered here, and so is a failure to start.
+(() => {
+  const early = { worker: null, ready: false, failed: false };
+  try {
+    early.worker = new Worker('/reallot-worker_loader.js');
+    early.worker.onmessage = () => { early.ready = true; };
+    early.worker.onerror = () => { early.failed = true; };
+  } catch {
+    early.failed = true;
+  }
+  window.reallotEarlyWorker = early;
+})();
