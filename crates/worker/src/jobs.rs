@@ -288,7 +288,7 @@ impl Session {
             let base = Rc::new(CustomerBase {
                 as_of: as_of.0,
                 facts: CustomerFacts::build(ds, as_of),
-                config: config.clone(),
+                config,
                 clv: OnceCell::new(),
             });
             *self.base.borrow_mut() = Some(base.clone());
