@@ -19,7 +19,7 @@ use reallot_worker::protocol::{Job, Reply};
 use reallot_worker::summary::DatasetSummary;
 
 /// The seed of the built-in demo dataset, so every visitor sees the same demo organisation.
-pub const DEMO_SEED: u64 = 42;
+pub use reallot_worker::protocol::DEMO_SEED;
 
 /// localStorage key of the active dataset id.
 const ACTIVE_KEY: &str = "reallot.active";

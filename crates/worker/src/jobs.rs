@@ -145,6 +145,8 @@ pub struct Session {
     /// Overview, Customers and Pool pages share them, and going back to a filter costs
     /// nothing), each computed when first needed.
     scoped: RefCell<Vec<Rc<Scoped>>>,
+    /// The seed of the held dataset when it is the built-in demo.
+    demo_seed: Option<u64>,
     /// The held dataset made ready to simulate (lead stream, roster, fitted outcome model):
     /// fitted on the first simulation, reused by the next ones.
     simulation: RefCell<Option<Rc<Simulation>>>,
@@ -235,6 +237,7 @@ impl Session {
     pub fn hold(&mut self, key: &str, ds: Dataset) -> DatasetSummary {
         let summary = DatasetSummary::of(&ds);
         self.open = Some((key.to_owned(), ds));
+        self.demo_seed = None;
         self.base = RefCell::default();
         self.scoped = RefCell::default();
         self.simulation = RefCell::default();
@@ -247,15 +250,24 @@ impl Session {
         Ok(self.hold(key, ds))
     }
 
-    /// Holds the built-in demo dataset of `seed`.
+    /// Holds the built-in demo dataset of `seed` (already held when the worker built it at
+    /// start: then it is not built again).
     pub fn open_demo(&mut self, key: &str, seed: u64) -> DatasetSummary {
-        self.hold(
+        if let Some((held, ds)) = &self.open
+            && held == key
+            && self.demo_seed == Some(seed)
+        {
+            return DatasetSummary::of(ds);
+        }
+        let summary = self.hold(
             key,
             demo_dataset(&DemoConfig {
                 scale: Scale::S,
                 seed,
             }),
-        )
+        );
+        self.demo_seed = Some(seed);
+        summary
     }
 
     fn dataset(&self, key: &str) -> Result<&Dataset, String> {
@@ -710,6 +722,17 @@ mod tests {
             session.open_demo("demo", 42),
             summary,
             "the demo is the same dataset"
+        );
+        assert_eq!(
+            session.open_demo("demo", 42),
+            summary,
+            "held already: the same summary"
+        );
+        session.hold("demo", Dataset::new());
+        assert_eq!(
+            session.open_demo("demo", 42),
+            summary,
+            "another dataset held under the demo's key is replaced by the demo"
         );
         session.hold("empty", Dataset::new());
         let none = session.overview("empty", &config, 365).expect("measures");

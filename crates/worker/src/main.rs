@@ -4,7 +4,7 @@
 
 use reallot_core::model::Timestamp;
 use reallot_worker::jobs::{self, Session};
-use reallot_worker::protocol::{Job, JobError, Reply, Request};
+use reallot_worker::protocol::{DEMO_KEY, DEMO_QUERY, DEMO_SEED, Job, JobError, Reply, Request};
 use reallot_worker::wire::{pack, unpack};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -159,4 +159,9 @@ fn main() {
     // The handler lives as long as the worker.
     on_message.forget();
     post(&scope, &Reply::Ready, &[]);
+    // Started to show the demo first: build it now, while the page is still compiling its own
+    // wasm; the page's `OpenDemo`, queued meanwhile, then finds it held.
+    if scope.location().search() == DEMO_QUERY {
+        SESSION.with_borrow_mut(|s| s.open_demo(DEMO_KEY, DEMO_SEED));
+    }
 }

@@ -19,6 +19,14 @@ use reallot_core::repview::{RepView, RepViewConfig};
 use reallot_core::sim::{Scenario, SimReport};
 use serde::{Deserialize, Serialize};
 
+/// The key and seed of the built-in demo dataset, which the worker builds unasked when it is
+/// started with the query `?demo` (the page starts it so when the demo will be its first
+/// dataset; see `assets/worker-start.js`).
+pub const DEMO_KEY: &str = "demo";
+pub const DEMO_SEED: u64 = 42;
+/// The query that has the worker build the demo at start.
+pub const DEMO_QUERY: &str = "?demo";
+
 /// A job for the worker, tagged with the id its answers carry.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 pub struct Request {
