@@ -161,14 +161,16 @@ pub struct TableSizeRow {
     pub rows: usize,
 }
 
-/// Rows per table as the worker reported them; every table empty before it has.
-pub fn table_sizes(summary: Option<&DatasetSummary>) -> Vec<TableSizeRow> {
+/// Rows per table as the worker reported them.
+pub fn table_sizes(summary: &DatasetSummary) -> Vec<TableSizeRow> {
     TableKind::ALL
         .iter()
         .map(|k| TableSizeRow {
             table: k.as_str(),
             rows: summary
-                .and_then(|s| s.sizes.iter().find(|(t, _)| t == k))
+                .sizes
+                .iter()
+                .find(|(t, _)| t == k)
                 .map_or(0, |(_, n)| *n),
         })
         .collect()
@@ -290,7 +292,7 @@ mod tests {
         let mut ds = Dataset::new();
         ds.push_record(TableKind::Reps, &["R1"]);
         ds.push_record(TableKind::Reps, &["R2"]);
-        let rows = table_sizes(Some(&DatasetSummary::of(&ds)));
+        let rows = table_sizes(&DatasetSummary::of(&ds));
         assert_eq!(rows.len(), 8);
         assert_eq!(
             rows[0],
@@ -300,8 +302,8 @@ mod tests {
             }
         );
         assert!(rows[1..].iter().all(|r| r.rows == 0));
-        let unknown = table_sizes(None);
-        assert_eq!(unknown.len(), 8);
-        assert!(unknown.iter().all(|r| r.rows == 0));
+        let unreported = table_sizes(&DatasetSummary::default());
+        assert_eq!(unreported.len(), 8);
+        assert!(unreported.iter().all(|r| r.rows == 0));
     }
 }

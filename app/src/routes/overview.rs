@@ -18,7 +18,12 @@ pub fn OverviewPage() -> impl IntoView {
     let settings = use_settings();
     let lang = move || settings.with(|s| s.lang);
     let label = move |k: Key| move || t(lang(), k);
-    let rows = move || state.summary.with(|s| table_sizes(s.as_ref()));
+    // No rows until the worker has reported the dataset (rather than zeros).
+    let rows = move || {
+        state
+            .summary
+            .with(|s| s.as_ref().map(table_sizes).unwrap_or_default())
+    };
     let (numbers, failure) = watch_in_worker(
         |key, config, window_days, _| Job::Overview {
             key,
