@@ -161,11 +161,6 @@ pub fn prestart() {
     });
 }
 
-/// Whether the running worker has not said it is ready yet (so requests would be queued).
-pub fn awaiting_ready() -> bool {
-    CLIENT.with_borrow(|c| c.running.as_ref().is_some_and(|r| !r.ready))
-}
-
 /// Cancels every running and queued job: their `run` returns `Err(CANCELLED)`.
 pub fn cancel() {
     stop(CANCELLED);
