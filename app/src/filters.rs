@@ -7,7 +7,7 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use reallot_core::Dataset;
 use reallot_core::metrics::{Filter, MeasureConfig, Scope, Window};
-use reallot_core::model::{CustomerType, Sym, Timestamp};
+use reallot_core::model::{CustomerType, Timestamp};
 use serde::{Deserialize, Serialize};
 
 const KEY: &str = "reallot.filters";
@@ -56,34 +56,6 @@ impl Filters {
     }
 }
 
-/// The values the filter bar offers for a dataset, sorted.
-#[derive(Clone, PartialEq, Eq, Debug, Default)]
-pub struct FilterChoices {
-    /// Regions of reps, customers and leads.
-    pub regions: Vec<String>,
-    /// Teams of reps.
-    pub teams: Vec<String>,
-}
-
-pub fn choices(ds: &Dataset) -> FilterChoices {
-    let names = |syms: &mut dyn Iterator<Item = Sym>| {
-        let mut v: Vec<String> = syms.map(|s| ds.name(s).to_owned()).collect();
-        v.sort();
-        v.dedup();
-        v
-    };
-    let regions = ds
-        .reps
-        .iter()
-        .filter_map(|r| r.region)
-        .chain(ds.customers.iter().filter_map(|c| c.region))
-        .chain(ds.leads.iter().filter_map(|l| l.region));
-    FilterChoices {
-        regions: names(&mut { regions }),
-        teams: names(&mut ds.reps.iter().filter_map(|r| r.team)),
-    }
-}
-
 #[derive(Clone, Copy)]
 pub struct FiltersState(pub RwSignal<Filters>);
 
@@ -129,13 +101,6 @@ mod tests {
         }
         assert!(ds.push_record(TableKind::Leads, &v).kept);
         ds
-    }
-
-    #[test]
-    fn offers_the_datasets_regions_and_teams() {
-        let c = choices(&dataset());
-        assert_eq!(c.regions, vec!["华东", "华北"]);
-        assert_eq!(c.teams, vec!["east-team", "north-team"]);
     }
 
     #[test]

@@ -1,11 +1,11 @@
-//! What the Overview page shows, as plain data computed from a dataset. Its KPI numbers are
+//! What the Overview page shows, as plain data. Its KPI numbers are
 //! computed in the worker ([`reallot_worker::jobs::Session::overview`]); here they are worded
 //! for a language: card titles, values, the change on the period before, and the alerts.
 
 use crate::i18n::{Lang, format_compact, format_int};
-use reallot_core::Dataset;
 use reallot_core::model::TableKind;
 use reallot_worker::protocol::{Alert, AlertKind, KpiCard, KpiKind};
+use reallot_worker::summary::DatasetSummary;
 
 /// A card's title.
 pub fn card_title(kind: KpiKind, lang: Lang) -> &'static str {
@@ -161,13 +161,17 @@ pub struct TableSizeRow {
     pub rows: usize,
 }
 
-pub fn table_sizes(ds: &Dataset) -> Vec<TableSizeRow> {
-    let sizes = ds.sizes();
+/// Rows per table as the worker reported them.
+pub fn table_sizes(summary: &DatasetSummary) -> Vec<TableSizeRow> {
     TableKind::ALL
         .iter()
         .map(|k| TableSizeRow {
             table: k.as_str(),
-            rows: sizes.get(*k),
+            rows: summary
+                .sizes
+                .iter()
+                .find(|(t, _)| t == k)
+                .map_or(0, |(_, n)| *n),
         })
         .collect()
 }
@@ -180,6 +184,7 @@ mod tests {
     use super::*;
     use crate::filters::Filters;
     use crate::settings::Settings;
+    use reallot_core::Dataset;
     use reallot_worker::jobs::Session;
 
     #[test]
@@ -210,7 +215,12 @@ mod tests {
             .overview("t", &Filters::default().config(&settings), 365)
             .expect("measured");
         assert_eq!((all.leads, all.assigned, all.won), (3, 3, 2));
-        assert_eq!((all.revenue, all.expected_alive), (0, None), "no orders");
+        assert_eq!(all.revenue, 0, "no orders");
+        assert_eq!(
+            session.active_customers("t", &Filters::default().config(&settings), 365),
+            Ok(None),
+            "no customers to fit"
+        );
         let east = Filters {
             region: Some("east".into()),
             ..Filters::default()
@@ -282,7 +292,7 @@ mod tests {
         let mut ds = Dataset::new();
         ds.push_record(TableKind::Reps, &["R1"]);
         ds.push_record(TableKind::Reps, &["R2"]);
-        let rows = table_sizes(&ds);
+        let rows = table_sizes(&DatasetSummary::of(&ds));
         assert_eq!(rows.len(), 8);
         assert_eq!(
             rows[0],
@@ -292,5 +302,8 @@ mod tests {
             }
         );
         assert!(rows[1..].iter().all(|r| r.rows == 0));
+        let unreported = table_sizes(&DatasetSummary::default());
+        assert_eq!(unreported.len(), 8);
+        assert!(unreported.iter().all(|r| r.rows == 0));
     }
 }

@@ -1,8 +1,10 @@
 //! App-wide state in context: the active dataset and the stored datasets list.
 //!
-//! The built-in demo dataset is virtual: it is rebuilt by the core from [`DEMO_SEED`] whenever
-//! no stored dataset is active (first visit, or after the active one was deleted), so it costs
-//! no storage. The active dataset id survives reloads in localStorage.
+//! The page holds no copy of the active dataset: the worker holds it (it measures and
+//! simulates there) and sends back what the page shows of it, a [`DatasetSummary`]. The
+//! built-in demo dataset is virtual: the worker rebuilds it from [`DEMO_SEED`] whenever no
+//! stored dataset is active (first visit, or after the active one was deleted), so it costs
+//! no storage and no download. The active dataset id survives reloads in localStorage.
 
 use crate::filters::use_filters;
 use crate::i18n::Lang;
@@ -12,14 +14,12 @@ use crate::worker;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
-use reallot_core::Dataset;
-use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::metrics::MeasureConfig;
 use reallot_worker::protocol::{Job, Reply};
-use std::sync::Arc;
+use reallot_worker::summary::DatasetSummary;
 
 /// The seed of the built-in demo dataset, so every visitor sees the same demo organisation.
-pub const DEMO_SEED: u64 = 42;
+pub use reallot_worker::protocol::DEMO_SEED;
 
 /// localStorage key of the active dataset id.
 const ACTIVE_KEY: &str = "reallot.active";
@@ -29,7 +29,8 @@ const ACTIVE_KEY: &str = "reallot.active";
 pub struct DatasetState {
     pub id: RwSignal<String>,
     pub name: RwSignal<String>,
-    pub dataset: RwSignal<Arc<Dataset>>,
+    /// What the worker reported of the active dataset; `None` until it has opened it.
+    pub summary: RwSignal<Option<DatasetSummary>>,
     pub stored: RwSignal<Vec<DatasetMeta>>,
     /// Storage problems not yet dismissed, oldest first.
     pub errors: RwSignal<Vec<String>>,
@@ -42,25 +43,14 @@ pub struct DatasetState {
     pub loading: RwSignal<bool>,
 }
 
-/// Builds the demo dataset with the same core that runs natively.
-pub fn demo() -> Dataset {
-    demo_dataset(&DemoConfig {
-        scale: Scale::S,
-        seed: DEMO_SEED,
-    })
-}
-
 pub fn provide_dataset() {
     let active = LocalStorage::get::<String>(ACTIVE_KEY)
         .ok()
         .filter(|id| id != DEMO_ID);
-    // The page's copy of the demo (for the filter choices and table sizes) is built after the
-    // first paint: the worker builds and measures its own meanwhile, so the Overview's numbers
-    // do not wait for the page's copy.
     let state = DatasetState {
         id: RwSignal::new(DEMO_ID.to_owned()),
         name: RwSignal::new("demo".to_owned()),
-        dataset: RwSignal::new(Arc::new(Dataset::new())),
+        summary: RwSignal::new(None),
         stored: RwSignal::new(Vec::new()),
         errors: RwSignal::new(Vec::new()),
         interrupted: RwSignal::new(Vec::new()),
@@ -69,11 +59,22 @@ pub fn provide_dataset() {
         loading: RwSignal::new(active.is_some()),
     };
     provide_context(state);
-    spawn_local(async move {
-        if active.is_none() {
-            after_paint().await;
-            state.dataset.set(Arc::new(demo()));
+    // The worker opens the active dataset as soon as it is known — on a first visit before
+    // the first paint — so that it starts, compiles and builds the demo while the page renders.
+    Effect::new(move |_| {
+        let key = state.id.get();
+        if state.loading.get() {
+            return;
         }
+        spawn_local(async move {
+            if let Err(e) = ensure_in_worker(state, &key).await
+                && e != worker::CANCELLED
+            {
+                state.report(e);
+            }
+        });
+    });
+    spawn_local(async move {
         match idb::take_interrupted().await {
             Ok(cut) => state
                 .interrupted
@@ -87,28 +88,12 @@ pub fn provide_dataset() {
             state.report(e);
             show_demo(state);
         }
-        state.loading.set(false);
+        // Only a change re-runs the pages' worker jobs.
+        if state.loading.get_untracked() {
+            state.loading.set(false);
+        }
         state.persisted.set(Some(idb::request_persistence().await));
     });
-}
-
-/// Resolves once the browser has painted the page as it stands (a timer set from the next
-/// animation frame runs after that frame is drawn).
-async fn after_paint() {
-    use wasm_bindgen::JsCast;
-    let promise = js_sys::Promise::new(&mut |resolve, _| match web_sys::window() {
-        Some(w) => {
-            let later = w.clone();
-            let next = wasm_bindgen::closure::Closure::once_into_js(move || {
-                let _ = later.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
-            });
-            let _ = w.request_animation_frame(next.unchecked_ref());
-        }
-        None => {
-            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 impl DatasetState {
@@ -140,24 +125,28 @@ pub async fn refresh(state: DatasetState) {
     state.estimate.set(idb::estimate().await);
 }
 
-/// Switches to the demo dataset.
+/// Switches to the demo dataset (the worker rebuilds it).
 pub fn show_demo(state: DatasetState) {
-    state.dataset.set(Arc::new(demo()));
-    state.id.set(DEMO_ID.to_owned());
-    state.name.set("demo".to_owned());
-    let _ = LocalStorage::set(ACTIVE_KEY, DEMO_ID);
+    set_active(state, DEMO_ID, "demo");
 }
 
-/// Makes an in-memory dataset the active one (after an import or a restore stored it).
-pub fn activate(state: DatasetState, meta: &DatasetMeta, ds: Dataset) {
-    state.dataset.set(Arc::new(ds));
-    state.id.set(meta.id.clone());
-    state.name.set(meta.name.clone());
-    let _ = LocalStorage::set(ACTIVE_KEY, &meta.id);
+/// Makes a stored dataset the active one (after an import or a restore stored it); the worker
+/// reads it from IndexedDB when a page first needs it.
+pub fn activate(state: DatasetState, meta: &DatasetMeta) {
+    set_active(state, &meta.id, &meta.name);
 }
 
-/// Loads a stored dataset from IndexedDB and makes it active; a damaged one is named in the
-/// error and left stored.
+fn set_active(state: DatasetState, id: &str, name: &str) {
+    if state.id.get_untracked() != id {
+        state.summary.set(None);
+    }
+    state.id.set(id.to_owned());
+    state.name.set(name.to_owned());
+    let _ = LocalStorage::set(ACTIVE_KEY, id);
+}
+
+/// Has the worker open a stored dataset from IndexedDB and makes it active; a damaged one is
+/// named in the error and left stored, and the active dataset stays as it was.
 pub async fn open_stored(state: DatasetState, id: &str) -> Result<(), String> {
     let meta = state
         .stored
@@ -167,23 +156,31 @@ pub async fn open_stored(state: DatasetState, id: &str) -> Result<(), String> {
         .ok_or_else(|| format!("dataset {id} is not stored"))?;
     let fail = |detail: String| open_error_message(stored_lang(), &meta.name, &detail);
     let bytes = idb::load_bytes(id).await.map_err(fail)?;
-    let ds = reallot_core::codec::decode(&bytes).map_err(|e| fail(e.to_string()))?;
-    activate(state, &meta, ds);
+    let summary = worker::open(id, worker::Source::Bytes(&bytes))
+        .await
+        .map_err(fail)?;
+    activate(state, &meta);
+    state.summary.set(Some(summary));
     Ok(())
 }
 
-/// Makes the worker hold the active dataset (it measures and simulates there): the demo is
-/// rebuilt by the worker, a stored dataset is read from IndexedDB and sent once.
-pub async fn ensure_in_worker(key: &str) -> Result<(), String> {
+/// Makes the worker hold the dataset `key` (it measures and simulates there): the demo is
+/// rebuilt by the worker, a stored dataset is read from IndexedDB and sent once. The worker's
+/// summary of it becomes the page's while `key` is the active dataset.
+pub async fn ensure_in_worker(state: DatasetState, key: &str) -> Result<(), String> {
     if worker::holds(key) {
         return Ok(());
     }
-    if key == DEMO_ID {
-        worker::open(key, worker::Source::Demo(DEMO_SEED)).await
+    let summary = if key == DEMO_ID {
+        worker::open(key, worker::Source::Demo(DEMO_SEED)).await?
     } else {
         let bytes = idb::load_bytes(key).await?;
-        worker::open(key, worker::Source::Bytes(&bytes)).await
+        worker::open(key, worker::Source::Bytes(&bytes)).await?
+    };
+    if state.id.get_untracked() == key {
+        state.summary.set(Some(summary));
     }
+    Ok(())
 }
 
 /// Asks the worker for `job(key, config, window_days, lang)` on the active dataset whenever the
@@ -200,8 +197,8 @@ pub fn watch_in_worker<T: Send + Sync + 'static>(
     let answer = RwSignal::new(None::<T>);
     let failure = RwSignal::new(None::<String>);
     // The job's inputs, compared with the last ones: setting a filter or a setting to the
-    // value it has (a reset of reset filters, the page's own copy of the same dataset landing)
-    // asks the worker nothing. A dataset id names one content for good.
+    // value it has (a reset of reset filters, the start-up settling) asks the worker nothing.
+    // A dataset id names one content for good.
     let inputs = Memo::new(move |_| {
         let config = filters.with(|f| settings.with(|s| f.config(s)));
         let (window_days, lang) = settings.with(|s| (i64::from(s.window_days), s.lang));
@@ -214,7 +211,7 @@ pub fn watch_in_worker<T: Send + Sync + 'static>(
         }
         spawn_local(async move {
             let reply = async {
-                ensure_in_worker(&key).await?;
+                ensure_in_worker(state, &key).await?;
                 let (reply, _) =
                     worker::run(job(key, config, window_days, lang), &[], |_| {}).await?;
                 pick(reply).ok_or_else(|| "the worker gave an unexpected answer".to_owned())

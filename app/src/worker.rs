@@ -1,8 +1,10 @@
-//! The page's side of the Web Worker (`reallot-worker`): starts it on first use, queues
-//! requests until it says it is ready, routes its replies to the waiting job, and cancels by
+//! The page's side of the Web Worker (`reallot-worker`): takes on the worker that
+//! `assets/worker-start.js` started while the page loaded (or starts one), queues requests
+//! until it says it is ready, routes its replies to the waiting job, and cancels by
 //! terminating it (the next job starts a fresh one). See `reallot_worker::protocol`.
 
 use reallot_worker::protocol::{Job, Progress, Reply, Request};
+use reallot_worker::summary::DatasetSummary;
 use reallot_worker::wire::{Outgoing, pack, unpack};
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -54,8 +56,32 @@ thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client::default());
 }
 
+/// The worker `assets/worker-start.js` started while the page loaded, with whether it has
+/// said it is ready; `None` once claimed, or if it failed to start. Claimed once: a worker
+/// restarted after a cancel is a fresh one.
+fn adopt_early() -> Option<(Worker, bool)> {
+    let window: js_sys::Object = web_sys::window()?.into();
+    let key = wasm_bindgen::JsValue::from_str("reallotEarlyWorker");
+    let early = js_sys::Reflect::get(&window, &key).ok()?;
+    let _ = js_sys::Reflect::delete_property(&window, &key);
+    let field = |name: &str| js_sys::Reflect::get(&early, &wasm_bindgen::JsValue::from_str(name));
+    let worker: Worker = field("worker").ok()?.dyn_into().ok()?;
+    if field("failed").ok()?.as_bool() != Some(false) {
+        worker.terminate();
+        return None;
+    }
+    let ready = field("ready").ok()?.as_bool() == Some(true);
+    Some((worker, ready))
+}
+
 fn start() -> Result<Running, String> {
-    let worker = Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?;
+    let (worker, ready) = match adopt_early() {
+        Some(early) => early,
+        None => (
+            Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?,
+            false,
+        ),
+    };
     let on_message =
         Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_message(&ev));
     let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
@@ -65,7 +91,7 @@ fn start() -> Result<Running, String> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok(Running {
         worker,
-        ready: false,
+        ready,
         queue: Vec::new(),
         _on_message: on_message,
         _on_error: on_error,
@@ -121,6 +147,18 @@ fn stop(error: &str) {
         *p.answer.borrow_mut() = Some(Err(error.to_owned()));
         let _ = p.resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
     }
+}
+
+/// Takes on the worker the page started early (or starts one) if none runs, so that jobs go
+/// to it as soon as the app sends them: the app calls this first thing, before its first
+/// render.
+pub fn prestart() {
+    CLIENT.with_borrow_mut(|c| {
+        if c.running.is_none() {
+            // A worker that cannot start is reported by the first job, which tries again.
+            c.running = start().ok();
+        }
+    });
 }
 
 /// Cancels every running and queued job: their `run` returns `Err(CANCELLED)`.
@@ -195,8 +233,9 @@ pub fn holds(key: &str) -> bool {
     CLIENT.with_borrow(|c| c.opened.as_deref() == Some(key))
 }
 
-/// Makes the worker hold the dataset `key` from `source`, for the measure and simulation jobs.
-pub async fn open(key: &str, source: Source<'_>) -> Result<(), String> {
+/// Makes the worker hold the dataset `key` from `source`, for the measure and simulation jobs;
+/// returns what the worker reports of it.
+pub async fn open(key: &str, source: Source<'_>) -> Result<DatasetSummary, String> {
     let (job, bytes) = match source {
         Source::Demo(seed) => (
             Job::OpenDemo {
@@ -232,7 +271,12 @@ pub async fn open(key: &str, source: Source<'_>) -> Result<(), String> {
         Err(e)
     };
     match answer {
-        Ok((Reply::Opened { key: held, .. }, _)) if held == key => Ok(()),
+        Ok((
+            Reply::Opened {
+                key: held, summary, ..
+            },
+            _,
+        )) if held == key => Ok(summary),
         Ok(_) => failed("the worker gave an unexpected answer".to_owned()),
         Err(e) => failed(e),
     }

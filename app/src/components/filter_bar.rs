@@ -1,7 +1,7 @@
 //! The global filter bar on the analysis pages: date range, region, team and customer type,
 //! bound to the shared [`Filters`] signal. The values offered come from the active dataset.
 
-use crate::filters::{Filters, choices, use_filters};
+use crate::filters::{Filters, use_filters};
 use crate::i18n::{Key, t};
 use crate::settings::use_settings;
 use crate::state::use_dataset;
@@ -66,9 +66,16 @@ pub fn FilterBar() -> impl IntoView {
     let settings = use_settings();
     let state = use_dataset();
     let lang = move || settings.with(|s| s.lang);
-    let offered = Memo::new(move |_| state.dataset.with(|ds| choices(ds)));
-    let regions = Signal::derive(move || offered.with(|c| c.regions.clone()));
-    let teams = Signal::derive(move || offered.with(|c| c.teams.clone()));
+    let regions = Signal::derive(move || {
+        state
+            .summary
+            .with(|s| s.as_ref().map(|s| s.regions.clone()).unwrap_or_default())
+    });
+    let teams = Signal::derive(move || {
+        state
+            .summary
+            .with(|s| s.as_ref().map(|s| s.teams.clone()).unwrap_or_default())
+    });
     let types = Signal::derive(|| {
         CustomerType::ALL
             .iter()

@@ -187,8 +187,11 @@ pub fn DataPage() -> impl IntoView {
                     .map_err(Problem::Text)?;
                 // The worker keeps what it built; if that fails, the pages' first job opens
                 // the stored copy instead.
-                let _ = worker::open(&meta.id, worker::Source::Imported).await;
-                activate(state, &meta, ds);
+                let held = worker::open(&meta.id, worker::Source::Imported).await;
+                activate(state, &meta);
+                if let Ok(summary) = held {
+                    state.summary.set(Some(summary));
+                }
                 Ok(summary)
             }
             .await;
@@ -233,7 +236,7 @@ pub fn DataPage() -> impl IntoView {
                     let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
                     let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
                     idb::save(lang(), &meta, &bytes, None).await?;
-                    activate(state, &meta, ds);
+                    activate(state, &meta);
                     Ok::<_, String>(label)
                 }
                 .await;

@@ -10,7 +10,7 @@ use crate::settings::use_settings;
 use crate::state::{use_dataset, watch_in_worker};
 use leptos::prelude::*;
 use reallot_charts::spark::sparkline_svg;
-use reallot_worker::protocol::{Job, KpiCard, OverviewNumbers, Reply};
+use reallot_worker::protocol::{Job, KpiCard, Reply};
 
 #[component]
 pub fn OverviewPage() -> impl IntoView {
@@ -18,7 +18,12 @@ pub fn OverviewPage() -> impl IntoView {
     let settings = use_settings();
     let lang = move || settings.with(|s| s.lang);
     let label = move |k: Key| move || t(lang(), k);
-    let rows = move || table_sizes(&state.dataset.get());
+    // No rows until the worker has reported the dataset (rather than zeros).
+    let rows = move || {
+        state
+            .summary
+            .with(|s| s.as_ref().map(table_sizes).unwrap_or_default())
+    };
     let (numbers, failure) = watch_in_worker(
         |key, config, window_days, _| Job::Overview {
             key,
@@ -30,8 +35,19 @@ pub fn OverviewPage() -> impl IntoView {
             _ => None,
         },
     );
-    let shown =
-        move |f: fn(&OverviewNumbers) -> String| move || numbers.with(|n| n.as_ref().map(f));
+    // The CLV fit behind this card takes longer than the other cards: it is asked for apart,
+    // after them (the worker runs jobs in order).
+    let (alive, _) = watch_in_worker(
+        |key, config, window_days, _| Job::ActiveCustomers {
+            key,
+            config,
+            window_days,
+        },
+        |reply| match reply {
+            Reply::ActiveCustomers { expected_alive, .. } => Some(expected_alive),
+            _ => None,
+        },
+    );
     let period = move || {
         numbers.with(|n| {
             n.as_ref().map(|n| {
@@ -71,7 +87,7 @@ pub fn OverviewPage() -> impl IntoView {
                 }}
                 <div class="card kpi">
                     <h2>{label(Key::ActiveCustomers)}</h2>
-                    {move || match shown(|n| n.expected_alive.map_or_else(|| "—".to_owned(), |a| format_int(a.round() as i64)))() {
+                    {move || match alive.with(|a| a.map(|a| a.map_or_else(|| "—".to_owned(), |a| format_int(a.round() as i64)))) {
                         Some(v) => view! { <p class="kpi-value" data-testid="kpi-alive">{v}</p> }.into_any(),
                         None => view! { <p class="kpi-value muted">"…"</p> }.into_any(),
                     }}

@@ -28,7 +28,6 @@ pub fn RepPage() -> impl IntoView {
     // Ask the worker again whenever the dataset, the rep or the definitions change.
     Effect::new(move |_| {
         let key = state.id.get();
-        state.dataset.track();
         let rep = rep.get();
         let (window_days, overdue_k) =
             settings.with(|s| (i64::from(s.window_days), s.overdue_factor));
@@ -46,7 +45,7 @@ pub fn RepPage() -> impl IntoView {
                 window_days,
             };
             let reply = async {
-                ensure_in_worker(&key).await?;
+                ensure_in_worker(state, &key).await?;
                 match worker::run(job, &[], |_| {}).await?.0 {
                     Reply::RepView { view, .. } => Ok(view),
                     _ => Err("the worker gave an unexpected answer".to_owned()),

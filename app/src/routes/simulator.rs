@@ -11,16 +11,16 @@ use crate::simulator::text::{Text, t};
 use crate::simulator::{
     Preset, SWEEP_PARAMETERS, SavedScenario, ScenarioForm, SweepForm, backtest_passed,
     backtest_text, chart_lang, comparison_grid, format_values, parameter_key, parse_optional,
-    parse_values, saved_name, territories,
+    parse_values, saved_name,
 };
-use crate::state::{ensure_in_worker, use_dataset};
+use crate::state::{DatasetState, ensure_in_worker, use_dataset};
 use crate::storage::idb;
 use crate::worker;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_charts::csv::table_csv;
 use reallot_charts::sim::{Metric, comparison_table, parameter_label};
-use reallot_core::assign::Rule;
+use reallot_core::assign::{Rule, Territory};
 use reallot_core::sim::SimReport;
 use reallot_worker::protocol::{Job, Progress, Reply, Stage};
 
@@ -265,7 +265,7 @@ pub fn SimulatorPage() -> impl IntoView {
     let run = move |_| {
         let l = lang.get_untracked();
         let margin = settings.with_untracked(|s| s.margin);
-        let terr = state.dataset.with_untracked(|ds| territories(ds));
+        let terr = territories(state);
         let Ok(scenario) = form.with_untracked(|f| f.to_scenario(l, &terr, margin)) else {
             return;
         };
@@ -276,7 +276,7 @@ pub fn SimulatorPage() -> impl IntoView {
         status.set(None);
         spawn_local(async move {
             let result = async {
-                ensure_in_worker(&key).await?;
+                ensure_in_worker(state, &key).await?;
                 let job = Job::SimulateScenario {
                     key: key.clone(),
                     scenario: Box::new(scenario),
@@ -360,7 +360,7 @@ pub fn SimulatorPage() -> impl IntoView {
         });
         let scenario = (kind == "scenario")
             .then(|| {
-                let terr = state.dataset.with_untracked(|ds| territories(ds));
+                let terr = territories(state);
                 let margin = settings.with_untracked(|s| s.margin);
                 form.with_untracked(|f| f.to_scenario(l, &terr, margin))
                     .ok()
@@ -728,4 +728,13 @@ fn Results(
             {move || reallot_charts::sim::all(&charts_report, chart_lang(lang.get())).into_iter().map(|chart| view! { <ChartFigure chart /> }).collect_view()}
         </div>
     }
+}
+
+/// The active dataset's territories as the worker reported them (none before it has opened it).
+fn territories(state: DatasetState) -> Vec<Territory> {
+    state.summary.with_untracked(|s| {
+        s.as_ref()
+            .map(|s| s.territories.clone())
+            .unwrap_or_default()
+    })
 }

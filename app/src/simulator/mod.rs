@@ -1,14 +1,13 @@
 //! What the Simulator page decides, as plain data and functions (tested natively): the
-//! scenario form and the core [`Scenario`] it builds, the territories of a dataset, the
-//! backtest verdict in the user's language, and the side-by-side comparison grid. The page
-//! (`routes/simulator.rs`) only binds these to the view; the worker runs the scenario.
+//! scenario form and the core [`Scenario`] it builds, the backtest verdict in the user's
+//! language, and the side-by-side comparison grid. The page (`routes/simulator.rs`) only binds
+//! these to the view; the worker runs the scenario and reports the dataset's territories.
 
 pub mod text;
 
 use crate::i18n::{Lang, format_int};
 use reallot_charts::Lang as ChartLang;
 use reallot_charts::sim::Metric;
-use reallot_core::Dataset;
 use reallot_core::assign::{Filters, Rule, Selector, Strategy, Territory};
 use reallot_core::reclaim::ReclaimPolicy;
 use reallot_core::sim::{
@@ -328,39 +327,6 @@ impl ScenarioForm {
     }
 }
 
-/// Each region's team for the territory strategy: the team most of the region's reps are in
-/// (ties to the team named first), regions in the order their reps appear.
-pub fn territories(ds: &Dataset) -> Vec<Territory> {
-    let mut counts: Vec<(String, Vec<(String, usize)>)> = Vec::new();
-    for r in &ds.reps {
-        let (Some(region), Some(team)) = (r.region, r.team) else {
-            continue;
-        };
-        let (region, team) = (ds.name(region), ds.name(team));
-        let i = match counts.iter().position(|(g, _)| g == region) {
-            Some(i) => i,
-            None => {
-                counts.push((region.to_owned(), Vec::new()));
-                counts.len() - 1
-            }
-        };
-        if let Some((_, teams)) = counts.get_mut(i) {
-            match teams.iter_mut().find(|(n, _)| n == team) {
-                Some((_, c)) => *c += 1,
-                None => teams.push((team.to_owned(), 1)),
-            }
-        }
-    }
-    counts
-        .into_iter()
-        .filter_map(|(region, teams)| {
-            // max_by_key keeps the last of equal maxima; reversing keeps the first named.
-            let (team, _) = teams.into_iter().rev().max_by_key(|(_, c)| *c)?;
-            Some(Territory { region, team })
-        })
-        .collect()
-}
-
 /// A typed value that is not a finite number ≥ 0.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct NotANumber;
@@ -607,46 +573,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
-    use reallot_core::model::TableKind;
     use reallot_core::sim::{HistoricalOutcome, OutcomeSummaries};
-
-    fn reps(rows: &[(&str, &str, &str)]) -> Dataset {
-        let mut ds = Dataset::new();
-        let fields = TableKind::Reps.fields();
-        for (id, team, region) in rows {
-            let mut rec = vec![""; fields.len()];
-            for (name, v) in [("rep_id", *id), ("team", *team), ("region", *region)] {
-                if let Some(i) = fields.iter().position(|f| f.name == name) {
-                    rec[i] = v;
-                }
-            }
-            assert!(ds.push_record(TableKind::Reps, &rec).kept);
-        }
-        ds
-    }
-
-    #[test]
-    fn territories_give_each_region_its_main_team() {
-        let ds = reps(&[
-            ("R1", "east-a", "east"),
-            ("R2", "east-b", "east"),
-            ("R3", "east-b", "east"),
-            ("R4", "west-a", "west"),
-            ("R5", "west-b", "west"),
-            ("R6", "", "north"),
-        ]);
-        let got: Vec<(String, String)> = territories(&ds)
-            .into_iter()
-            .map(|t| (t.region, t.team))
-            .collect();
-        assert_eq!(
-            got,
-            vec![
-                ("east".into(), "east-b".into()),
-                ("west".into(), "west-a".into())
-            ]
-        );
-    }
 
     #[test]
     fn the_default_form_builds_a_checked_scenario_that_reads_back() {

@@ -33,7 +33,7 @@ pub const SCENARIOS: &str = "scenarios";
 pub const CHUNK_BYTES: usize = 4 << 20;
 
 /// The id of the built-in demo dataset (never stored).
-pub const DEMO_ID: &str = "demo";
+pub const DEMO_ID: &str = reallot_worker::protocol::DEMO_KEY;
 
 /// What the datasets list shows of a stored dataset.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]

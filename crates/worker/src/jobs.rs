@@ -6,18 +6,18 @@ use crate::overview::{OverviewInput, cards_and_alerts};
 use crate::protocol::{
     ChartPage, FileInfo, ImportFile, ImportSummary, JobError, OverviewNumbers, Progress, Stage,
 };
+use crate::summary::DatasetSummary;
 use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::clv::{ClvError, ClvModel};
 use reallot_core::customers::{
     AtRiskReport, ClvBasis, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope,
-    ReclaimReport, at_risk, clv_basis, customer_report_in, reclaim_report_in,
+    ReclaimReport, at_risk, clv_basis, customer_report_in, kpi_report, reclaim_report_in,
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::metrics::leads::frame::NONE;
 use reallot_core::metrics::leads::{LeadFrame, lead_report};
 use reallot_core::metrics::{Filter, MeasureConfig, Scope, default_as_of};
-use reallot_core::model::TableKind;
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
 use reallot_core::repview::{RepView, RepViewConfig, rep_view};
@@ -150,6 +150,8 @@ pub struct Session {
     /// Overview, Customers and Pool pages share them, and going back to a filter costs
     /// nothing), each computed when first needed.
     scoped: RefCell<Vec<Rc<Scoped>>>,
+    /// The seed of the held dataset when it is the built-in demo.
+    demo_seed: Option<u64>,
     /// The held dataset made ready to simulate (lead stream, roster, fitted outcome model):
     /// fitted on the first simulation, reused by the next ones.
     simulation: RefCell<Option<Rc<Simulation>>>,
@@ -159,11 +161,22 @@ pub struct Session {
 const SCOPED_KEPT: usize = 4;
 
 /// Orders grouped by customer and the CLV fit over every customer with each customer's
-/// prediction, as of one instant.
+/// prediction, as of one instant. The fit is made when first needed: the Overview's cards do
+/// not need it, so they are not kept waiting for it.
 struct CustomerBase {
     as_of: i64,
     facts: CustomerFacts,
-    clv: Result<ClvBasis, ClvError>,
+    /// The settings the fit is made with (those of the first filter asked for).
+    config: CustomerConfig,
+    clv: OnceCell<Result<ClvBasis, ClvError>>,
+}
+
+impl CustomerBase {
+    fn clv(&self) -> Result<&ClvBasis, &ClvError> {
+        self.clv
+            .get_or_init(|| clv_basis(&self.facts, &self.config))
+            .as_ref()
+    }
 }
 
 /// The customer measures under one (as-of instant, window in days, filter).
@@ -193,7 +206,7 @@ impl Scoped {
                     self.facts(),
                     &self.config,
                     &self.scope,
-                    self.base.clv.as_ref(),
+                    self.base.clv(),
                 ))
             })
             .clone()
@@ -225,14 +238,15 @@ impl Scoped {
 }
 
 impl Session {
-    /// Holds `ds` as `key`; returns its rows over all tables.
-    pub fn hold(&mut self, key: &str, ds: Dataset) -> usize {
-        let sizes = ds.sizes();
+    /// Holds `ds` as `key`; returns what the page shows of it.
+    pub fn hold(&mut self, key: &str, ds: Dataset) -> DatasetSummary {
+        let summary = DatasetSummary::of(&ds);
         self.open = Some((key.to_owned(), ds));
+        self.demo_seed = None;
         self.base = RefCell::default();
         self.scoped = RefCell::default();
         self.simulation = RefCell::default();
-        TableKind::ALL.iter().map(|k| sizes.get(*k)).sum()
+        summary
     }
 
     /// Keeps the dataset an import built (or forgets the last one, for `None`) until the page
@@ -243,7 +257,7 @@ impl Session {
 
     /// Holds the dataset of the last import as `key`: what opening its stored bytes would
     /// give, without decoding them again.
-    pub fn hold_imported(&mut self, key: &str) -> Result<usize, String> {
+    pub fn hold_imported(&mut self, key: &str) -> Result<DatasetSummary, String> {
         let ds = self
             .imported
             .take()
@@ -252,20 +266,29 @@ impl Session {
     }
 
     /// Holds the dataset encoded in `bytes`.
-    pub fn open(&mut self, key: &str, bytes: &[u8]) -> Result<usize, String> {
+    pub fn open(&mut self, key: &str, bytes: &[u8]) -> Result<DatasetSummary, String> {
         let ds = codec::decode(bytes).map_err(|e| e.to_string())?;
         Ok(self.hold(key, ds))
     }
 
-    /// Holds the built-in demo dataset of `seed`.
-    pub fn open_demo(&mut self, key: &str, seed: u64) -> usize {
-        self.hold(
+    /// Holds the built-in demo dataset of `seed` (already held when the worker built it at
+    /// start: then it is not built again).
+    pub fn open_demo(&mut self, key: &str, seed: u64) -> DatasetSummary {
+        if let Some((held, ds)) = &self.open
+            && held == key
+            && self.demo_seed == Some(seed)
+        {
+            return DatasetSummary::of(ds);
+        }
+        let summary = self.hold(
             key,
             demo_dataset(&DemoConfig {
                 scale: Scale::S,
                 seed,
             }),
-        )
+        );
+        self.demo_seed = Some(seed);
+        summary
     }
 
     fn dataset(&self, key: &str) -> Result<&Dataset, String> {
@@ -295,12 +318,11 @@ impl Session {
         let config = customer_config(as_of, window_days);
         let cached = self.base.borrow().clone().filter(|b| b.as_of == as_of.0);
         let base = cached.unwrap_or_else(|| {
-            let facts = CustomerFacts::build(ds, as_of);
-            let clv = clv_basis(&facts, &config);
             let base = Rc::new(CustomerBase {
                 as_of: as_of.0,
-                facts,
-                clv,
+                facts: CustomerFacts::build(ds, as_of),
+                config,
+                clv: OnceCell::new(),
             });
             *self.base.borrow_mut() = Some(base.clone());
             base
@@ -328,8 +350,9 @@ impl Session {
     }
 
     /// The Overview's numbers: lead KPIs under `config`; customer KPIs over the `window_days`
-    /// before the same as-of date, and the CLV fit; the cards of the period against the one
-    /// before, and the alerts — all under the filter.
+    /// before the same as-of date; the cards of the period against the one before, and the
+    /// alerts — all under the filter. Nothing here needs the CLV fit (see
+    /// [`Session::active_customers`]), so the cards come first.
     pub fn overview(
         &self,
         key: &str,
@@ -357,8 +380,9 @@ impl Session {
             }
         }
         let customers = self.scoped(ds, &config.filter, &scope, window_days);
-        let report = customers.report(ds);
-        let total = &report.kpis.total;
+        // The customer report's KPI section alone, on the same facts and settings.
+        let kpis = kpi_report(ds, customers.facts(), &customers.config);
+        let total = &kpis.total;
         let parts = cards_and_alerts(&OverviewInput {
             ds,
             scope: &scope,
@@ -376,17 +400,32 @@ impl Session {
             revenue_previous: total.revenue_previous,
             growth: total.growth,
             retention: (total.retention.trials > 0).then_some(total.retention.rate),
-            customers_with_orders: report.customers_with_orders,
-            expected_alive: report
-                .clv
-                .as_ref()
-                .map(|c| c.p_alive_by_row.iter().flatten().sum()),
+            customers_with_orders: customers.facts().with_orders(),
             period_from: parts.period_from,
             period_to: parts.period_to,
             months: parts.months,
             cards: parts.cards,
             alerts: parts.alerts,
         })
+    }
+
+    /// The expected number of the filter's customers still alive (the sum of their BG/NBD
+    /// P(alive) as of the same date over `window_days`); `None` when the model could not be
+    /// fitted.
+    pub fn active_customers(
+        &self,
+        key: &str,
+        config: &MeasureConfig,
+        window_days: i64,
+    ) -> Result<Option<f64>, String> {
+        let ds = self.dataset(key)?;
+        let scope = config.scope(ds);
+        let customers = self.scoped(ds, &config.filter, &scope, window_days);
+        let report = customers.report(ds);
+        Ok(report
+            .clv
+            .as_ref()
+            .map(|c| c.p_alive_by_row.iter().flatten().sum()))
     }
 
     /// The chart models of `page`, labelled in `lang` (see [`crate::protocol::Job::Charts`]).
@@ -430,7 +469,7 @@ impl Session {
         }
         .scope(ds);
         let customers = self.scoped(ds, &Filter::default(), &scope, window_days);
-        let model: Option<ClvModel> = customers.base.clv.as_ref().ok().map(|b| b.model.clone());
+        let model: Option<ClvModel> = customers.base.clv().ok().map(|b| b.model.clone());
         let config = RepViewConfig {
             as_of: Some(as_of),
             ..config.clone()
@@ -507,6 +546,7 @@ mod tests {
     use crate::protocol::{AlertKind, KpiKind};
     use reallot_core::customers::customer_report;
     use reallot_core::metrics::leads::conversion::conversion_counts;
+    use reallot_core::model::TableKind;
 
     const AS_OF: Timestamp = Timestamp(1_800_000_000);
 
@@ -568,10 +608,10 @@ mod tests {
             seed: 42,
         });
         let bytes = codec::encode(&ds);
-        let rows = session.open("stored", &bytes).expect("opens");
+        let summary = session.open("stored", &bytes).expect("opens");
         let sizes = ds.sizes();
         assert_eq!(
-            rows,
+            summary.rows(),
             TableKind::ALL.iter().map(|k| sizes.get(*k)).sum::<usize>()
         );
         let n = session.overview("stored", &config, 365).expect("measures");
@@ -585,10 +625,25 @@ mod tests {
         let report = customer_report(&ds, &CustomerConfig::new(scope.as_of));
         assert_eq!(n.revenue, report.kpis.total.revenue);
         assert_eq!(n.customers_with_orders, report.customers_with_orders);
-        let alive = n.expected_alive.expect("fitted");
+        let alive = session
+            .active_customers("stored", &config, 365)
+            .expect("measures")
+            .expect("fitted");
         assert!(
             alive > 0.0 && alive <= n.customers_with_orders as f64,
             "{alive}"
+        );
+        let sum: f64 = report
+            .clv
+            .as_ref()
+            .expect("fitted")
+            .p_alive_by_row
+            .iter()
+            .flatten()
+            .sum();
+        assert!(
+            (alive - sum).abs() < 1e-9,
+            "the report's P(alive): {alive} vs {sum}"
         );
         assert!(n.conversion().is_some_and(|c| c > 0.0 && c < 1.0));
         assert!(
@@ -686,8 +741,19 @@ mod tests {
         );
         assert_eq!(
             session.open_demo("demo", 42),
-            rows,
+            summary,
             "the demo is the same dataset"
+        );
+        assert_eq!(
+            session.open_demo("demo", 42),
+            summary,
+            "held already: the same summary"
+        );
+        session.hold("demo", Dataset::new());
+        assert_eq!(
+            session.open_demo("demo", 42),
+            summary,
+            "another dataset held under the demo's key is replaced by the demo"
         );
         session.hold("empty", Dataset::new());
         let none = session.overview("empty", &config, 365).expect("measures");
@@ -953,7 +1019,7 @@ mod tests {
         );
         let stored = out.bytes.clone();
         session.set_imported(Some(out.dataset));
-        assert_eq!(session.hold_imported("ds-1"), Ok(2));
+        assert_eq!(session.hold_imported("ds-1").map(|s| s.rows()), Ok(2));
         let held = session.dataset("ds-1").expect("held under the stored id");
         assert_eq!(codec::encode(held), stored);
         assert!(session.hold_imported("ds-2").is_err(), "held once");

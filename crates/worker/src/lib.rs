@@ -5,4 +5,5 @@
 pub mod jobs;
 pub mod overview;
 pub mod protocol;
+pub mod summary;
 pub mod wire;

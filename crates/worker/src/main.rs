@@ -4,7 +4,7 @@
 
 use reallot_core::model::Timestamp;
 use reallot_worker::jobs::{self, Session};
-use reallot_worker::protocol::{Job, JobError, Reply, Request};
+use reallot_worker::protocol::{DEMO_KEY, DEMO_QUERY, DEMO_SEED, Job, JobError, Reply, Request};
 use reallot_worker::wire::{pack, unpack};
 use std::cell::RefCell;
 use wasm_bindgen::JsCast;
@@ -72,7 +72,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
                 id,
                 SESSION
                     .with_borrow_mut(|s| s.hold_imported(&key))
-                    .map(|rows| Reply::Opened { id, key, rows }),
+                    .map(|summary| Reply::Opened { id, key, summary }),
             );
             post(scope, &reply, &[]);
         }
@@ -82,7 +82,7 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
                     id,
                     SESSION
                         .with_borrow_mut(|s| s.open(&key, b))
-                        .map(|rows| Reply::Opened { id, key, rows }),
+                        .map(|summary| Reply::Opened { id, key, summary }),
                 ),
                 None => Reply::Failed {
                     id,
@@ -92,8 +92,8 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
             post(scope, &reply, &[]);
         }
         Job::OpenDemo { key, seed } => {
-            let rows = SESSION.with_borrow_mut(|s| s.open_demo(&key, seed));
-            post(scope, &Reply::Opened { id, key, rows }, &[]);
+            let summary = SESSION.with_borrow_mut(|s| s.open_demo(&key, seed));
+            post(scope, &Reply::Opened { id, key, summary }, &[]);
         }
         Job::Overview {
             key,
@@ -102,6 +102,18 @@ fn handle(scope: &DedicatedWorkerGlobalScope, ev: &MessageEvent) {
         } => {
             let reply = SESSION.with_borrow(|s| s.overview(&key, &config, window_days));
             let reply = failed_or(id, reply.map(|numbers| Reply::Overview { id, numbers }));
+            post(scope, &reply, &[]);
+        }
+        Job::ActiveCustomers {
+            key,
+            config,
+            window_days,
+        } => {
+            let reply = SESSION.with_borrow(|s| s.active_customers(&key, &config, window_days));
+            let reply = failed_or(
+                id,
+                reply.map(|expected_alive| Reply::ActiveCustomers { id, expected_alive }),
+            );
             post(scope, &reply, &[]);
         }
         Job::Charts {
@@ -160,4 +172,9 @@ fn main() {
     // The handler lives as long as the worker.
     on_message.forget();
     post(&scope, &Reply::Ready, &[]);
+    // Started to show the demo first: build it now, while the page is still compiling its own
+    // wasm; the page's `OpenDemo`, queued meanwhile, then finds it held.
+    if scope.location().search() == DEMO_QUERY {
+        SESSION.with_borrow_mut(|s| s.open_demo(DEMO_KEY, DEMO_SEED));
+    }
 }

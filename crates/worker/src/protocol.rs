@@ -8,6 +8,7 @@
 //! cancelled import therefore stores nothing — storing happens on the page only after the
 //! result arrives.
 
+use crate::summary::DatasetSummary;
 use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::import::{
     FileFormat, Finding, ImportError, Mapping, ReadOptions, TableReport, TextEncoding,
@@ -17,6 +18,14 @@ use reallot_core::model::TableKind;
 use reallot_core::repview::{RepView, RepViewConfig};
 use reallot_core::sim::{Scenario, SimReport};
 use serde::{Deserialize, Serialize};
+
+/// The key and seed of the built-in demo dataset, which the worker builds unasked when it is
+/// started with the query `?demo` (the page starts it so when the demo will be its first
+/// dataset; see `assets/worker-start.js`).
+pub const DEMO_KEY: &str = "demo";
+pub const DEMO_SEED: u64 = 42;
+/// The query that has the worker build the demo at start.
+pub const DEMO_QUERY: &str = "?demo";
 
 /// A job for the worker, tagged with the id its answers carry.
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
@@ -42,8 +51,15 @@ pub enum Job {
     /// Make the built-in demo dataset (scale s, `seed`) the worker's own, known as `key`.
     OpenDemo { key: String, seed: u64 },
     /// The Overview's numbers of the open dataset `key`: lead KPIs under `config`, customer
-    /// KPIs over the `window_days` before the as-of date, with the CLV fit.
+    /// KPIs over the `window_days` before the as-of date (no CLV fit: the cards come first).
     Overview {
+        key: String,
+        config: MeasureConfig,
+        window_days: i64,
+    },
+    /// The Overview's expected number of active customers under `config` over `window_days`,
+    /// from the CLV fit.
+    ActiveCustomers {
         key: String,
         config: MeasureConfig,
         window_days: i64,
@@ -117,16 +133,23 @@ pub enum Reply {
         id: u32,
         summary: ImportSummary,
     },
-    /// Answer to [`Job::Open`] and [`Job::OpenDemo`]: rows over all tables.
+    /// Answer to [`Job::Open`] and [`Job::OpenDemo`]: what the page shows of the dataset, so
+    /// that the page needs no copy of its own.
     Opened {
         id: u32,
         key: String,
-        rows: usize,
+        summary: DatasetSummary,
     },
     /// Answer to [`Job::Overview`].
     Overview {
         id: u32,
         numbers: OverviewNumbers,
+    },
+    /// Answer to [`Job::ActiveCustomers`]: the sum of the customers' BG/NBD P(alive); `None`
+    /// when the model could not be fitted.
+    ActiveCustomers {
+        id: u32,
+        expected_alive: Option<f64>,
     },
     /// Answer to [`Job::Charts`].
     Charts {
@@ -171,6 +194,7 @@ impl Reply {
             | Reply::Imported { id, .. }
             | Reply::Opened { id, .. }
             | Reply::Overview { id, .. }
+            | Reply::ActiveCustomers { id, .. }
             | Reply::Charts { id, .. }
             | Reply::Simulated { id, .. }
             | Reply::RepView { id, .. }
@@ -220,9 +244,6 @@ pub struct OverviewNumbers {
     pub retention: Option<f64>,
     /// Customers with at least one order.
     pub customers_with_orders: usize,
-    /// Expected number of customers still alive (sum of BG/NBD P(alive)); `None` when the
-    /// model could not be fitted.
-    pub expected_alive: Option<f64>,
     /// The period the cards compare with the one before it (dates, both ends included).
     pub period_from: String,
     pub period_to: String,

@@ -47,6 +47,26 @@ fn hash(s: &str) -> u64 {
     h.finish()
 }
 
+/// The symbol of `s` in `table` over `text` and `ends`, appended to all three if new.
+fn find_or_insert(
+    table: &mut HashTable<Sym>,
+    text: &mut String,
+    ends: &mut Vec<usize>,
+    s: &str,
+) -> Sym {
+    let h = hash(s);
+    match table.find(h, |&sym| slice(text, ends, sym.index()) == s) {
+        Some(&sym) => sym,
+        None => {
+            let sym = Sym(ends.len() as u32);
+            text.push_str(s);
+            ends.push(text.len());
+            table.insert_unique(h, sym, |&sym| hash(slice(text, ends, sym.index())));
+            sym
+        }
+    }
+}
+
 /// String `i` of a buffer and its ends ("" when out of range).
 fn slice<'a>(text: &'a str, ends: &[usize], i: usize) -> &'a str {
     let start = match i {
@@ -82,22 +102,13 @@ impl Interner {
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
-        let mut table = self
-            .table
-            .take()
-            .unwrap_or_else(|| build_table(&self.text, &self.ends));
-        let h = hash(s);
-        let (text, ends) = (&mut self.text, &mut self.ends);
-        let sym = match table.find(h, |&sym| slice(text, ends, sym.index()) == s) {
-            Some(&sym) => sym,
-            None => {
-                let sym = Sym(ends.len() as u32);
-                text.push_str(s);
-                ends.push(text.len());
-                table.insert_unique(h, sym, |&sym| hash(slice(text, ends, sym.index())));
-                sym
-            }
-        };
+        // The table is updated in place; only its first build goes through the cell's
+        // initialisation, which is too slow to pay on every id of an import.
+        if let Some(table) = self.table.get_mut() {
+            return find_or_insert(table, &mut self.text, &mut self.ends, s);
+        }
+        let mut table = build_table(&self.text, &self.ends);
+        let sym = find_or_insert(&mut table, &mut self.text, &mut self.ends, s);
         self.table = OnceLock::from(table);
         sym
     }
