@@ -1,7 +1,8 @@
 //! The page's side of the Web Worker (`reallot-worker`): takes on the worker that
-//! `assets/worker-start.js` started while the page loaded (or starts one), queues requests
-//! until it says it is ready, routes its replies to the waiting job, and cancels by
-//! terminating it (the next job starts a fresh one). See `reallot_worker::protocol`.
+//! `assets/worker-start.js` started while the page loaded (or starts one), sends it requests
+//! at once (its loader keeps those that come before its wasm is ready), routes its replies to
+//! the waiting job, and cancels by terminating it (the next job starts a fresh one). See
+//! `reallot_worker::protocol`.
 
 use reallot_worker::protocol::{Job, Progress, Reply, Request};
 use reallot_worker::summary::DatasetSummary;
@@ -14,8 +15,9 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker};
 
-/// Trunk's loader for the worker build: it loads `reallot-worker.js` and its wasm.
-const WORKER_URL: &str = "/reallot-worker_loader.js";
+/// The worker's loader (`assets/worker-boot.js`): it loads `reallot-worker.js` and its wasm,
+/// keeping the jobs sent meanwhile for the worker's handler.
+const WORKER_URL: &str = "/worker-boot.js";
 
 /// The error of a job that was cancelled.
 pub const CANCELLED: &str = "cancelled";
@@ -36,8 +38,6 @@ struct Pending {
 
 struct Running {
     worker: Worker,
-    ready: bool,
-    queue: Vec<Outgoing>,
     // Kept alive as long as the worker.
     _on_message: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(web_sys::Event)>,
@@ -56,10 +56,9 @@ thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client::default());
 }
 
-/// The worker `assets/worker-start.js` started while the page loaded, with whether it has
-/// said it is ready; `None` once claimed, or if it failed to start. Claimed once: a worker
-/// restarted after a cancel is a fresh one.
-fn adopt_early() -> Option<(Worker, bool)> {
+/// The worker `assets/worker-start.js` started while the page loaded; `None` once claimed, or
+/// if it failed to start. Claimed once: a worker restarted after a cancel is a fresh one.
+fn adopt_early() -> Option<Worker> {
     let window: js_sys::Object = web_sys::window()?.into();
     let key = wasm_bindgen::JsValue::from_str("reallotEarlyWorker");
     let early = js_sys::Reflect::get(&window, &key).ok()?;
@@ -70,17 +69,13 @@ fn adopt_early() -> Option<(Worker, bool)> {
         worker.terminate();
         return None;
     }
-    let ready = field("ready").ok()?.as_bool() == Some(true);
-    Some((worker, ready))
+    Some(worker)
 }
 
 fn start() -> Result<Running, String> {
-    let (worker, ready) = match adopt_early() {
+    let worker = match adopt_early() {
         Some(early) => early,
-        None => (
-            Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?,
-            false,
-        ),
+        None => Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?,
     };
     let on_message =
         Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_message(&ev));
@@ -91,8 +86,6 @@ fn start() -> Result<Running, String> {
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     Ok(Running {
         worker,
-        ready,
-        queue: Vec::new(),
         _on_message: on_message,
         _on_error: on_error,
     })
@@ -105,17 +98,8 @@ fn post(worker: &Worker, out: &Outgoing) {
 fn on_message(ev: &MessageEvent) {
     let answer = unpack::<Reply>(&ev.data());
     let id = match &answer {
-        Ok((Reply::Ready, _)) => {
-            CLIENT.with_borrow_mut(|c| {
-                if let Some(r) = &mut c.running {
-                    r.ready = true;
-                    for out in std::mem::take(&mut r.queue) {
-                        post(&r.worker, &out);
-                    }
-                }
-            });
-            return;
-        }
+        // Only says the worker's wasm has started; requests were sent without waiting for it.
+        Ok((Reply::Ready, _)) => return,
         Ok((reply, _)) => reply.id(),
         // A reply that cannot be read cannot be routed; the page can still cancel.
         Err(_) => None,
@@ -190,11 +174,7 @@ pub async fn run(
                 c.running = Some(start()?);
             }
             let r = c.running.as_mut().ok_or(NOT_RUNNING)?;
-            if r.ready {
-                post(&r.worker, &out);
-            } else {
-                r.queue.push(out);
-            }
+            post(&r.worker, &out);
             c.pending.insert(
                 id,
                 Pending {

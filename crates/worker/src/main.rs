@@ -1,6 +1,7 @@
 //! The Web Worker's entry point: answers the page's [`Request`]s by running [`jobs`] and posts
 //! progress and results back. Trunk builds it (`data-type="worker"`) as `reallot-worker.js` +
-//! `reallot-worker_bg.wasm` with the loader `reallot-worker_loader.js`, which the page starts.
+//! `reallot-worker_bg.wasm`; the page starts it through `assets/worker-boot.js`, which loads
+//! both and keeps the requests that come before `main` has set the handler.
 
 use reallot_core::model::Timestamp;
 use reallot_worker::jobs::{self, Session};
