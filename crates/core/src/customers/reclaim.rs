@@ -8,7 +8,7 @@
 //! reassignment until its next reclaim or `as_of`. Lost for good: no order or win after the
 //! reclaim although at least 90 days have passed.
 
-use super::{CustomerConfig, CustomerFacts, CustomerScope, SymSet};
+use super::{CustomerConfig, CustomerFacts, CustomerScope, SymBitmap};
 use crate::Dataset;
 use crate::model::{CustomerType, EntityKind, OwnershipReason};
 use crate::stats::radix::group_by_slot;
@@ -218,7 +218,10 @@ pub fn reclaim_report_in(
     // ids of its kind in symbol order (customers first), read from a bitmap with running
     // counts that stays in cache, so events and activities are joined to their entity without
     // a look-up in a table or map per row, and every other entity's rows are skipped at once.
-    let mut marks = [SymSet::new(ds.names.len()), SymSet::new(ds.names.len())];
+    let mut marks = [
+        SymBitmap::new(ds.names.len()),
+        SymBitmap::new(ds.names.len()),
+    ];
     let kind = |k: EntityKind| match k {
         EntityKind::Customer => 0,
         EntityKind::Lead => 1,
@@ -231,7 +234,7 @@ pub fn reclaim_report_in(
             m.insert(e.entity);
         }
     }
-    let [customer_slots, lead_slots] = marks.map(SymSet::numbered);
+    let [customer_slots, lead_slots] = marks.map(SymBitmap::numbered);
     let n_customer_slots = customer_slots.len();
     let n_slots = n_customer_slots + lead_slots.len();
     let customer_slot = |sym: crate::model::Sym| customer_slots.position(sym);

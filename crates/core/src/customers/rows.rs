@@ -6,10 +6,10 @@
 use crate::model::Sym;
 
 /// The row of each id of one table; a later row wins for a repeated id. The ids form a
-/// [`SymSet`], and the row of the k-th id in symbol order is `rows[k]`.
+/// [`SymBitmap`], and the row of the k-th id in symbol order is `rows[k]`.
 #[derive(Clone, Debug)]
 pub struct SymRows {
-    ids: SymSet,
+    ids: SymBitmap,
     rows: Vec<u32>,
 }
 
@@ -17,7 +17,7 @@ impl SymRows {
     /// The rows of `ids`, given in row order.
     pub fn new(ids: impl Iterator<Item = Sym> + Clone) -> Self {
         let end = ids.clone().map(|s| s.index() + 1).max().unwrap_or(0);
-        let mut set = SymSet::new(end);
+        let mut set = SymBitmap::new(end);
         for s in ids.clone() {
             set.insert(s);
         }
@@ -40,16 +40,16 @@ impl SymRows {
 }
 
 /// A set of interned symbols as one bit per symbol, with each member's position among the
-/// members in symbol order once [`SymSet::numbered`]: membership and a dense number for an
+/// members in symbol order once [`SymBitmap::numbered`]: membership and a dense number for an
 /// id from a few cached bits and one running count, instead of a look-up in a table or map.
 #[derive(Clone, Debug)]
-pub struct SymSet {
+pub struct SymBitmap {
     bits: Vec<u64>,
-    /// Members in the words before each word (filled by [`SymSet::numbered`]).
+    /// Members in the words before each word (filled by [`SymBitmap::numbered`]).
     before: Vec<u32>,
 }
 
-impl SymSet {
+impl SymBitmap {
     /// An empty set for symbols below `n`; larger ones are never members.
     pub fn new(n: usize) -> Self {
         Self {
@@ -58,7 +58,7 @@ impl SymSet {
         }
     }
 
-    /// Adds `sym` (ignored past the set's range); positions need [`SymSet::numbered`] again.
+    /// Adds `sym` (ignored past the set's range); positions need [`SymBitmap::numbered`] again.
     pub fn insert(&mut self, sym: Sym) {
         if let Some(w) = self.bits.get_mut(sym.index() / 64) {
             *w |= 1 << (sym.index() % 64);
@@ -66,7 +66,7 @@ impl SymSet {
         self.before.clear();
     }
 
-    /// The set with its members numbered, for [`SymSet::position`] and [`SymSet::len`].
+    /// The set with its members numbered, for [`SymBitmap::position`] and [`SymBitmap::len`].
     pub fn numbered(mut self) -> Self {
         let mut total = 0u32;
         self.before = self
@@ -135,7 +135,7 @@ mod tests {
 
     #[test]
     fn set_holds_what_was_inserted() {
-        let mut set = SymSet::new(130);
+        let mut set = SymBitmap::new(130);
         for s in [0, 63, 64, 129, 500] {
             set.insert(Sym(s));
         }
@@ -159,7 +159,7 @@ mod tests {
             positions,
             [Some(0), None, Some(1), Some(2), None, Some(3), None]
         );
-        assert!(SymSet::new(0).numbered().is_empty());
+        assert!(SymBitmap::new(0).numbered().is_empty());
     }
 
     #[test]

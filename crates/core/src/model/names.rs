@@ -8,7 +8,6 @@ use hashbrown::HashTable;
 use rustc_hash::FxHasher;
 use serde::{Deserialize, Serialize};
 use std::hash::{Hash, Hasher};
-use std::sync::OnceLock;
 
 /// An interned string of one [`Interner`]; meaningless without it.
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize, Deserialize)]
@@ -24,15 +23,15 @@ impl Sym {
 /// A string table: each distinct string gets one [`Sym`], in order of first appearance.
 ///
 /// The strings live end to end in one buffer and the hash table holds only symbols, so a
-/// dataset's millions of ids cost no allocation each. The table is built on first lookup: a
-/// dataset read back from storage is mostly only resolved, so decoding it does not pay for
-/// hashing millions of ids.
+/// dataset's millions of ids cost no allocation each. The table is built on the first intern
+/// after a rebuild: a dataset read back from storage is mostly only resolved, so decoding it
+/// does not pay for hashing millions of ids, and a lookup without the table scans.
 #[derive(Clone, Default)]
 pub struct Interner {
     text: String,
     /// End of string `i` in `text` (its start is the previous end).
     ends: Vec<usize>,
-    table: OnceLock<HashTable<Sym>>,
+    table: Option<HashTable<Sym>>,
 }
 
 impl std::fmt::Debug for Interner {
@@ -102,15 +101,10 @@ impl Interner {
     }
 
     pub fn intern(&mut self, s: &str) -> Sym {
-        // The table is updated in place; only its first build goes through the cell's
-        // initialisation, which is too slow to pay on every id of an import.
-        if let Some(table) = self.table.get_mut() {
-            return find_or_insert(table, &mut self.text, &mut self.ends, s);
-        }
-        let mut table = build_table(&self.text, &self.ends);
-        let sym = find_or_insert(&mut table, &mut self.text, &mut self.ends, s);
-        self.table = OnceLock::from(table);
-        sym
+        let table = self
+            .table
+            .get_or_insert_with(|| build_table(&self.text, &self.ends));
+        find_or_insert(table, &mut self.text, &mut self.ends, s)
     }
 
     /// The symbol of `s` if it was interned. An interner read back from storage has no lookup
@@ -118,7 +112,7 @@ impl Interner {
     /// million) rather than hashing every string to answer one question — a filter's few
     /// values on a freshly opened dataset.
     pub fn get(&self, s: &str) -> Option<Sym> {
-        match self.table.get() {
+        match &self.table {
             Some(table) => table.find(hash(s), |&sym| self.resolve(sym) == s).copied(),
             None => self.scan(s),
         }
@@ -253,7 +247,7 @@ mod tests {
         let mut j = Interner::from_strings(strings);
         let asked = ["华东", "", "L1", "华", "华东华", "L10", "L", "华南"];
         let scanned: Vec<Option<Sym>> = asked.iter().map(|s| j.get(s)).collect();
-        assert!(j.table.get().is_none(), "a lookup leaves the table unbuilt");
+        assert!(j.table.is_none(), "a lookup leaves the table unbuilt");
         let want = [0, 1, 2, 3, 5, 6].map(|i| Some(Sym(i)));
         assert_eq!(scanned[..6], want);
         assert_eq!(scanned[6..], [None, None]);

@@ -158,14 +158,14 @@ impl LeadFrame {
             closed: Vec::with_capacity(cap),
             won: Vec::with_capacity(cap),
             reached: Vec::with_capacity(cap),
-            cost: Vec::new(),
+            cost: Vec::with_capacity(cap),
             est_value: Vec::with_capacity(cap),
             won_value: Vec::with_capacity(cap),
             rep: Vec::with_capacity(cap),
             region: Vec::with_capacity(cap),
             source: Vec::with_capacity(cap),
             campaign: Vec::with_capacity(cap),
-            month: Vec::new(),
+            month: Vec::with_capacity(cap),
             ty: Vec::with_capacity(cap),
             load: Vec::new(),
             reps: Vec::new(),
@@ -206,8 +206,6 @@ impl LeadFrame {
         let mut months = MonthMemo::default();
         let as_of_month = scope.as_of.month_index();
         let mut months_back = 0u32;
-        f.cost.reserve(cap);
-        f.month.reserve(cap);
         let mut earliest = i64::MAX;
         for (li, l) in ds.leads.iter().enumerate() {
             let camp = l.campaign.map_or(NONE, |c| {
