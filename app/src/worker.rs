@@ -97,15 +97,10 @@ fn post(worker: &Worker, out: &Outgoing) {
 
 fn on_message(ev: &MessageEvent) {
     let answer = unpack::<Reply>(&ev.data());
-    let id = match &answer {
-        // Only says the worker's wasm has started; requests were sent without waiting for it.
-        Ok((Reply::Ready, _)) => return,
-        Ok((reply, _)) => reply.id(),
-        // A reply that cannot be read cannot be routed; the page can still cancel.
-        Err(_) => None,
-    };
-    let Some(id) = id else { return };
-    if let Ok((Reply::Progress { progress, .. }, _)) = &answer {
+    // A reply that cannot be read cannot be routed; the page can still cancel.
+    let Ok((reply, _)) = &answer else { return };
+    let id = reply.id();
+    if let Reply::Progress { progress, .. } = reply {
         let callback = CLIENT.with_borrow(|c| c.pending.get(&id).map(|p| p.on_progress.clone()));
         if let Some(f) = callback {
             f(progress.clone());

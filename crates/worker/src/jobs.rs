@@ -11,7 +11,8 @@ use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::clv::{ClvError, ClvModel};
 use reallot_core::customers::{
     AtRiskReport, ClvBasis, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope,
-    ReclaimReport, at_risk, clv_basis, customer_report_in, kpi_report, reclaim_report_in,
+    ReclaimReport, at_risk, clv_basis, clv_section_from, customer_report_in, kpi_report,
+    reclaim_report_in,
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
@@ -421,11 +422,15 @@ impl Session {
         let ds = self.dataset(key)?;
         let scope = config.scope(ds);
         let customers = self.scoped(ds, &config.filter, &scope, window_days);
-        let report = customers.report(ds);
-        Ok(report
-            .clv
-            .as_ref()
-            .map(|c| c.p_alive_by_row.iter().flatten().sum()))
+        // The CLV section alone, as the customer report would give it: the Overview needs
+        // none of the report's other sections.
+        Ok(customers.base.clv().ok().map(|basis| {
+            clv_section_from(ds, customers.facts(), &customers.config, basis)
+                .p_alive_by_row
+                .iter()
+                .flatten()
+                .sum()
+        }))
     }
 
     /// The chart models of `page`, labelled in `lang` (see [`crate::protocol::Job::Charts`]).
@@ -955,7 +960,7 @@ mod tests {
                 .collect::<Vec<_>>()
         };
         assert_eq!(ids(a), ids(b));
-        assert_eq!(back.id(), Some(3));
+        assert_eq!(back.id(), 3);
     }
 
     #[test]

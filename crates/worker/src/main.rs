@@ -172,7 +172,6 @@ fn main() {
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     // The handler lives as long as the worker.
     on_message.forget();
-    post(&scope, &Reply::Ready, &[]);
     // Started to show the demo first: build it now, while the page is still compiling its own
     // wasm; the page's `OpenDemo`, queued meanwhile, then finds it held.
     if scope.location().search() == DEMO_QUERY {

@@ -117,8 +117,6 @@ pub struct ImportFile {
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Reply {
-    /// The worker has started and takes requests; sent once, before anything else.
-    Ready,
     Progress {
         id: u32,
         progress: Progress,
@@ -185,10 +183,9 @@ pub enum Reply {
 }
 
 impl Reply {
-    /// The request this reply answers (none for [`Reply::Ready`]).
-    pub fn id(&self) -> Option<u32> {
+    /// The request this reply answers.
+    pub fn id(&self) -> u32 {
         match self {
-            Reply::Ready => None,
             Reply::Progress { id, .. }
             | Reply::Read { id, .. }
             | Reply::Imported { id, .. }
@@ -200,7 +197,7 @@ impl Reply {
             | Reply::RepView { id, .. }
             | Reply::SimulatedReport { id, .. }
             | Reply::Failed { id, .. }
-            | Reply::Refused { id, .. } => Some(*id),
+            | Reply::Refused { id, .. } => *id,
         }
     }
 }
@@ -448,7 +445,7 @@ mod tests {
         let json = serde_json::to_string(&reply).expect("serialises");
         let back: Reply = serde_json::from_str(&json).expect("parses");
         assert_eq!(back, reply);
-        assert_eq!(back.id(), Some(7));
+        assert_eq!(back.id(), 7);
         let Reply::Refused { error, .. } = back else {
             panic!("not a refusal: {json}");
         };
