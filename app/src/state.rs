@@ -97,6 +97,12 @@ pub fn provide_dataset() {
 }
 
 impl DatasetState {
+    /// `f` of what the worker reported of the active dataset (tracked), or the empty value
+    /// before it has reported.
+    pub fn summarised<T: Default>(&self, f: impl FnOnce(&DatasetSummary) -> T) -> T {
+        self.summary.with(|s| s.as_ref().map(f).unwrap_or_default())
+    }
+
     /// Shows a storage problem to the user (once, however often it recurs).
     pub fn report(&self, message: String) {
         self.errors.update(|all| {
@@ -127,18 +133,19 @@ pub async fn refresh(state: DatasetState) {
 
 /// Switches to the demo dataset (the worker rebuilds it).
 pub fn show_demo(state: DatasetState) {
-    set_active(state, DEMO_ID, "demo");
+    set_active(state, DEMO_ID, "demo", None);
 }
 
-/// Makes a stored dataset the active one (after an import or a restore stored it); the worker
-/// reads it from IndexedDB when a page first needs it.
-pub fn activate(state: DatasetState, meta: &DatasetMeta) {
-    set_active(state, &meta.id, &meta.name);
+/// Makes a stored dataset the active one (after an import or a restore stored it), with the
+/// worker's summary when the worker holds it already; otherwise the worker reads it from
+/// IndexedDB when a page first needs it.
+pub fn activate(state: DatasetState, meta: &DatasetMeta, summary: Option<DatasetSummary>) {
+    set_active(state, &meta.id, &meta.name, summary);
 }
 
-fn set_active(state: DatasetState, id: &str, name: &str) {
-    if state.id.get_untracked() != id {
-        state.summary.set(None);
+fn set_active(state: DatasetState, id: &str, name: &str, summary: Option<DatasetSummary>) {
+    if summary.is_some() || state.id.get_untracked() != id {
+        state.summary.set(summary);
     }
     state.id.set(id.to_owned());
     state.name.set(name.to_owned());
@@ -159,8 +166,7 @@ pub async fn open_stored(state: DatasetState, id: &str) -> Result<(), String> {
     let summary = worker::open(id, worker::Source::Bytes(&bytes))
         .await
         .map_err(fail)?;
-    activate(state, &meta);
-    state.summary.set(Some(summary));
+    activate(state, &meta, Some(summary));
     Ok(())
 }
 

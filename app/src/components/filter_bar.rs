@@ -66,16 +66,8 @@ pub fn FilterBar() -> impl IntoView {
     let settings = use_settings();
     let state = use_dataset();
     let lang = move || settings.with(|s| s.lang);
-    let regions = Signal::derive(move || {
-        state
-            .summary
-            .with(|s| s.as_ref().map(|s| s.regions.clone()).unwrap_or_default())
-    });
-    let teams = Signal::derive(move || {
-        state
-            .summary
-            .with(|s| s.as_ref().map(|s| s.teams.clone()).unwrap_or_default())
-    });
+    let regions = Signal::derive(move || state.summarised(|s| s.regions.clone()));
+    let teams = Signal::derive(move || state.summarised(|s| s.teams.clone()));
     let types = Signal::derive(|| {
         CustomerType::ALL
             .iter()

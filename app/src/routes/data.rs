@@ -188,10 +188,7 @@ pub fn DataPage() -> impl IntoView {
                 // The worker keeps what it built; if that fails, the pages' first job opens
                 // the stored copy instead.
                 let held = worker::open(&meta.id, worker::Source::Imported).await;
-                activate(state, &meta);
-                if let Ok(summary) = held {
-                    state.summary.set(Some(summary));
-                }
+                activate(state, &meta, held.ok());
                 Ok(summary)
             }
             .await;
@@ -236,7 +233,7 @@ pub fn DataPage() -> impl IntoView {
                     let label = stem.strip_suffix(".reallot").unwrap_or(&stem).to_owned();
                     let meta = meta_for(&label, &ds, bytes.len(), now_ms(), random());
                     idb::save(lang(), &meta, &bytes, None).await?;
-                    activate(state, &meta);
+                    activate(state, &meta, None);
                     Ok::<_, String>(label)
                 }
                 .await;

@@ -19,11 +19,7 @@ pub fn OverviewPage() -> impl IntoView {
     let lang = move || settings.with(|s| s.lang);
     let label = move |k: Key| move || t(lang(), k);
     // No rows until the worker has reported the dataset (rather than zeros).
-    let rows = move || {
-        state
-            .summary
-            .with(|s| s.as_ref().map(table_sizes).unwrap_or_default())
-    };
+    let rows = move || state.summarised(table_sizes);
     let (numbers, failure) = watch_in_worker(
         |key, config, window_days, _| Job::Overview {
             key,
