@@ -18,12 +18,14 @@ self.addEventListener('activate', (event) => {
 });
 
 // Network first, so a new build shows as soon as it is online; the cached shell when offline.
-// Every route of the single-page app is index.html.
+// Every route of the single-page app is index.html. A query names no other file: the worker's
+// loader is asked for as "/worker-boot.js?demo" on a first visit (assets/worker-start.js).
 self.addEventListener('fetch', (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== 'GET' || url.origin !== self.location.origin) return;
-  const cached = () => caches.match(request.mode === 'navigate' ? '/index.html' : request);
+  const cached = () =>
+    caches.match(request.mode === 'navigate' ? '/index.html' : request, { ignoreSearch: true });
   event.respondWith(
     fetch(request)
       .then((response) => (response.ok ? response : cached().then((hit) => hit ?? response)))

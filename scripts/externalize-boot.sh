@@ -22,8 +22,20 @@ if grep -q '<script>' "$html" || grep -q '<script type="module">' "$html"; then
 fi
 cat >>"$dir/boot.js" <<'JS'
 
-// Offline: the service worker keeps the app shell after this first visit.
-if ('serviceWorker' in navigator) navigator.serviceWorker.register('/sw.js').catch(() => {});
+// Offline: the service worker keeps the app shell after this first visit. It is registered
+// once the worker has answered the first screen's jobs (the app's "reallot:settled",
+// app/src/worker.rs), or after 10 s, so that its fetching and caching of every file does not
+// compete with the first screen for the CPU.
+if ('serviceWorker' in navigator) {
+  let registered = false;
+  const register = () => {
+    if (registered) return;
+    registered = true;
+    navigator.serviceWorker.register('/sw.js').catch(() => {});
+  };
+  addEventListener('reallot:settled', register, { once: true });
+  setTimeout(register, 10000);
+}
 JS
 files=$(cd "$dir" && find . -type f ! -name sw.js | sed 's#^\./#/#' | sort)
 list=$(printf '%s\n' "/" $files | awk 'BEGIN{printf "["} {printf "%s\"%s\"", (NR>1?", ":""), $0} END{printf "]"}')

@@ -56,9 +56,10 @@ thread_local! {
     static CLIENT: RefCell<Client> = RefCell::new(Client::default());
 }
 
-/// The worker `assets/worker-start.js` started while the page loaded; `None` once claimed, or
-/// if it failed to start. Claimed once: a worker restarted after a cancel is a fresh one.
-fn adopt_early() -> Option<Worker> {
+/// The worker `assets/worker-start.js` started while the page loaded, with the promise that
+/// settles once its loader has run; `None` once claimed, or if it failed to start. Claimed
+/// once: a worker restarted after a cancel is a fresh one.
+fn adopt_early() -> Option<(Worker, Option<js_sys::Promise>)> {
     let window: js_sys::Object = web_sys::window()?.into();
     let key = wasm_bindgen::JsValue::from_str("reallotEarlyWorker");
     let early = js_sys::Reflect::get(&window, &key).ok()?;
@@ -69,13 +70,18 @@ fn adopt_early() -> Option<Worker> {
         worker.terminate();
         return None;
     }
-    Some(worker)
+    let booted = field("booted").ok().and_then(|p| p.dyn_into().ok());
+    Some((worker, booted))
 }
 
-fn start() -> Result<Running, String> {
-    let worker = match adopt_early() {
+/// Starts a worker, or takes on the early one (then also returning when its loader has run).
+fn start() -> Result<(Running, Option<js_sys::Promise>), String> {
+    let (worker, booted) = match adopt_early() {
         Some(early) => early,
-        None => Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?,
+        None => (
+            Worker::new(WORKER_URL).map_err(|_| NOT_STARTED.to_owned())?,
+            None,
+        ),
     };
     let on_message =
         Closure::<dyn FnMut(MessageEvent)>::new(move |ev: MessageEvent| on_message(&ev));
@@ -84,11 +90,14 @@ fn start() -> Result<Running, String> {
     });
     worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    Ok(Running {
-        worker,
-        _on_message: on_message,
-        _on_error: on_error,
-    })
+    Ok((
+        Running {
+            worker,
+            _on_message: on_message,
+            _on_error: on_error,
+        },
+        booted,
+    ))
 }
 
 fn post(worker: &Worker, out: &Outgoing) {
@@ -107,11 +116,36 @@ fn on_message(ev: &MessageEvent) {
         }
         return;
     }
-    if let Some(p) = CLIENT.with_borrow_mut(|c| c.pending.remove(&id)) {
+    let (waiting, idle) = CLIENT.with_borrow_mut(|c| {
+        let p = c.pending.remove(&id);
+        (p, c.pending.is_empty())
+    });
+    if let Some(p) = waiting {
         *p.answer.borrow_mut() = Some(answer);
         let _ = p.resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
     }
+    if idle {
+        settled();
+    }
 }
+
+/// Tells the page's loader (`boot.js`, see `scripts/externalize-boot.sh`), once, that the
+/// worker has answered every job asked for so far: the first screen has its numbers, and the
+/// service worker may now fetch the app shell without slowing it down.
+fn settled() {
+    thread_local! {
+        static TOLD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+    if TOLD.replace(true) {
+        return;
+    }
+    if let (Some(window), Ok(ev)) = (web_sys::window(), web_sys::Event::new(SETTLED_EVENT)) {
+        let _ = window.dispatch_event(&ev);
+    }
+}
+
+/// The event [`settled`] dispatches on `window`.
+pub const SETTLED_EVENT: &str = "reallot:settled";
 
 /// Terminates the worker and fails every waiting job with `error`.
 fn stop(error: &str) {
@@ -130,14 +164,18 @@ fn stop(error: &str) {
 
 /// Takes on the worker the page started early (or starts one) if none runs, so that jobs go
 /// to it as soon as the app sends them: the app calls this first thing, before its first
-/// render.
-pub fn prestart() {
+/// render. Returns, for the early worker, a promise that settles once its loader has run:
+/// the app mounts after it (see `assets/worker-start.js`).
+pub fn prestart() -> Option<js_sys::Promise> {
     CLIENT.with_borrow_mut(|c| {
-        if c.running.is_none() {
-            // A worker that cannot start is reported by the first job, which tries again.
-            c.running = start().ok();
+        if c.running.is_some() {
+            return None;
         }
-    });
+        // A worker that cannot start is reported by the first job, which tries again.
+        let (running, booted) = start().ok()?;
+        c.running = Some(running);
+        booted
+    })
 }
 
 /// Cancels every running and queued job: their `run` returns `Err(CANCELLED)`.
@@ -166,7 +204,7 @@ pub async fn run(
         };
         queued = CLIENT.with_borrow_mut(|c| {
             if c.running.is_none() {
-                c.running = Some(start()?);
+                c.running = Some(start()?.0);
             }
             let r = c.running.as_mut().ok_or(NOT_RUNNING)?;
             post(&r.worker, &out);
