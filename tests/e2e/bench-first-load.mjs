@@ -11,7 +11,8 @@
 // Usage: node tests/e2e/bench-first-load.mjs [runs=3] [br|gzip|identity] [throttle=4]
 // With TRACE=FILE in the environment, the first run is also recorded as a Chromium trace
 // (page and worker threads, V8 and wasm compilation included) into FILE, for chrome://tracing
-// or Perfetto.
+// or Perfetto; TRACE_CPU=1 adds V8's sampling profiler. DIST=DIR serves DIR instead of dist/
+// (e.g. a copy whose wasm keeps its function names, for a readable profile).
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, join, normalize, resolve, dirname, relative } from 'node:path';
@@ -21,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { launch } from './harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = resolve(here, '../../dist');
+const root = process.env.DIST ?? resolve(here, '../../dist');
 const runs = Number(process.argv[2] ?? 3);
 const encoding = process.argv[3] ?? 'br';
 const throttle = Number(process.argv[4] ?? 4);
@@ -127,7 +128,7 @@ for (let i = 0; i < runs; i++) {
   if (tracing) {
     await browser.startTracing(page, {
       path: process.env.TRACE,
-      categories: ['devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading'],
+      categories: ['devtools.timeline', 'v8', 'v8.wasm', 'disabled-by-default-devtools.timeline', 'blink.user_timing', 'loading', ...(process.env.TRACE_CPU ? ['disabled-by-default-v8.cpu_profiler'] : [])],
     });
   }
   const marked = new Promise((ok) => cdp.on('Runtime.bindingCalled', ({ name, payload }) => {
