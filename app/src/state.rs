@@ -75,6 +75,12 @@ pub fn provide_dataset() {
         });
     });
     spawn_local(async move {
+        // With the demo shown first, storage can wait until the worker has answered the first
+        // screen: its reads would otherwise run on the page between the first render and the
+        // worker's answers.
+        if active.is_none() {
+            worker::after_first_answers().await;
+        }
         match idb::take_interrupted().await {
             Ok(cut) => state
                 .interrupted

@@ -129,18 +129,71 @@ fn on_message(ev: &MessageEvent) {
     }
 }
 
-/// Tells the page's loader (`boot.js`, see `scripts/externalize-boot.sh`), once, that the
-/// worker has answered every job asked for so far: the first screen has its numbers, and the
-/// service worker may now fetch the app shell without slowing it down.
+/// The first moment the worker had answered every job asked for so far (or stopped): the first
+/// screen has its numbers. Work the first screen does not need waits for it (see
+/// [`after_first_answers`]), and the page's loader (`boot.js`, see
+/// `scripts/externalize-boot.sh`) registers the service worker on its [`SETTLED_EVENT`], so
+/// that fetching the app shell does not slow the first screen down.
+struct Settled {
+    done: bool,
+    /// Resolves the promise [`after_first_answers`] waits on.
+    resolve: Option<js_sys::Function>,
+    promise: Option<js_sys::Promise>,
+}
+
+thread_local! {
+    static SETTLED: RefCell<Settled> = const {
+        RefCell::new(Settled {
+            done: false,
+            resolve: None,
+            promise: None,
+        })
+    };
+}
+
 fn settled() {
-    thread_local! {
-        static TOLD: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    }
-    if TOLD.replace(true) {
-        return;
+    let resolve = SETTLED.with_borrow_mut(|s| {
+        if s.done {
+            return None;
+        }
+        s.done = true;
+        Some(s.resolve.take())
+    });
+    let Some(resolve) = resolve else { return };
+    if let Some(f) = resolve {
+        let _ = f.call0(&wasm_bindgen::JsValue::UNDEFINED);
     }
     if let (Some(window), Ok(ev)) = (web_sys::window(), web_sys::Event::new(SETTLED_EVENT)) {
         let _ = window.dispatch_event(&ev);
+    }
+}
+
+/// How long [`after_first_answers`] waits at most, in milliseconds: a worker that never
+/// answers must not keep the page from its storage.
+const SETTLE_WAIT_MS: i32 = 5_000;
+
+/// Waits until the worker has answered the first screen's jobs (at once if it has), or
+/// [`SETTLE_WAIT_MS`].
+pub async fn after_first_answers() {
+    let promise = SETTLED.with_borrow_mut(|s| {
+        if s.done {
+            return None;
+        }
+        if s.promise.is_none() {
+            let mut resolve = None;
+            s.promise = Some(js_sys::Promise::new(&mut |ok, _| {
+                if let Some(w) = web_sys::window() {
+                    let _ = w
+                        .set_timeout_with_callback_and_timeout_and_arguments_0(&ok, SETTLE_WAIT_MS);
+                }
+                resolve = Some(ok);
+            }));
+            s.resolve = resolve;
+        }
+        s.promise.clone()
+    });
+    if let Some(p) = promise {
+        let _ = JsFuture::from(p).await;
     }
 }
 
@@ -160,6 +213,8 @@ fn stop(error: &str) {
         *p.answer.borrow_mut() = Some(Err(error.to_owned()));
         let _ = p.resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
     }
+    // Nothing is left to wait for.
+    settled();
 }
 
 /// Takes on the worker the page started early (or starts one) if none runs, so that jobs go
