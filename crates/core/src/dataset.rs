@@ -87,7 +87,7 @@ struct Cells<'a, 'n> {
 impl Cells<'_, '_> {
     /// The trimmed, non-empty text of field `i`; records a missing required field.
     fn raw(&mut self, i: usize) -> Option<&str> {
-        let v = self.values.get(i).map_or("", |v| v.trim());
+        let v = self.values.get(i).map_or("", |v| trimmed(v));
         if v.is_empty() {
             let spec = self.kind.fields()[i];
             if spec.required {
@@ -124,7 +124,7 @@ impl Cells<'_, '_> {
     }
 
     fn sym(&mut self, i: usize) -> Option<Sym> {
-        let v = self.values.get(i).map_or("", |v| v.trim());
+        let v = self.values.get(i).map_or("", |v| trimmed(v));
         if v.is_empty() {
             return self.raw(i).map(|_| Sym(0));
         }
@@ -142,13 +142,13 @@ impl Cells<'_, '_> {
     fn count(&mut self, i: usize) -> Option<u32> {
         self.parsed(i, |s| {
             let s = s.strip_suffix(".0").unwrap_or(s);
-            s.replace(',', "").parse().ok()
+            without_grouping(s).parse().ok()
         })
     }
 
     fn number(&mut self, i: usize) -> Option<f64> {
         self.parsed(i, |s| {
-            s.replace(',', "")
+            without_grouping(s)
                 .parse::<f64>()
                 .ok()
                 .filter(|v| v.is_finite())
@@ -156,9 +156,49 @@ impl Cells<'_, '_> {
     }
 }
 
+/// `s` without the whitespace around it (`str::trim`), at the cost of two byte tests for the
+/// usual cell that has none: its first and last bytes are visible ASCII characters.
+fn trimmed(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// `s` without its thousands separators ("1,200" → "1200"), copied only when it has any.
+fn without_grouping(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains(',') {
+        std::borrow::Cow::Owned(s.replace(',', ""))
+    } else {
+        std::borrow::Cow::Borrowed(s)
+    }
+}
+
 impl Dataset {
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// Makes room for about `rows` more rows, each id among them a new name of about
+    /// `id_bytes` bytes, so that a dataset of a size known beforehand is built without growing
+    /// (and copying) its tables and interner again and again.
+    pub fn reserve(&mut self, rows: &TableSizes, id_bytes: usize) {
+        self.reps.reserve(rows.reps);
+        self.customers.reserve(rows.customers);
+        self.leads.reserve(rows.leads);
+        self.orders.reserve(rows.orders);
+        self.activities.reserve(rows.activities);
+        self.ownership.reserve(rows.ownership);
+        self.campaigns.reserve(rows.campaigns);
+        self.surveys.reserve(rows.surveys);
+        // Ownership events and surveys name other rows; every other table brings its own ids.
+        let ids = rows.reps
+            + rows.customers
+            + rows.leads
+            + rows.orders
+            + rows.activities
+            + rows.campaigns;
+        self.names.reserve(ids, ids * id_bytes);
     }
 
     pub fn sizes(&self) -> TableSizes {
@@ -481,6 +521,45 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+
+    #[test]
+    fn trimmed_is_str_trim() {
+        for s in [
+            "",
+            " ",
+            "a",
+            " a",
+            "a ",
+            "\ta\r\n",
+            "\u{b}a",
+            "a\u{b}",
+            "\u{3000}区域\u{3000}",
+            "区域",
+            "\u{85}x",
+            "x\u{a0}",
+            "R7",
+            "¥12,000",
+        ] {
+            assert_eq!(trimmed(s), s.trim(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn reserve_keeps_what_is_interned_and_stored() {
+        let mut ds = Dataset::new();
+        let a = ds.names.intern("R1");
+        ds.reserve(
+            &TableSizes {
+                leads: 100,
+                ..TableSizes::default()
+            },
+            4,
+        );
+        assert!(ds.leads.capacity() >= 100);
+        assert_eq!(ds.names.get("R1"), Some(a));
+        assert_eq!(ds.names.intern("R2"), Sym(1));
+        assert_eq!(ds.names.intern("R1"), a);
+    }
 
     #[test]
     fn pushes_a_lead_with_synonyms_and_writes_it_back() {

@@ -107,6 +107,17 @@ impl Interner {
         find_or_insert(table, &mut self.text, &mut self.ends, s)
     }
 
+    /// Makes room for `strings` more strings of `bytes` bytes in all.
+    pub fn reserve(&mut self, strings: usize, bytes: usize) {
+        self.text.reserve(bytes);
+        self.ends.reserve(strings);
+        let table = self
+            .table
+            .get_or_insert_with(|| build_table(&self.text, &self.ends));
+        let (text, ends) = (&self.text, &self.ends);
+        table.reserve(strings, |&sym| hash(slice(text, ends, sym.index())));
+    }
+
     /// The symbol of `s` if it was interned. An interner read back from storage has no lookup
     /// table until it interns again: a lookup then scans the strings (milliseconds for a
     /// million) rather than hashing every string to answer one question — a filter's few
