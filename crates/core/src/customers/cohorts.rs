@@ -57,35 +57,51 @@ pub fn cohort_report(facts: &CustomerFacts, _config: &CustomerConfig) -> CohortR
     let mut active = vec![vec![0usize; months]; months];
     let mut period_active = vec![0u64; months];
     let mut period_kept = vec![0u64; months];
-    let mut seen: Vec<usize> = Vec::new();
+    // Each customer's months with a purchase as bits, one word per 64 months: a bit set per
+    // purchase day without a branch, where listing the distinct months compared every day
+    // with the last month listed (a branch the processor mispredicts at each new month).
+    let mut bits = vec![0u64; months.div_ceil(64)];
     for i in 0..facts.len() {
-        seen.clear();
         for &d in facts.days(i).0 {
             let m = month_of
                 .get((d - lo) as usize)
                 .map_or(0, |&m| (m - m0) as usize);
-            if seen.last() != Some(&m) {
-                seen.push(m);
+            if let Some(w) = bits.get_mut(m / 64) {
+                *w |= 1 << (m % 64);
             }
         }
-        let Some(&first) = seen.first() else { continue };
+        let is_set = |m: usize| bits.get(m / 64).is_some_and(|w| w >> (m % 64) & 1 == 1);
+        let mut months_bought = bits.iter().enumerate().flat_map(|(k, &w)| {
+            let mut w = w;
+            std::iter::from_fn(move || {
+                let bit = (w != 0).then(|| w.trailing_zeros() as usize)?;
+                w &= w - 1;
+                Some(k * 64 + bit)
+            })
+        });
+        let Some(first) = months_bought.next() else {
+            continue;
+        };
         if let Some(s) = size.get_mut(first) {
             *s += 1;
         }
-        for (k, &m) in seen.iter().enumerate() {
-            if let Some(c) = active.get_mut(first).and_then(|r| r.get_mut(m - first)) {
+        let row = active
+            .get_mut(first)
+            .map_or(&mut [][..], |r| r.as_mut_slice());
+        for m in std::iter::once(first).chain(months_bought) {
+            if let Some(c) = row.get_mut(m - first) {
                 *c += 1;
             }
             if let Some(p) = period_active.get_mut(m) {
                 *p += 1;
             }
-            if k + 1 < seen.len()
-                && seen.get(k + 1) == Some(&(m + 1))
+            if is_set(m + 1)
                 && let Some(p) = period_kept.get_mut(m + 1)
             {
                 *p += 1;
             }
         }
+        bits.fill(0);
     }
     let cohorts = (0..months)
         .filter(|&c| size[c] > 0)

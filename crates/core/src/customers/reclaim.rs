@@ -12,7 +12,7 @@ use super::{CustomerConfig, CustomerFacts, CustomerScope, SymBitmap};
 use crate::Dataset;
 use crate::model::{CustomerType, EntityKind, OwnershipReason};
 use crate::stats::radix::group_by_slot;
-use crate::stats::{Proportion, quantile_select};
+use crate::stats::{Proportion, quantile_of_order};
 use serde::Serialize;
 
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -56,11 +56,12 @@ pub struct ReclaimReport {
     pub entities_reclaimed: [u64; 3],
 }
 
-#[derive(Default)]
+/// Counts and sums of one breakdown group; the days in the pool, for the median, are grouped
+/// apart once all reclaims are known (no vector per group to grow one push at a time).
+#[derive(Clone, Copy, Default)]
 struct Acc {
     reclaims: u64,
     reassigned: u64,
-    pool_days: Vec<f64>,
     react: [u64; 3],
     revenue: i64,
     lost: u64,
@@ -69,10 +70,7 @@ struct Acc {
 impl Acc {
     fn add(&mut self, o: &Outcome) {
         self.reclaims += 1;
-        if let Some(days) = o.pool_days {
-            self.reassigned += 1;
-            self.pool_days.push(days);
-        }
+        self.reassigned += u64::from(o.pool_days.is_some());
         for (x, y) in self.react.iter_mut().zip(o.react) {
             *x += u64::from(y);
         }
@@ -80,12 +78,13 @@ impl Acc {
         self.lost += u64::from(o.lost);
     }
 
-    fn stats(mut self, key: String) -> ReclaimStats {
+    /// The group's figures, given the days in the pool of its reassigned reclaims (reordered).
+    fn stats(self, key: String, pool_days: &mut [f64]) -> ReclaimStats {
         ReclaimStats {
             key,
             reclaims: self.reclaims,
             reassigned: self.reassigned,
-            median_days_in_pool: quantile_select(&mut self.pool_days, 0.5),
+            median_days_in_pool: quantile_of_order(pool_days, 0.5),
             reactivated_30: self.react[0],
             reactivated_60: self.react[1],
             reactivated_90: self.react[2],
@@ -160,6 +159,14 @@ impl Groups {
         }
         k
     }
+}
+
+/// What a reclaimed entity's table row says: its segment and, for a lead, its win day and
+/// value (the default for an id in neither table).
+#[derive(Clone, Copy, Default)]
+struct Known {
+    won: Option<(i64, i64)>,
+    segment: Option<CustomerType>,
 }
 
 /// What is known of a reclaimed entity: its customer row (customers) or its win day and value
@@ -240,14 +247,35 @@ pub fn reclaim_report_in(
     let customer_slot = |sym: crate::model::Sym| customer_slots.position(sym);
     let lead_slot = |sym: crate::model::Sym| lead_slots.position(sym).map(|p| n_customer_slots + p);
     // The table row of each slot (`u32::MAX`: an id in neither table), a later row winning
-    // for a repeated id as in the tables' own look-ups.
+    // for a repeated id as in the tables' own look-ups. What the per-entity pass needs of the
+    // row (segment, a lead's win) is copied while the tables are streamed in order, so that
+    // pass reads no 192-byte lead row at random.
     let mut row_of_slot = vec![u32::MAX; n_slots];
-    let tables = ds.customers.iter().map(|c| customer_slot(c.id.0));
-    let tables = tables.chain(ds.leads.iter().map(|l| lead_slot(l.id.0)));
+    let mut known = vec![Known::default(); n_slots];
+    let customers = ds.customers.iter().map(|c| {
+        let slot = customer_slot(c.id.0);
+        let known = slot.map(|_| Known {
+            won: None,
+            segment: c.customer_type,
+        });
+        (slot, known.unwrap_or_default())
+    });
+    let leads = ds.leads.iter().map(|l| {
+        let slot = lead_slot(l.id.0);
+        // Only reclaimed leads are read past their id.
+        let known = slot.map(|_| Known {
+            won: l.won_at.map(|w| (w.day(), l.won_value.map_or(0, |v| v.0))),
+            segment: l.customer_type,
+        });
+        (slot, known.unwrap_or_default())
+    });
     let rows = (0..ds.customers.len()).chain(0..ds.leads.len());
-    for (slot, row) in tables.zip(rows) {
-        if let Some(r) = slot.and_then(|s| row_of_slot.get_mut(s)) {
+    for ((slot, k), row) in customers.chain(leads).zip(rows) {
+        if let Some(s) = slot
+            && let (Some(r), Some(e)) = (row_of_slot.get_mut(s), known.get_mut(s))
+        {
             *r = row as u32;
+            *e = k;
         }
     }
     let row_of = |slot: usize| {
@@ -282,6 +310,9 @@ pub fn reclaim_report_in(
     let (start, mut events) = group_by_slot(n_slots, keyed.iter().map(|&(s, i)| (s as usize, i)));
     drop(keyed);
     let mut reclaims: Vec<Reclaim> = Vec::new();
+    // Each reclaim's reassignment day (`i64::MAX`: none), apart from the rest so that the
+    // activity pass, which looks them up at random, reads 8 bytes per reclaim.
+    let mut reassigned_day: Vec<i64> = Vec::new();
     let mut by_rep = Groups::default();
     let mut by_month = Groups::default();
     let mut owners = OwnerComparison {
@@ -323,21 +354,12 @@ pub fn reclaim_report_in(
                 None => {}
             }
         }
-        let (customer, lead) = match row_of(slot) {
-            Some(r) if slot < n_customer_slots => (Some(r), None),
-            Some(r) => (None, ds.leads.get(r)),
-            None => (None, None),
-        };
+        let k = known.get(slot).copied().unwrap_or_default();
         let entity = Entity {
-            customer,
-            won: lead.and_then(|l| Some((l.won_at?.day(), l.won_value.map_or(0, |v| v.0)))),
+            customer: row_of(slot).filter(|_| slot < n_customer_slots),
+            won: k.won,
         };
-        let segment = match (customer, lead) {
-            (Some(r), _) => ds.customers.get(r).and_then(|c| c.customer_type),
-            (_, Some(l)) => l.customer_type,
-            _ => None,
-        };
-        let segment = segment.map_or(CustomerType::ALL.len(), |s| s.index()) as u32;
+        let segment = k.segment.map_or(CustomerType::ALL.len(), |s| s.index()) as u32;
         let mut prev_rep = None;
         let mut count = 0usize;
         for (j, &i) in evs.iter().enumerate() {
@@ -374,6 +396,7 @@ pub fn reclaim_report_in(
                 (rd, entity.first_from(facts, rd))
             });
             let (y, m, _) = e.at.ymd();
+            reassigned_day.push(reassigned.map_or(i64::MAX, |(rd, _)| rd));
             reclaims.push(Reclaim {
                 reassigned,
                 outcome,
@@ -405,8 +428,8 @@ pub fn reclaim_report_in(
         if lo == hi {
             return;
         }
-        let rs = reclaims.get(lo..hi).unwrap_or_default();
-        let k = rs.partition_point(|r| r.reassigned.is_some_and(|(rd, _)| rd <= day));
+        let rs = reassigned_day.get(lo..hi).unwrap_or_default();
+        let k = rs.partition_point(|&rd| rd <= day);
         if let Some(m) = k.checked_sub(1).and_then(|k| next_activity.get_mut(lo + k)) {
             *m = (*m).min(day);
         }
@@ -455,6 +478,9 @@ pub fn reclaim_report_in(
         .each_ref()
         .map(|k| k.iter().map(|_| Acc::default()).collect());
     let mut total = Acc::default();
+    // Days in the pool of each reassigned reclaim with its groups. Whole seconds over 86 400,
+    // so never NaN.
+    let mut pool: Vec<(f64, [u32; 5])> = Vec::new();
     for (rc, &next_act) in reclaims.iter_mut().zip(&next_activity) {
         if let Some((rd, first)) = rc.reassigned {
             let first = first.min(next_act);
@@ -468,19 +494,34 @@ pub fn reclaim_report_in(
                 a.add(&rc.outcome);
             }
         }
+        if let Some(days) = rc.outcome.pool_days {
+            pool.push((days, rc.groups));
+        }
     }
+    drop(reclaims);
+    let mut all_days: Vec<f64> = pool.iter().map(|p| p.0).collect();
+    let total = total.stats("all".into(), &mut all_days);
+    drop(all_days);
     let [by_entity, by_reason, by_rep, by_segment, by_month] = std::array::from_fn(|d| {
+        let group = |g: &[u32; 5]| g.get(d).map_or(usize::MAX, |&k| k as usize);
+        let (start, mut days) =
+            group_by_slot(keys[d].len(), pool.iter().map(|(x, g)| (group(g), *x)));
         let mut out: Vec<ReclaimStats> = keys[d]
             .iter()
             .zip(std::mem::take(&mut accs[d]))
-            .filter(|(_, a)| a.reclaims > 0)
-            .map(|(k, a)| a.stats(k.label(ds)))
+            .enumerate()
+            .filter(|(_, (_, a))| a.reclaims > 0)
+            .map(|(g, (k, a))| {
+                let range = start.get(g).copied().zip(start.get(g + 1).copied());
+                let days = range.and_then(|(lo, hi)| days.get_mut(lo..hi));
+                a.stats(k.label(ds), days.unwrap_or_default())
+            })
             .collect();
         out.sort_unstable_by(|a, b| a.key.cmp(&b.key));
         out
     });
     ReclaimReport {
-        total: total.stats("all".into()),
+        total,
         by_entity,
         by_reason,
         by_rep,
