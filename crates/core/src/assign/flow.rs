@@ -164,9 +164,9 @@ impl Batch<'_> {
         let mut via_c: Vec<Option<usize>> = vec![None; k];
         let mut via_r = vec![0usize; m];
         loop {
-            for c in 0..k {
-                dist_c[c] = if supply[c] > 0 { 0.0 } else { f64::INFINITY };
-                via_c[c] = None;
+            for ((d, via), &left) in dist_c.iter_mut().zip(&mut via_c).zip(&supply) {
+                *d = if left > 0 { 0.0 } else { f64::INFINITY };
+                *via = None;
             }
             dist_r.iter_mut().for_each(|d| *d = f64::INFINITY);
             // No negative cycles (successive shortest paths keep none), so k + m rounds settle.
