@@ -5,7 +5,7 @@
 //! simulator, a test) says what time it is, and calls [`Engine::handle_timeout`] when the
 //! deadline it was given has come. The same inputs always give the same decisions.
 
-use crate::assign::{Ask, Assigner, BatchLead, Gate, RepState, Roster, Strategy, ValueTable};
+use crate::assign::{Ask, Assigner, BatchClass, Gate, RepState, Roster, Strategy, ValueTable};
 use crate::model::{CustomerId, CustomerType, LeadId, Sym, Timestamp};
 use crate::reclaim::{HeldCustomer, HeldLead, ReclaimPolicy, ReclaimReason};
 use rustc_hash::FxHashMap;
@@ -166,9 +166,9 @@ pub struct Engine {
     batch_secs: Option<i64>,
     reps: Vec<RepState>,
     leads: Vec<LeadState>,
-    lead_ix: FxHashMap<LeadId, u32>,
+    lead_ix: SymIndex,
     customers: Vec<CustomerState>,
-    customer_ix: FxHashMap<CustomerId, u32>,
+    customer_ix: SymIndex,
     timers: BinaryHeap<Timer>,
     decisions: VecDeque<Decision>,
     /// Leads waiting for a rep, oldest first.
@@ -177,6 +177,44 @@ pub struct Engine {
     batch: Vec<u32>,
     batch_due: Option<i64>,
     last_day: i64,
+}
+
+/// The engine's index of each lead or customer, by the symbol of its id. Symbols are dense
+/// (the interner numbers names 0, 1, 2, …, and the simulator numbers its leads so), so a table
+/// indexed by symbol answers without hashing; a symbol far beyond what the table holds goes to
+/// a hash map instead, so one stray large id cannot make the table huge.
+#[derive(Clone, Debug, Default)]
+struct SymIndex {
+    dense: Vec<u32>,
+    sparse: FxHashMap<u32, u32>,
+    len: usize,
+}
+
+/// An empty slot of [`SymIndex::dense`].
+const ABSENT: u32 = u32::MAX;
+
+impl SymIndex {
+    fn get(&self, s: Sym) -> Option<u32> {
+        match self.dense.get(s.index()) {
+            Some(&ix) if ix != ABSENT => Some(ix),
+            _ if self.sparse.is_empty() => None,
+            _ => self.sparse.get(&s.0).copied(),
+        }
+    }
+
+    /// Records a symbol not yet present.
+    fn insert(&mut self, s: Sym, ix: u32) {
+        let i = s.index();
+        self.len += 1;
+        if i < self.dense.len() {
+            self.dense[i] = ix;
+        } else if i < 2 * self.len + 1024 {
+            self.dense.resize(i + 1, ABSENT);
+            self.dense[i] = ix;
+        } else {
+            self.sparse.insert(s.0, ix);
+        }
+    }
 }
 
 /// How many waiting leads one freed slot looks at, so that a long queue cannot make every
@@ -211,9 +249,9 @@ impl Engine {
             policy: config.policy,
             values: config.values,
             leads: Vec::new(),
-            lead_ix: FxHashMap::default(),
+            lead_ix: SymIndex::default(),
             customers: Vec::new(),
-            customer_ix: FxHashMap::default(),
+            customer_ix: SymIndex::default(),
             timers: BinaryHeap::new(),
             decisions: VecDeque::new(),
             waiting: VecDeque::new(),
@@ -238,13 +276,13 @@ impl Engine {
 
     /// The current holder of a lead (`None`: pool, closed or unknown).
     pub fn lead_owner(&self, lead: LeadId) -> Option<usize> {
-        let l = self.leads.get(*self.lead_ix.get(&lead)? as usize)?;
+        let l = self.leads.get(self.lead_ix.get(lead.0)? as usize)?;
         l.owner.map(|o| o as usize)
     }
 
     /// The current holder of a customer.
     pub fn customer_owner(&self, c: CustomerId) -> Option<usize> {
-        let s = self.customers.get(*self.customer_ix.get(&c)? as usize)?;
+        let s = self.customers.get(self.customer_ix.get(c.0)? as usize)?;
         s.owner.map(|o| o as usize)
     }
 
@@ -334,13 +372,11 @@ impl Engine {
     /// A new lead: assigned now, queued for the next batch, or left waiting in the pool.
     pub fn handle_lead_created(&mut self, now: Timestamp, lead: NewLead) {
         self.new_day(now);
-        if self.lead_ix.contains_key(&lead.id) {
+        if self.lead_ix.get(lead.id.0).is_some() {
             return;
         }
         let ix = self.leads.len() as u32;
-        let customer = lead
-            .customer
-            .and_then(|c| self.customer_ix.get(&c).copied());
+        let customer = lead.customer.and_then(|c| self.customer_ix.get(c.0));
         self.leads.push(LeadState {
             id: lead.id,
             region: lead.region,
@@ -358,7 +394,7 @@ impl Engine {
             reclaimed_at: None,
             generation: 0,
         });
-        self.lead_ix.insert(lead.id, ix);
+        self.lead_ix.insert(lead.id.0, ix);
         match self.batch_secs {
             Some(secs) => {
                 self.batch.push(ix);
@@ -422,7 +458,7 @@ impl Engine {
     /// A customer to track, held by `owner` (counted toward the holding cap) or in the pool.
     pub fn handle_customer(&mut self, now: Timestamp, c: NewCustomer) {
         self.new_day(now);
-        if self.customer_ix.contains_key(&c.id) {
+        if self.customer_ix.get(c.id.0).is_some() {
             return;
         }
         let owner = c.owner.filter(|o| *o < self.reps.len()).map(|o| o as u32);
@@ -439,7 +475,7 @@ impl Engine {
             reclaimed_at: None,
             generation: 0,
         });
-        self.customer_ix.insert(c.id, ix);
+        self.customer_ix.insert(c.id.0, ix);
         if let Some(o) = owner {
             let s = &mut self.reps[o as usize];
             s.customers += 1;
@@ -452,7 +488,7 @@ impl Engine {
 
     /// An order by a customer: resets its idle and overdue clocks.
     pub fn handle_order(&mut self, now: Timestamp, customer: CustomerId, cycle_days: Option<f64>) {
-        let Some(&ix) = self.customer_ix.get(&customer) else {
+        let Some(ix) = self.customer_ix.get(customer.0) else {
             return;
         };
         let first = self.customers[ix as usize].last_order.is_none();
@@ -493,8 +529,8 @@ impl Engine {
             return;
         };
         let (owner, prev, reclaimed_at) = match entity {
-            Entity::Lead(id) => match self.lead_ix.get(&id) {
-                Some(&ix) => {
+            Entity::Lead(id) => match self.lead_ix.get(id.0) {
+                Some(ix) => {
                     let l = &self.leads[ix as usize];
                     (
                         if l.closed { Some(u32::MAX) } else { l.owner },
@@ -507,8 +543,8 @@ impl Engine {
                     return;
                 }
             },
-            Entity::Customer(id) => match self.customer_ix.get(&id) {
-                Some(&ix) => {
+            Entity::Customer(id) => match self.customer_ix.get(id.0) {
+                Some(ix) => {
                     let c = &self.customers[ix as usize];
                     (c.owner, c.prev_owner, c.reclaimed_at)
                 }
@@ -557,14 +593,14 @@ impl Engine {
         s.claims_today += 1;
         match entity {
             Entity::Lead(id) => {
-                if let Some(&ix) = self.lead_ix.get(&id) {
+                if let Some(ix) = self.lead_ix.get(id.0) {
                     self.waiting.retain(|w| *w != ix);
                     self.batch.retain(|w| *w != ix);
                     self.give_lead(ix, rep, now);
                 }
             }
             Entity::Customer(id) => {
-                if let Some(&ix) = self.customer_ix.get(&id) {
+                if let Some(ix) = self.customer_ix.get(id.0) {
                     let c = &mut self.customers[ix as usize];
                     c.owner = Some(rep as u32);
                     c.held_since = now;
@@ -599,7 +635,7 @@ impl Engine {
 
     fn update_lead(&mut self, now: Timestamp, lead: LeadId, f: impl FnOnce(&mut LeadState)) {
         self.new_day(now);
-        let Some(&ix) = self.lead_ix.get(&lead) else {
+        let Some(ix) = self.lead_ix.get(lead.0) else {
             return;
         };
         let l = &mut self.leads[ix as usize];
@@ -620,7 +656,7 @@ impl Engine {
         f: impl FnOnce(&mut CustomerState),
     ) {
         self.new_day(now);
-        let Some(&ix) = self.customer_ix.get(&c) else {
+        let Some(ix) = self.customer_ix.get(c.0) else {
             return;
         };
         let s = &mut self.customers[ix as usize];
@@ -631,7 +667,7 @@ impl Engine {
 
     fn close_lead(&mut self, now: Timestamp, lead: LeadId) {
         self.new_day(now);
-        let Some(&ix) = self.lead_ix.get(&lead) else {
+        let Some(ix) = self.lead_ix.get(lead.0) else {
             return;
         };
         let l = &mut self.leads[ix as usize];
@@ -762,7 +798,11 @@ impl Engine {
             crate::assign::Selector::BatchOptimal { max_share, .. } => max_share,
             _ => None,
         };
-        let mut leads = Vec::with_capacity(batch.len());
+        // Leads asking the same (region, type, excluded rep) have the same candidates, so
+        // eligibility is worked out once per class rather than per lead.
+        let mut keys: Vec<(Option<Sym>, Option<CustomerType>, Option<usize>)> = Vec::new();
+        let mut classes: Vec<BatchClass> = Vec::new();
+        let mut class_of: Vec<usize> = Vec::with_capacity(batch.len());
         let (policy, states) = (&self.policy, &self.reps);
         let allow = |i: usize| allows(policy, states, i);
         let gate = Gate {
@@ -773,11 +813,21 @@ impl Engine {
         };
         for &ix in &batch {
             let ask = self.ask(ix, now);
-            let candidates = self.assigner.candidates(&gate, &ask);
-            leads.push(BatchLead {
-                candidates,
-                customer_type: ask.customer_type,
-            });
+            let key = (ask.region, ask.customer_type, ask.exclude);
+            let k = match keys.iter().position(|k| *k == key) {
+                Some(k) => k,
+                None => {
+                    keys.push(key);
+                    classes.push(BatchClass {
+                        candidates: self.assigner.candidates(&gate, &ask),
+                        customer_type: ask.customer_type,
+                        leads: 0,
+                    });
+                    classes.len() - 1
+                }
+            };
+            classes[k].leads += 1;
+            class_of.push(k);
         }
         let caps: Vec<u32> = (0..self.reps.len())
             .map(|i| {
@@ -792,8 +842,18 @@ impl Engine {
             .collect();
         let per_rep =
             max_share.map(|s| ((s.clamp(0.0, 1.0) * batch.len() as f64).ceil() as u32).max(1));
-        let picks = crate::assign::optimal_batch(&leads, &caps, &self.values, per_rep);
-        for (&ix, pick) in batch.iter().zip(picks) {
+        // Each class's leads, in arrival order, take its reps in roster order.
+        let mut given = crate::assign::optimal_classes(&classes, &caps, &self.values, per_rep);
+        for (&ix, &k) in batch.iter().zip(&class_of) {
+            let pick = given.get_mut(k).and_then(|counts| {
+                let (rep, n) = counts.first_mut()?;
+                let rep = *rep;
+                *n -= 1;
+                if *n == 0 {
+                    counts.remove(0);
+                }
+                Some(rep)
+            });
             match pick {
                 Some(rep) if allows(&self.policy, &self.reps, rep) => {
                     self.give_lead(ix, rep, now);

@@ -1,9 +1,14 @@
 //! Batch-optimal assignment: the most leads possible, and among those the most expected value,
-//! under rep capacities — a min-cost flow solved by successive shortest paths.
+//! under rep capacities.
 //!
 //! Leads with the same candidate reps and customer type are interchangeable, so they are
-//! grouped into classes first: the network has one node per class, not per lead, and stays
-//! small (a few dozen classes × the reps of their regions) however large the batch.
+//! grouped into classes first. Classes that share no rep (leads of other regions) cannot
+//! compete, so each connected group of classes and reps is solved on its own. Within a group,
+//! when every class's best rep has room for the whole class, sending each class there is
+//! optimal — every lead is served, each at the highest value any rep offers it — and nothing
+//! more is needed; that is the usual case for a batch of a few hours' leads. A group of one
+//! class fills its reps best first. Only the rest is solved as a min-cost flow, by successive
+//! shortest paths on that group's small dense class × rep network.
 
 use super::ValueTable;
 use crate::model::CustomerType;
@@ -15,155 +20,352 @@ pub struct BatchLead {
     pub customer_type: Option<CustomerType>,
 }
 
-struct Edge {
-    to: usize,
-    cap: i64,
-    cost: f64,
+/// Interchangeable leads of a batch: `leads` of them, all of one customer type and with the
+/// same candidate reps.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct BatchClass {
+    pub candidates: Vec<usize>,
+    pub customer_type: Option<CustomerType>,
+    pub leads: usize,
 }
 
-struct Graph {
-    edges: Vec<Edge>,
-    adj: Vec<Vec<usize>>,
+/// A class by its index in the batch.
+type Class = usize;
+
+/// The batch's classes, with what every group solver reads.
+struct Batch<'a> {
+    classes: &'a [BatchClass],
+    /// How many more leads each rep may take in this batch.
+    room: Vec<u32>,
+    values: &'a ValueTable,
 }
 
-impl Graph {
-    fn add(&mut self, from: usize, to: usize, cap: i64, cost: f64) -> usize {
-        let id = self.edges.len();
-        self.edges.push(Edge { to, cap, cost });
-        self.edges.push(Edge {
-            to: from,
-            cap: 0,
-            cost: -cost,
-        });
-        self.adj[from].push(id);
-        self.adj[to].push(id + 1);
-        id
+/// Path costs closer than this are equal (values are money in major units).
+const EPS: f64 = 1e-9;
+
+impl Batch<'_> {
+    fn size(&self, c: Class) -> usize {
+        self.classes[c].leads
+    }
+
+    /// The class's candidates that are reps of the roster.
+    fn candidates(&self, c: Class) -> impl Iterator<Item = usize> + '_ {
+        let n = self.room.len();
+        self.classes[c]
+            .candidates
+            .iter()
+            .copied()
+            .filter(move |&r| r < n)
+    }
+
+    fn value(&self, c: Class, rep: usize) -> f64 {
+        self.values.get(rep, self.classes[c].customer_type).max(0.0)
+    }
+
+    /// Each class to its best rep (ties to the first candidate), if every best rep has room
+    /// for all it is sent; `false` (and nothing given) otherwise.
+    fn solve_greedy(
+        &self,
+        classes: &[Class],
+        demand: &mut [usize],
+        out: &mut [Vec<(usize, usize)>],
+    ) -> bool {
+        let best = |c: Class| {
+            let mut pick: Option<(f64, usize)> = None;
+            for r in self.candidates(c) {
+                let v = self.value(c, r);
+                if pick.is_none_or(|(b, _)| v > b) {
+                    pick = Some((v, r));
+                }
+            }
+            pick.map(|(_, r)| r)
+        };
+        let mut fits = true;
+        for &c in classes {
+            if let Some(r) = best(c) {
+                demand[r] += self.size(c);
+                fits &= demand[r] <= self.room[r] as usize;
+            }
+        }
+        for &c in classes {
+            if let Some(r) = best(c) {
+                demand[r] = 0;
+                if fits {
+                    out[c].push((r, self.size(c)));
+                }
+            }
+        }
+        fits
+    }
+
+    /// The class's reps with room, best first (ties to the earlier candidate), at most as
+    /// many as `leads`: an optimal answer never needs a rep below them, since with every rep
+    /// having room for one, a lead sent lower could move to one of these left empty, at no
+    /// loss of value.
+    fn ranked(&self, c: Class, leads: usize) -> Vec<(f64, usize)> {
+        let mut ranked: Vec<(f64, usize)> = self
+            .candidates(c)
+            .filter(|&r| self.room[r] > 0)
+            .map(|r| (self.value(c, r), r))
+            .collect();
+        // Stable: equal values keep candidate order.
+        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(leads);
+        ranked
+    }
+
+    /// A group of one class: fill its reps best first.
+    fn solve_one(&self, c: Class, out: &mut [Vec<(usize, usize)>]) {
+        let mut left = self.size(c);
+        let mut counts = Vec::new();
+        for (_, r) in self.ranked(c, left) {
+            if left == 0 {
+                break;
+            }
+            let n = left.min(self.room[r] as usize);
+            counts.push((r, n));
+            left -= n;
+        }
+        // Reps in roster order, as everywhere else.
+        counts.sort_unstable();
+        out[c] = counts;
+    }
+
+    /// Min-cost maximum flow over one group: source → class (its size) → rep → sink (the
+    /// rep's room), each unit on class → rep worth the rep's value for the class. Every
+    /// augmenting path serves one more lead, so augmenting along the most valuable path until
+    /// none is left serves the most leads and, among those answers, gets the most value
+    /// (successive shortest paths keep the flow of least cost for its size). Paths are found
+    /// by Bellman–Ford over the dense class × rep network (backward arcs have negative cost).
+    fn solve_flow(&self, classes: &[Class], out: &mut [Vec<(usize, usize)>]) {
+        let leads: usize = classes.iter().map(|&c| self.size(c)).sum();
+        let ranked: Vec<Vec<(f64, usize)>> =
+            classes.iter().map(|&c| self.ranked(c, leads)).collect();
+        let mut reps: Vec<usize> = ranked.iter().flatten().map(|&(_, r)| r).collect();
+        reps.sort_unstable();
+        reps.dedup();
+        let (k, m) = (classes.len(), reps.len());
+        // value[c * m + j]: NaN where rep j may not take class c.
+        let mut value = vec![f64::NAN; k * m];
+        for (c, ranked) in ranked.iter().enumerate() {
+            for &(v, r) in ranked {
+                if let Ok(j) = reps.binary_search(&r) {
+                    value[c * m + j] = v;
+                }
+            }
+        }
+        let mut flow = vec![0usize; k * m];
+        let mut supply: Vec<usize> = classes.iter().map(|&c| self.size(c)).collect();
+        let mut room: Vec<usize> = reps.iter().map(|&r| self.room[r] as usize).collect();
+        // Cost (negated value) of the cheapest path found to each class and rep, and the step
+        // that reached it: a class through a backward arc from a rep, a rep from a class.
+        let mut dist_c = vec![f64::INFINITY; k];
+        let mut dist_r = vec![f64::INFINITY; m];
+        let mut via_c: Vec<Option<usize>> = vec![None; k];
+        let mut via_r = vec![0usize; m];
+        loop {
+            for ((d, via), &left) in dist_c.iter_mut().zip(&mut via_c).zip(&supply) {
+                *d = if left > 0 { 0.0 } else { f64::INFINITY };
+                *via = None;
+            }
+            dist_r.iter_mut().for_each(|d| *d = f64::INFINITY);
+            // No negative cycles (successive shortest paths keep none), so k + m rounds settle.
+            for _ in 0..=k + m {
+                let mut changed = false;
+                for c in 0..k {
+                    if !dist_c[c].is_finite() {
+                        continue;
+                    }
+                    for j in 0..m {
+                        let v = value[c * m + j];
+                        if v.is_nan() {
+                            continue;
+                        }
+                        let d = dist_c[c] - v;
+                        if d < dist_r[j] - EPS {
+                            dist_r[j] = d;
+                            via_r[j] = c;
+                            changed = true;
+                        }
+                    }
+                }
+                for j in 0..m {
+                    if !dist_r[j].is_finite() {
+                        continue;
+                    }
+                    for c in 0..k {
+                        if flow[c * m + j] == 0 {
+                            continue;
+                        }
+                        let d = dist_r[j] + value[c * m + j];
+                        if d < dist_c[c] - EPS {
+                            dist_c[c] = d;
+                            via_c[c] = Some(j);
+                            changed = true;
+                        }
+                    }
+                }
+                if !changed {
+                    break;
+                }
+            }
+            // The cheapest rep with room ends the path (ties to the earlier rep).
+            let mut end: Option<usize> = None;
+            for j in 0..m {
+                if room[j] > 0
+                    && dist_r[j].is_finite()
+                    && end.is_none_or(|e| dist_r[j] < dist_r[e] - EPS)
+                {
+                    end = Some(j);
+                }
+            }
+            let Some(end) = end else {
+                break;
+            };
+            // Walk back to the class the path starts from, then push its bottleneck.
+            let mut bottleneck = room[end];
+            let mut j = end;
+            let start = loop {
+                let c = via_r[j];
+                match via_c[c] {
+                    Some(prev) => {
+                        bottleneck = bottleneck.min(flow[c * m + prev]);
+                        j = prev;
+                    }
+                    None => break c,
+                }
+            };
+            bottleneck = bottleneck.min(supply[start]);
+            if bottleneck == 0 {
+                break;
+            }
+            supply[start] -= bottleneck;
+            room[end] -= bottleneck;
+            let mut j = end;
+            loop {
+                let c = via_r[j];
+                flow[c * m + j] += bottleneck;
+                match via_c[c] {
+                    Some(prev) => {
+                        flow[c * m + prev] -= bottleneck;
+                        j = prev;
+                    }
+                    None => break,
+                }
+            }
+        }
+        for (c, &class) in classes.iter().enumerate() {
+            out[class] = (0..m)
+                .filter(|&j| flow[c * m + j] > 0)
+                .map(|j| (reps[j], flow[c * m + j]))
+                .collect();
+        }
     }
 }
 
-/// Assigns a batch: `caps[rep]` is how many more leads each rep may take. Returns the rep of
-/// each lead, `None` where capacity ran out. Deterministic: ties go to the earlier class and rep.
+fn find(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+/// Assigns a batch given as classes: `caps[rep]` is how many more leads each rep may take,
+/// `max_per_rep` caps any rep's share of this batch. Returns, per class, how many of its
+/// leads go to which reps (in roster order); leads left over found no room. Deterministic:
+/// among equally good answers, earlier reps are preferred.
+pub fn optimal_classes(
+    classes: &[BatchClass],
+    caps: &[u32],
+    values: &ValueTable,
+    max_per_rep: Option<u32>,
+) -> Vec<Vec<(usize, usize)>> {
+    let mut out = vec![Vec::new(); classes.len()];
+    let batch = Batch {
+        classes,
+        room: caps
+            .iter()
+            .map(|&c| c.min(max_per_rep.unwrap_or(u32::MAX)))
+            .collect(),
+        values,
+    };
+    // Groups: reps joined whenever a class may go to both; a class belongs to the group of
+    // its reps. Classes with no rep get nothing.
+    let mut parent: Vec<usize> = (0..caps.len()).collect();
+    for c in 0..classes.len() {
+        let mut first = None;
+        for r in batch.candidates(c) {
+            let root = find(&mut parent, r);
+            match first {
+                None => first = Some(root),
+                Some(f) if root != f => parent[root] = f,
+                Some(_) => {}
+            }
+        }
+    }
+    let mut grouped: Vec<(usize, Class)> = (0..classes.len())
+        .filter_map(|c| {
+            let r = batch.candidates(c).next()?;
+            Some((find(&mut parent, r), c))
+        })
+        .collect();
+    // Stable: classes keep their order within a group.
+    grouped.sort_by_key(|(root, _)| *root);
+    let mut demand = vec![0usize; caps.len()];
+    let mut group: Vec<Class> = Vec::new();
+    for chunk in grouped.chunk_by(|a, b| a.0 == b.0) {
+        group.clear();
+        group.extend(chunk.iter().map(|(_, c)| *c));
+        if batch.solve_greedy(&group, &mut demand, &mut out) {
+            continue;
+        }
+        match group[..] {
+            [c] => batch.solve_one(c, &mut out),
+            _ => batch.solve_flow(&group, &mut out),
+        }
+    }
+    out
+}
+
+/// [`optimal_classes`] for a batch of single leads: leads with the same candidates and
+/// customer type form a class, whose leads go to its reps in lead order. Returns the rep of
+/// each lead, `None` where capacity ran out.
 pub fn optimal_batch(
     leads: &[BatchLead],
     caps: &[u32],
     values: &ValueTable,
     max_per_rep: Option<u32>,
 ) -> Vec<Option<usize>> {
+    let mut classes: Vec<BatchClass> = Vec::new();
+    let mut members: Vec<Vec<usize>> = Vec::new();
+    for (i, l) in leads.iter().enumerate() {
+        let k = match classes
+            .iter()
+            .position(|c| c.customer_type == l.customer_type && c.candidates == l.candidates)
+        {
+            Some(k) => k,
+            None => {
+                classes.push(BatchClass {
+                    candidates: l.candidates.clone(),
+                    customer_type: l.customer_type,
+                    leads: 0,
+                });
+                members.push(Vec::new());
+                classes.len() - 1
+            }
+        };
+        classes[k].leads += 1;
+        members[k].push(i);
+    }
     let mut out = vec![None; leads.len()];
-    // Classes: leads sorted by (candidates, type), equal keys grouped.
-    let mut order: Vec<usize> = (0..leads.len()).collect();
-    let key = |i: &usize| {
-        (
-            leads[*i].candidates.as_slice(),
-            leads[*i].customer_type.map(|t| t.index()),
-        )
-    };
-    order.sort_by(|a, b| key(a).cmp(&key(b)).then(a.cmp(b)));
-    let mut classes: Vec<(usize, usize)> = Vec::new(); // ranges in `order`
-    for (pos, i) in order.iter().enumerate() {
-        match classes.last_mut() {
-            Some((start, end)) if key(&order[*start]) == key(i) => *end = pos + 1,
-            _ => classes.push((pos, pos + 1)),
-        }
-    }
-    // Rep nodes only for reps some class can use.
-    let mut rep_node: Vec<Option<usize>> = vec![None; caps.len()];
-    let mut reps: Vec<usize> = Vec::new();
-    for l in leads {
-        for &r in &l.candidates {
-            if let Some(slot) = rep_node.get_mut(r)
-                && slot.is_none()
-            {
-                *slot = Some(0);
-                reps.push(r);
-            }
-        }
-    }
-    reps.sort_unstable();
-    let n_class = classes.len();
-    let source = 0;
-    let sink = 1 + n_class + reps.len();
-    let mut g = Graph {
-        edges: Vec::new(),
-        adj: vec![Vec::new(); sink + 1],
-    };
-    for (k, &r) in reps.iter().enumerate() {
-        rep_node[r] = Some(1 + n_class + k);
-        let cap = caps[r].min(max_per_rep.unwrap_or(u32::MAX));
-        g.add(1 + n_class + k, sink, cap as i64, 0.0);
-    }
-    // Serving a lead at all outweighs any difference in value.
-    let max_value = leads
+    for (counts, members) in optimal_classes(&classes, caps, values, max_per_rep)
         .iter()
-        .flat_map(|l| l.candidates.iter().map(|&r| values.get(r, l.customer_type)))
-        .fold(0.0f64, f64::max);
-    let big = 1.0 + 2.0 * max_value.max(0.0) * 1e3;
-    let mut class_edges: Vec<Vec<(usize, usize)>> = Vec::with_capacity(n_class);
-    for (c, &(start, end)) in classes.iter().enumerate() {
-        g.add(source, 1 + c, (end - start) as i64, 0.0);
-        let lead = &leads[order[start]];
-        let mut es = Vec::new();
-        for &r in &lead.candidates {
-            if let Some(Some(node)) = rep_node.get(r) {
-                let v = values.get(r, lead.customer_type).max(0.0);
-                es.push((g.add(1 + c, *node, i64::MAX / 4, -(big + v)), r));
-            }
-        }
-        class_edges.push(es);
-    }
-    // Successive shortest paths with Bellman-Ford (costs are negative), augmenting the
-    // bottleneck each time.
-    let n = sink + 1;
-    let mut dist = vec![f64::INFINITY; n];
-    let mut prev: Vec<Option<usize>> = vec![None; n];
-    let mut in_queue = vec![false; n];
-    let mut queue = std::collections::VecDeque::new();
-    loop {
-        dist.iter_mut().for_each(|d| *d = f64::INFINITY);
-        prev.iter_mut().for_each(|p| *p = None);
-        dist[source] = 0.0;
-        queue.push_back(source);
-        in_queue[source] = true;
-        while let Some(u) = queue.pop_front() {
-            in_queue[u] = false;
-            for &e in &g.adj[u] {
-                let edge = &g.edges[e];
-                if edge.cap > 0 && dist[u] + edge.cost < dist[edge.to] - 1e-9 {
-                    dist[edge.to] = dist[u] + edge.cost;
-                    prev[edge.to] = Some(e);
-                    if !in_queue[edge.to] {
-                        in_queue[edge.to] = true;
-                        queue.push_back(edge.to);
-                    }
-                }
-            }
-        }
-        if !dist[sink].is_finite() || dist[sink] >= 0.0 {
-            break;
-        }
-        let mut bottleneck = i64::MAX;
-        let mut v = sink;
-        while let Some(e) = prev[v] {
-            bottleneck = bottleneck.min(g.edges[e].cap);
-            v = g.edges[e ^ 1].to;
-        }
-        let mut v = sink;
-        while let Some(e) = prev[v] {
-            g.edges[e].cap -= bottleneck;
-            g.edges[e ^ 1].cap += bottleneck;
-            v = g.edges[e ^ 1].to;
-        }
-    }
-    for (c, &(start, end)) in classes.iter().enumerate() {
-        let mut next = start;
-        for &(e, r) in &class_edges[c] {
-            let flow = g.edges[e ^ 1].cap;
-            for _ in 0..flow {
-                if next < end {
-                    out[order[next]] = Some(r);
-                    next += 1;
-                }
-            }
+        .zip(&members)
+    {
+        let reps = counts.iter().flat_map(|&(r, n)| std::iter::repeat_n(r, n));
+        for (&i, r) in members.iter().zip(reps) {
+            out[i] = Some(r);
         }
     }
     out

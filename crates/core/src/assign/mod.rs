@@ -3,7 +3,7 @@
 
 mod flow;
 
-pub use flow::{BatchLead, optimal_batch};
+pub use flow::{BatchClass, BatchLead, optimal_batch, optimal_classes};
 
 use crate::dataset::Dataset;
 use crate::model::{CustomerType, CustomerTypeSet, RepId, Role, Sym, Timestamp};
@@ -570,3 +570,6 @@ impl Assigner {
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
