@@ -56,19 +56,20 @@ pub struct RepKey {
 }
 
 /// A column of a frame, shared (not copied) with the [`LeadColumns`] it was built from when
-/// the frame keeps every lead; it reads as a slice.
+/// the frame keeps every lead; it reads as a slice. The slice's address and length sit in the
+/// frame itself, so a loop over a column reads them once, as it would a `Vec`'s.
 #[derive(Clone, PartialEq, Debug)]
-pub struct Column<T>(Arc<Vec<T>>);
+pub struct Column<T>(Arc<[T]>);
+
+impl<T> Column<T> {
+    pub fn new(values: Vec<T>) -> Self {
+        Self(values.into())
+    }
+}
 
 impl<T> Default for Column<T> {
     fn default() -> Self {
         Self::new(Vec::new())
-    }
-}
-
-impl<T> Column<T> {
-    pub fn new(values: Vec<T>) -> Self {
-        Self(Arc::new(values))
     }
 }
 
