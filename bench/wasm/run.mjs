@@ -32,15 +32,17 @@ const time = (f) => {
 const result = {
   scale, runs, profile, leads: bench.leads(), orders: bench.orders(), demo_ms: genMs,
   node: process.version, cpus: os.cpus().length, loadavg: os.loadavg()[0],
+  measure_base: time(() => bench.measure_base()),
   lead_frame: time(() => bench.lead_frame()),
   lead_report: time(() => bench.lead_report()),
+  lead_report_filtered: time(() => bench.lead_report_filtered()),
   customer_report: scale === 'l' && !process.argv.includes('--customers') ? null : time(() => bench.customer_report()),
 };
 if (process.argv.includes('--json')) {
   console.log(JSON.stringify(result, null, 2));
 } else {
   console.log(`wasm (Node ${result.node}, profile ${profile}), scale ${scale}: ${result.leads} leads, ${result.orders} orders; load ${result.loadavg.toFixed(1)}`);
-  for (const k of ['lead_frame', 'lead_report', 'customer_report']) {
-    if (result[k]) console.log(`${k.padEnd(16)} median ${result[k].median_ms.toFixed(1)} ms (min ${result[k].min_ms.toFixed(1)}, max ${result[k].max_ms.toFixed(1)})`);
+  for (const k of ['measure_base', 'lead_frame', 'lead_report', 'lead_report_filtered', 'customer_report']) {
+    if (result[k]) console.log(`${k.padEnd(21)} median ${result[k].median_ms.toFixed(1)} ms (min ${result[k].min_ms.toFixed(1)}, max ${result[k].max_ms.toFixed(1)})`);
   }
 }

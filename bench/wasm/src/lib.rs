@@ -12,9 +12,9 @@ use reallot_core::customers::{
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{self, ReadOptions};
-use reallot_core::metrics::MeasureConfig;
 use reallot_core::metrics::leads::conversion::conversion;
-use reallot_core::metrics::leads::{LeadFrame, lead_report};
+use reallot_core::metrics::leads::{LeadFrame, lead_report_of};
+use reallot_core::metrics::{Filter, MeasureBase, MeasureConfig};
 use reallot_core::model::TableKind;
 use reallot_core::sim::{RunMetrics, Scenario, Simulation};
 use reallot_core::write::table_csv;
@@ -27,6 +27,8 @@ const SCENARIO: &str = include_str!("../../../examples/compare-strategies.toml")
 #[wasm_bindgen]
 pub struct Bench {
     ds: Dataset,
+    /// What the measures read of `ds`, laid out once as the app's worker does.
+    base: MeasureBase,
     /// The eight tables as canonical CSV, from [`Bench::write_csv`].
     csv: Vec<(TableKind, Vec<u8>)>,
     /// Per-customer summaries for [`Bench::clv_fit`], from [`Bench::prepare_clv`].
@@ -43,8 +45,10 @@ impl Bench {
     #[wasm_bindgen(constructor)]
     pub fn new(scale: &str, seed: u64) -> Result<Bench, JsError> {
         let scale = Scale::parse(scale).ok_or_else(|| JsError::new("scale must be s, m or l"))?;
+        let ds = demo_dataset(&DemoConfig { scale, seed });
         Ok(Bench {
-            ds: demo_dataset(&DemoConfig { scale, seed }),
+            base: MeasureBase::new(&ds),
+            ds,
             csv: Vec::new(),
             summaries: Vec::new(),
         })
@@ -98,20 +102,54 @@ impl Bench {
         for (kind, bytes) in &self.csv {
             kept += import_into(&mut ds, &kind.file_name(), bytes)?;
         }
+        self.base = MeasureBase::new(&ds);
         self.ds = ds;
         Ok(kept)
     }
 
+    /// Lays the dataset out for measuring again (as opening it does); returns the leads laid
+    /// out.
+    pub fn measure_base(&mut self) -> usize {
+        self.base = MeasureBase::new(&self.ds);
+        self.base.leads.len()
+    }
+
     /// The lead frame alone; returns its length.
     pub fn lead_frame(&self) -> usize {
-        let scope = MeasureConfig::default().scope(&self.ds);
-        LeadFrame::build(&self.ds, &scope).len()
+        let scope = self.base.scope(&self.ds, &MeasureConfig::default());
+        LeadFrame::of(&self.ds, &self.base.leads, &scope).len()
     }
 
     /// Every lead measure; returns the overall number of won leads.
     pub fn lead_report(&self) -> u64 {
-        let scope = MeasureConfig::default().scope(&self.ds);
-        lead_report(&self.ds, &scope).conversion.overall.won
+        let scope = self.base.scope(&self.ds, &MeasureConfig::default());
+        lead_report_of(&self.ds, &self.base.leads, &scope)
+            .conversion
+            .overall
+            .won
+    }
+
+    /// Every lead measure under a filter (the first lead's region); returns the overall
+    /// number of won leads.
+    pub fn lead_report_filtered(&self) -> u64 {
+        let region = self
+            .ds
+            .leads
+            .first()
+            .and_then(|l| l.region)
+            .map(|r| self.ds.name(r).to_owned());
+        let config = MeasureConfig {
+            filter: Filter {
+                regions: region.into_iter().collect(),
+                ..Filter::default()
+            },
+            ..MeasureConfig::default()
+        };
+        let scope = self.base.scope(&self.ds, &config);
+        lead_report_of(&self.ds, &self.base.leads, &scope)
+            .conversion
+            .overall
+            .won
     }
 
     /// Every customer measure, CLV included, at the report's default as-of; returns the
@@ -123,8 +161,8 @@ impl Bench {
 
     /// Lead frame + conversion by rep and every other cut; returns the number of reps.
     pub fn conversion_by_rep(&self) -> usize {
-        let scope = MeasureConfig::default().scope(&self.ds);
-        let frame = LeadFrame::build(&self.ds, &scope);
+        let scope = self.base.scope(&self.ds, &MeasureConfig::default());
+        let frame = LeadFrame::of(&self.ds, &self.base.leads, &scope);
         conversion(&self.ds, &frame).by_rep.len()
     }
 
@@ -197,6 +235,8 @@ mod tests {
         assert!(b.leads() > 1000);
         assert_eq!(b.lead_frame(), b.leads());
         assert!(b.lead_report() > 0);
+        assert!(b.lead_report_filtered() > 0 && b.lead_report_filtered() < b.lead_report());
+        assert_eq!(b.measure_base(), b.leads());
         assert!(b.customer_report() > 0);
         assert_eq!(b.conversion_by_rep(), 40);
         assert_eq!(b.repeat_by_segment(), 4);

@@ -7,9 +7,8 @@
 use crate::error::CliError;
 use crate::inspect::today;
 use crate::load::load_paths_with_report;
-use reallot_core::metrics::default_as_of;
 use reallot_core::metrics::leads::LeadReport;
-use reallot_core::metrics::{MeasureConfig, RateRow, Report, report};
+use reallot_core::metrics::{MeasureBase, MeasureConfig, RateRow, Report, report_of};
 use reallot_core::model::{Money, Timestamp};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -39,12 +38,14 @@ pub fn run(paths: &[PathBuf], as_of: Option<&str>, json: bool) -> Result<(), Cli
     let (ds, files) = load_paths_with_report(paths)?;
     // Without --as-of, "now" is the day after the data, but never after tomorrow by the
     // system clock: one mistyped date in the year 9999 must not move every measure there.
-    let as_of = as_of.unwrap_or_else(|| default_as_of(&ds).min(today().add_days(1)));
+    // The data laid out for measuring once, as it is loaded.
+    let base = MeasureBase::new(&ds);
+    let as_of = as_of.unwrap_or_else(|| base.default_as_of.min(today().add_days(1)));
     let config = MeasureConfig {
         as_of: Some(as_of),
         ..MeasureConfig::default()
     };
-    let mut r = report(&ds, &config);
+    let mut r = report_of(&ds, &base, &config);
     r.data_quality.files = files;
     let out = if json {
         let mut s = serde_json::to_string_pretty(&r)

@@ -17,8 +17,8 @@ use reallot_core::customers::{
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
 use reallot_core::metrics::leads::frame::NONE;
-use reallot_core::metrics::leads::{LeadFrame, lead_report};
-use reallot_core::metrics::{Filter, MeasureConfig, Scope, default_as_of};
+use reallot_core::metrics::leads::{LeadFrame, lead_report_of};
+use reallot_core::metrics::{Filter, MeasureBase, MeasureConfig, Scope};
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
 use reallot_core::repview::{RepView, RepViewConfig, rep_view};
@@ -151,6 +151,9 @@ pub struct Session {
     /// Overview, Customers and Pool pages share them, and going back to a filter costs
     /// nothing), each computed when first needed.
     scoped: RefCell<Vec<Rc<Scoped>>>,
+    /// The held dataset's default as-of and leads as columns, found on the first measure and
+    /// read by every measure after it: each filter's lead frame is a filter over these columns.
+    measure: OnceCell<MeasureBase>,
     /// The seed of the held dataset when it is the built-in demo.
     demo_seed: Option<u64>,
     /// The held dataset made ready to simulate (lead stream, roster, fitted outcome model):
@@ -244,6 +247,7 @@ impl Session {
         let summary = DatasetSummary::of(&ds);
         self.open = Some((key.to_owned(), ds));
         self.demo_seed = None;
+        self.measure = OnceCell::new();
         self.base = RefCell::default();
         self.scoped = RefCell::default();
         self.simulation = RefCell::default();
@@ -297,6 +301,11 @@ impl Session {
             Some((k, ds)) if k == key => Ok(ds),
             _ => Err(format!("dataset {key} is not open in the worker")),
         }
+    }
+
+    /// What the measures read of the held dataset `ds`, laid out on first use.
+    fn measure(&self, ds: &Dataset) -> &MeasureBase {
+        self.measure.get_or_init(|| MeasureBase::new(ds))
     }
 
     /// The customer measures under `scope`'s filter over `window_days`, computed once per
@@ -361,10 +370,12 @@ impl Session {
         window_days: i64,
     ) -> Result<OverviewNumbers, String> {
         let ds = self.dataset(key)?;
-        let scope = config.scope(ds);
+        let base = self.measure(ds);
+        let scope = base.scope(ds, config);
         // Every lead up to the period's end: the cards compare earlier periods too.
-        let frame = LeadFrame::build(
+        let frame = LeadFrame::of(
             ds,
+            &base.leads,
             &Scope {
                 from: None,
                 ..scope.clone()
@@ -420,7 +431,7 @@ impl Session {
         window_days: i64,
     ) -> Result<Option<f64>, String> {
         let ds = self.dataset(key)?;
-        let scope = config.scope(ds);
+        let scope = self.measure(ds).scope(ds, config);
         let customers = self.scoped(ds, &config.filter, &scope, window_days);
         // The CLV section alone, as the customer report would give it: the Overview needs
         // none of the report's other sections.
@@ -443,9 +454,12 @@ impl Session {
         lang: ChartLang,
     ) -> Result<Vec<Chart>, String> {
         let ds = self.dataset(key)?;
-        let scope = config.scope(ds);
+        let base = self.measure(ds);
+        let scope = base.scope(ds, config);
         Ok(match page {
-            ChartPage::Leads => reallot_charts::leads::all(&lead_report(ds, &scope), lang),
+            ChartPage::Leads => {
+                reallot_charts::leads::all(&lead_report_of(ds, &base.leads, &scope), lang)
+            }
             ChartPage::Customers => {
                 let customers = self.scoped(ds, &config.filter, &scope, window_days);
                 reallot_charts::customers::all(&customers.report(ds), &customers.risk(ds), lang)
@@ -467,7 +481,9 @@ impl Session {
         window_days: i64,
     ) -> Result<RepView, String> {
         let ds = self.dataset(key)?;
-        let as_of = config.as_of.unwrap_or_else(|| default_as_of(ds));
+        let as_of = config
+            .as_of
+            .unwrap_or_else(|| self.measure(ds).default_as_of);
         let scope = MeasureConfig {
             as_of: Some(as_of),
             ..MeasureConfig::default()
@@ -620,6 +636,11 @@ mod tests {
             TableKind::ALL.iter().map(|k| sizes.get(*k)).sum::<usize>()
         );
         let n = session.overview("stored", &config, 365).expect("measures");
+        // The session laid the leads out once, and holds them for the next measures.
+        assert_eq!(
+            session.measure.get().map(|b| b.leads.len()),
+            Some(ds.leads.len())
+        );
         // The same numbers as the core's own lead measures and customer report.
         let scope = config.scope(&ds);
         let frame = LeadFrame::build(&ds, &scope);

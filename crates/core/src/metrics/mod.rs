@@ -5,6 +5,9 @@
 //! Every measure reads the same [`MeasureConfig`]; [`MeasureConfig::scope`] resolves it once
 //! against a dataset (symbols instead of strings, the default as-of and window) into a
 //! [`Scope`] that answers "does this row count?" without allocating.
+//!
+//! What does not change until the data does (the default as-of, the leads as columns) is found
+//! once per dataset as a [`MeasureBase`], which whoever holds the data keeps next to it.
 
 pub mod join;
 pub mod leads;
@@ -67,7 +70,7 @@ impl Default for MeasureConfig {
 /// activity; midnight), so that everything in the data happened before it; the Unix epoch for
 /// an empty dataset.
 pub fn default_as_of(ds: &Dataset) -> Timestamp {
-    let latest = ds
+    let leads = ds
         .leads
         .iter()
         .flat_map(|l| {
@@ -81,10 +84,47 @@ pub fn default_as_of(ds: &Dataset) -> Timestamp {
             ]
         })
         .flatten()
+        .max();
+    day_after(ds, leads)
+}
+
+/// The day after the latest of `leads_latest` (the latest lead date), every order and every
+/// activity.
+fn day_after(ds: &Dataset, leads_latest: Option<Timestamp>) -> Timestamp {
+    let latest = leads_latest
+        .into_iter()
         .chain(ds.orders.iter().map(|o| o.date))
         .chain(ds.activities.iter().map(|a| a.at))
         .max();
     latest.map_or(Timestamp(0), |t| t.date().add_days(1))
+}
+
+/// What every measure of one dataset reads that does not change until the data does, found
+/// once when the data is loaded and kept next to it (as a column store keeps what it loaded):
+/// the default as-of, a scan of every dated table, and the leads laid out as columns.
+#[derive(Clone, Debug)]
+pub struct MeasureBase {
+    /// [`default_as_of`] of the dataset.
+    pub default_as_of: Timestamp,
+    pub leads: leads::LeadColumns,
+}
+
+impl MeasureBase {
+    pub fn new(ds: &Dataset) -> Self {
+        let mut leads = leads::LeadColumns::build(ds);
+        let default_as_of = day_after(ds, leads.latest());
+        leads.prepare_load(ds, default_as_of);
+        Self {
+            default_as_of,
+            leads,
+        }
+    }
+
+    /// `config` resolved against `ds` (see [`MeasureConfig::scope`]), with the default as-of
+    /// found when the data was loaded.
+    pub fn scope(&self, ds: &Dataset, config: &MeasureConfig) -> Scope {
+        config.scope_at(ds, config.as_of.unwrap_or(self.default_as_of))
+    }
 }
 
 /// A [`Filter`] list resolved to symbols: `None` = no restriction.
@@ -135,7 +175,10 @@ pub struct Scope {
 
 impl MeasureConfig {
     pub fn scope(&self, ds: &Dataset) -> Scope {
-        let as_of = self.as_of.unwrap_or_else(|| default_as_of(ds));
+        self.scope_at(ds, self.as_of.unwrap_or_else(|| default_as_of(ds)))
+    }
+
+    fn scope_at(&self, ds: &Dataset, as_of: Timestamp) -> Scope {
         Scope {
             as_of,
             from: self.window.from,
@@ -284,7 +327,12 @@ pub fn serialize_date<S: serde::Serializer>(t: &Timestamp, s: S) -> Result<S::Ok
 
 /// Computes every measure of the report.
 pub fn report(ds: &Dataset, config: &MeasureConfig) -> Report {
-    let scope = config.scope(ds);
+    report_of(ds, &MeasureBase::new(ds), config)
+}
+
+/// Computes every measure of the report from the dataset's [`MeasureBase`].
+pub fn report_of(ds: &Dataset, base: &MeasureBase, config: &MeasureConfig) -> Report {
+    let scope = base.scope(ds, config);
     let customer_config = crate::customers::CustomerConfig::new(scope.as_of);
     Report {
         as_of: scope.as_of,
@@ -292,7 +340,7 @@ pub fn report(ds: &Dataset, config: &MeasureConfig) -> Report {
             files: Vec::new(),
             checks: crate::quality::check(ds, scope.as_of),
         },
-        leads: leads::lead_report(ds, &scope),
+        leads: leads::lead_report_of(ds, &base.leads, &scope),
         customers: crate::customers::customer_report(ds, &customer_config),
     }
 }

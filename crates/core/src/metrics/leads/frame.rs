@@ -1,10 +1,14 @@
-//! The lead frame: one pass over the leads table keeps the leads in scope and lays out, column
-//! by column, exactly what the lead measures read, with every categorical value turned into a
-//! dense index, so each measure is a tight loop over a few small `Vec`s.
+//! The lead frame: the leads in scope, column by column, exactly what the lead measures read,
+//! with every categorical value turned into a dense index, so each measure is a tight loop
+//! over a few small columns. It is a filter over the [`LeadColumns`] laid out when the data
+//! was loaded, or those columns themselves when the scope keeps every lead.
 
+use super::columns::{Dense, LeadColumns, outcome, reached};
 use crate::dataset::Dataset;
-use crate::metrics::Scope;
-use crate::model::{CustomerType, MonthMemo, SECS_PER_DAY, Stage, Sym, Timestamp};
+use crate::metrics::{Scope, SymSet};
+use crate::model::{CustomerType, SECS_PER_DAY, Sym, Timestamp};
+use std::ops::Deref;
+use std::sync::Arc;
 
 /// A missing categorical value in a dense column.
 pub const NONE: u32 = u32::MAX;
@@ -51,28 +55,44 @@ pub struct RepKey {
     pub team: u32,
 }
 
-/// Assigns dense indices to symbols in order of first sight.
-#[derive(Default)]
-struct Dense {
-    slot: Vec<u32>,
-    syms: Vec<Sym>,
+/// A column of a frame, shared (not copied) with the [`LeadColumns`] it was built from when
+/// the frame keeps every lead; it reads as a slice. The slice's address and length sit in the
+/// frame itself, so a loop over a column reads them once, as it would a `Vec`'s.
+#[derive(Clone, PartialEq, Debug)]
+pub struct Column<T>(Arc<[T]>);
+
+impl<T> Column<T> {
+    pub fn new(values: Vec<T>) -> Self {
+        Self(values.into())
+    }
 }
 
-impl Dense {
-    fn id(&mut self, s: Sym) -> u32 {
-        let i = s.index();
-        if i >= self.slot.len() {
-            self.slot.resize(i + 1, NONE);
-        }
-        if self.slot[i] == NONE {
-            self.slot[i] = self.syms.len() as u32;
-            self.syms.push(s);
-        }
-        self.slot[i]
+impl<T> Default for Column<T> {
+    fn default() -> Self {
+        Self::new(Vec::new())
     }
+}
 
-    fn opt(&mut self, s: Option<Sym>) -> u32 {
-        s.map_or(NONE, |s| self.id(s))
+impl<T> From<Vec<T>> for Column<T> {
+    fn from(values: Vec<T>) -> Self {
+        Self::new(values)
+    }
+}
+
+impl<T> Deref for Column<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Column<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
     }
 }
 
@@ -85,32 +105,32 @@ pub struct LeadFrame {
     /// Exclusive end of the window.
     pub end: Timestamp,
     /// Row in `ds.leads`.
-    pub row: Vec<u32>,
-    pub lead_id: Vec<Sym>,
-    pub created: Vec<i64>,
+    pub row: Column<u32>,
+    pub lead_id: Column<Sym>,
+    pub created: Column<i64>,
     /// Assignment time, [`NO_TIME`] when unassigned (by as-of).
-    pub assigned: Vec<i64>,
+    pub assigned: Column<i64>,
     /// First contact, [`NO_TIME`] when none by as-of.
-    pub contact: Vec<i64>,
+    pub contact: Column<i64>,
     /// Won or lost time, [`NO_TIME`] while open at as-of.
-    pub closed: Vec<i64>,
-    pub won: Vec<bool>,
-    /// Furthest funnel rank reached ([`Stage::funnel_rank`]).
-    pub reached: Vec<u8>,
+    pub closed: Column<i64>,
+    pub won: Column<bool>,
+    /// Furthest funnel rank reached ([`crate::model::Stage::funnel_rank`]).
+    pub reached: Column<u8>,
     /// Lead cost plus its share of its campaign's cost, minor units.
-    pub cost: Vec<i64>,
-    pub est_value: Vec<i64>,
-    pub won_value: Vec<i64>,
-    pub rep: Vec<u32>,
-    pub region: Vec<u32>,
-    pub source: Vec<u32>,
-    pub campaign: Vec<u32>,
+    pub cost: Column<i64>,
+    pub est_value: Column<i64>,
+    pub won_value: Column<i64>,
+    pub rep: Column<u32>,
+    pub region: Column<u32>,
+    pub source: Column<u32>,
+    pub campaign: Column<u32>,
     /// Months since `first_month`.
-    pub month: Vec<u32>,
+    pub month: Column<u32>,
     /// [`CustomerType::index`] or [`NO_TYPE`].
-    pub ty: Vec<u8>,
+    pub ty: Column<u8>,
     /// Open leads of the rep at the start of the assignment day ÷ capacity; NaN when unknown.
-    pub load: Vec<f32>,
+    pub load: Column<f32>,
     pub reps: Vec<RepKey>,
     pub teams: Vec<Sym>,
     pub regions: Vec<Sym>,
@@ -120,7 +140,7 @@ pub struct LeadFrame {
     pub first_month: i64,
     pub n_months: u32,
     /// Open leads per rep per grid bin (rep-major): see [`LeadFrame::open_at`].
-    pub open_grid: Vec<i32>,
+    pub open_grid: Column<i32>,
     pub grid_start_day: i64,
     pub grid_unit_days: i64,
     pub grid_bins: usize,
@@ -132,6 +152,16 @@ struct Assignment {
     closed_day: i64,
 }
 
+/// The day an assigned lead stops being open: its closing day (never before its assignment
+/// day), or `i64::MAX` while open.
+fn closed_day(assigned_day: i64, closed: i64) -> i64 {
+    if closed == NO_TIME {
+        i64::MAX
+    } else {
+        closed.div_euclid(SECS_PER_DAY).max(assigned_day)
+    }
+}
+
 impl LeadFrame {
     pub fn len(&self) -> usize {
         self.row.len()
@@ -141,263 +171,303 @@ impl LeadFrame {
         self.row.is_empty()
     }
 
-    /// Builds the frame of the leads created in the window that pass the filter.
+    /// Builds the frame of the leads created in the window that pass the filter, laying the
+    /// leads out first: callers that measure the same data again hold a [`LeadColumns`] and
+    /// call [`LeadFrame::of`].
     pub fn build(ds: &Dataset, scope: &Scope) -> Self {
-        let as_of = scope.as_of.0;
-        let before = |t: Option<Timestamp>| t.filter(|t| t.0 < as_of);
-        let cap = ds.leads.len();
-        let mut f = LeadFrame {
+        Self::of(ds, &LeadColumns::build(ds), scope)
+    }
+
+    /// The frame of the leads created in the window that pass the filter, from the leads of
+    /// `ds` laid out as `columns` (laid out again when they are not those of `ds`). With no
+    /// filter, a window holding every lead and an as-of after every lead date, the frame
+    /// shares the columns and copies nothing.
+    pub fn of(ds: &Dataset, columns: &LeadColumns, scope: &Scope) -> Self {
+        if columns.len() != ds.leads.len() {
+            return Self::build(ds, scope);
+        }
+        let c = columns;
+        let whole = scope.as_of.0 > c.latest
+            && scope.from.is_none_or(|f| f.0 <= c.first_created)
+            && scope.to.0 > c.last_created
+            && scope.regions.is_all()
+            && scope.sources.is_all()
+            && scope.teams.is_all()
+            && scope.customer_types.is_empty();
+        if whole {
+            Self::whole(ds, c, scope)
+        } else {
+            Self::filtered(ds, c, scope)
+        }
+    }
+
+    /// An empty frame with the scope's times and the dictionaries of `c`, columns to fill.
+    fn empty(c: &LeadColumns, scope: &Scope) -> Self {
+        LeadFrame {
             as_of: scope.as_of,
             start: scope.as_of,
             end: scope.to,
-            row: Vec::with_capacity(cap),
-            lead_id: Vec::with_capacity(cap),
-            created: Vec::with_capacity(cap),
-            assigned: Vec::with_capacity(cap),
-            contact: Vec::with_capacity(cap),
-            closed: Vec::with_capacity(cap),
-            won: Vec::with_capacity(cap),
-            reached: Vec::with_capacity(cap),
-            cost: Vec::with_capacity(cap),
-            est_value: Vec::with_capacity(cap),
-            won_value: Vec::with_capacity(cap),
-            rep: Vec::with_capacity(cap),
-            region: Vec::with_capacity(cap),
-            source: Vec::with_capacity(cap),
-            campaign: Vec::with_capacity(cap),
-            month: Vec::with_capacity(cap),
-            ty: Vec::with_capacity(cap),
-            load: Vec::new(),
-            reps: Vec::new(),
-            teams: Vec::new(),
-            regions: Vec::new(),
-            sources: Vec::new(),
-            campaigns: Vec::new(),
+            row: Column::default(),
+            lead_id: Column::default(),
+            created: Column::default(),
+            assigned: Column::default(),
+            contact: Column::default(),
+            closed: Column::default(),
+            won: Column::default(),
+            reached: Column::default(),
+            cost: Column::default(),
+            est_value: Column::default(),
+            won_value: Column::default(),
+            rep: Column::default(),
+            region: Column::default(),
+            source: Column::default(),
+            campaign: Column::default(),
+            month: Column::default(),
+            ty: Column::default(),
+            load: Column::default(),
+            reps: c.reps.clone(),
+            teams: c.teams.clone(),
+            regions: c.regions.clone(),
+            sources: c.sources.clone(),
+            campaigns: c.campaigns.clone(),
             first_month: 0,
             n_months: 0,
-            open_grid: Vec::new(),
+            open_grid: Column::default(),
             grid_start_day: 0,
             grid_unit_days: 1,
             grid_bins: 0,
-        };
-        let mut reps = Dense::default();
-        let mut teams = Dense::default();
-        let mut rep_rows: Vec<Option<usize>> = Vec::new();
-        for (i, r) in ds.reps.iter().enumerate() {
-            let id = reps.id(r.id.sym()) as usize;
-            if id == rep_rows.len() {
-                rep_rows.push(Some(i));
-            }
         }
-        let mut campaigns = Dense::default();
-        let mut campaign_rows: Vec<Option<usize>> = Vec::new();
-        for (i, c) in ds.campaigns.iter().enumerate() {
-            let id = campaigns.id(c.id.sym()) as usize;
-            if id == campaign_rows.len() {
-                campaign_rows.push(Some(i));
-            }
+    }
+
+    /// Sets the month range from the earliest month kept (the as-of month ends it).
+    fn set_months(&mut self, first_month: i64) {
+        if !self.is_empty() {
+            self.first_month = first_month;
+            self.n_months = u32::try_from(self.as_of.month_index() - first_month).unwrap_or(0) + 1;
         }
-        let mut campaign_leads: Vec<u64> = vec![0; campaign_rows.len()];
-        let mut regions = Dense::default();
-        let mut sources = Dense::default();
-        let mut assignments: Vec<Assignment> = Vec::with_capacity(cap);
-        // Months are counted back from the as-of month while the leads are read (every lead
-        // kept is created before as-of), then turned around once the earliest is known.
-        let mut months = MonthMemo::default();
-        let as_of_month = scope.as_of.month_index();
-        let mut months_back = 0u32;
-        let mut earliest = i64::MAX;
-        for (li, l) in ds.leads.iter().enumerate() {
-            let camp = l.campaign.map_or(NONE, |c| {
-                let id = campaigns.id(c.sym());
-                if id as usize >= campaign_leads.len() {
-                    campaign_leads.push(0);
-                    campaign_rows.push(None);
-                }
-                campaign_leads[id as usize] += 1;
-                id
-            });
-            let assigned = before(l.assigned_at).filter(|_| l.assigned_rep.is_some());
-            let rep = match (l.assigned_rep, assigned) {
-                (Some(r), Some(_)) => {
-                    let id = reps.id(r.sym());
-                    if id as usize >= rep_rows.len() {
-                        rep_rows.push(None);
-                    }
-                    id
-                }
-                _ => NONE,
-            };
-            let won_at = before(l.won_at);
-            let lost_at = before(l.lost_at).filter(|_| won_at.is_none());
-            let won = won_at.is_some() || (l.won_at.is_none() && l.stage == Some(Stage::Won));
-            let closed = won_at.or(lost_at);
-            if let Some(a) = assigned {
-                assignments.push(Assignment {
-                    rep,
-                    day: a.day(),
-                    closed_day: closed.map_or(i64::MAX, |c| c.day().max(a.day())),
-                });
-            }
-            let rep_row = rep_rows.get(rep as usize).copied().flatten();
-            if l.created_at.0 >= as_of
-                || !scope.in_window(l.created_at)
-                || !scope.regions.keeps(l.region)
-                || !scope.sources.keeps(l.source)
-                || !scope.keeps_type(l.customer_type)
-                || !scope.keeps_rep(rep_row.and_then(|r| ds.reps.get(r)))
-            {
-                continue;
-            }
-            let contact = before(l.first_contact_at).filter(|_| assigned.is_some());
-            let mut reached = 0u8;
-            if contact.is_some() {
-                reached = 1;
-            }
-            if before(l.qualified_at).is_some() {
-                reached = 2;
-            }
-            if won {
-                reached = Stage::Won.funnel_rank();
-            } else if closed.is_none()
-                && let Some(s) = l.stage.filter(|s| !s.is_closed())
-            {
-                reached = reached.max(s.funnel_rank());
-            }
-            earliest = earliest.min(l.created_at.0);
-            f.row.push(li as u32);
-            f.lead_id.push(l.id.sym());
-            f.created.push(l.created_at.0);
-            f.assigned.push(assigned.map_or(NO_TIME, |t| t.0));
-            f.contact.push(contact.map_or(NO_TIME, |t| t.0));
-            f.closed.push(closed.map_or(NO_TIME, |t| t.0));
-            f.won.push(won);
-            f.reached.push(reached);
-            f.cost.push(l.cost.map_or(0, |m| m.0));
-            f.est_value.push(l.est_value.map_or(0, |m| m.0));
-            f.won_value.push(if won {
-                l.won_value.map_or(0, |m| m.0)
-            } else {
-                0
-            });
-            f.rep.push(rep);
-            f.region.push(regions.opt(l.region));
-            f.source.push(sources.opt(l.source));
-            f.campaign.push(camp);
-            let back = u32::try_from(as_of_month - months.month_index(l.created_at)).unwrap_or(0);
-            months_back = months_back.max(back);
-            f.month.push(back);
-            f.ty.push(l.customer_type.map_or(NO_TYPE, |t| t.index() as u8));
-        }
-        // Campaign cost spread evenly over all of the campaign's leads (in whole minor units),
-        // so a window holding part of a campaign carries its part of the cost.
-        let share: Vec<i64> = campaign_rows
-            .iter()
-            .zip(&campaign_leads)
-            .map(|(row, &n)| {
-                let cost = row
-                    .and_then(|r| ds.campaigns.get(r))
-                    .and_then(|c| c.cost)
-                    .map_or(0, |m| m.0);
-                if n == 0 {
-                    0
-                } else {
-                    (cost as f64 / n as f64).round() as i64
-                }
-            })
-            .collect();
-        for (c, &camp) in f.cost.iter_mut().zip(&f.campaign) {
-            *c += share.get(camp as usize).copied().unwrap_or(0);
-        }
-        if !f.is_empty() {
-            f.first_month = as_of_month - i64::from(months_back);
-            for m in &mut f.month {
-                *m = months_back - *m;
-            }
-            f.n_months = months_back + 1;
-        }
-        f.start = Timestamp(scope.from.map_or(earliest.min(as_of), |t| t.0));
-        f.reps = reps
-            .syms
-            .iter()
-            .zip(&rep_rows)
-            .map(|(&id, &row)| RepKey {
-                id,
-                row,
-                team: teams.opt(row.and_then(|r| ds.reps.get(r)).and_then(|r| r.team)),
-            })
-            .collect();
-        f.teams = teams.syms;
-        f.regions = regions.syms;
-        f.sources = sources.syms;
-        f.campaigns = campaigns.syms.into_iter().zip(campaign_rows).collect();
-        f.build_load(ds, &assignments);
+    }
+
+    /// Every lead, each after all of its dates: the columns themselves.
+    fn whole(ds: &Dataset, c: &LeadColumns, scope: &Scope) -> Self {
+        let mut f = Self::empty(c, scope);
+        f.row = c.row.clone();
+        f.lead_id = c.lead_id.clone();
+        f.created = c.created.clone();
+        f.assigned = c.assigned.clone();
+        f.contact = c.contact.clone();
+        f.closed = c.closed.clone();
+        f.won = c.won.clone();
+        f.reached = c.reached.clone();
+        f.cost = c.cost.clone();
+        f.est_value = c.est_value.clone();
+        f.won_value = c.won_value.clone();
+        f.rep = c.rep.clone();
+        f.region = c.region.clone();
+        f.source = c.source.clone();
+        f.campaign = c.campaign.clone();
+        f.month = c.month.clone();
+        f.ty = c.ty.clone();
+        f.set_months(c.first_month);
+        f.start = Timestamp(
+            scope
+                .from
+                .map_or(c.first_created.min(scope.as_of.0), |t| t.0),
+        );
+        // The load as of the day the columns were prepared for is already there.
+        f.set_load(match &c.load {
+            Some(g) if g.as_of_day == scope.as_of.day() => g.clone(),
+            _ => whole_load(ds, c, scope.as_of),
+        });
         f
     }
 
-    /// Fills the open-lead grid from every assignment in the data (not only those in scope: a
-    /// rep's load is all of their leads) and each lead's load ratio at its assignment.
-    fn build_load(&mut self, ds: &Dataset, assignments: &[Assignment]) {
-        let Some(d0) = assignments.iter().map(|a| a.day).min() else {
-            self.load = vec![f32::NAN; self.len()];
-            return;
+    /// The leads that pass the scope, as of its as-of date.
+    pub(super) fn filtered(ds: &Dataset, c: &LeadColumns, scope: &Scope) -> Self {
+        let as_of = scope.as_of.0;
+        let n = c.len();
+        let mut f = Self::empty(c, scope);
+        // Reps as the frame numbers them: the table's, then those of leads assigned before
+        // as-of in order of first sight; and every such assignment, for the load grid.
+        let mut rep_of: Vec<u32> = (0..c.reps.len() as u32)
+            .map(|r| if (r as usize) < c.table_reps { r } else { NONE })
+            .collect();
+        let mut reps: Vec<RepKey> = c.reps.iter().take(c.table_reps).copied().collect();
+        let mut assignments: Vec<Assignment> = Vec::with_capacity(n);
+        for i in 0..n {
+            let a = c.assigned[i];
+            if a == NO_TIME || a >= as_of {
+                continue;
+            }
+            let g = c.rep[i] as usize;
+            let Some(slot) = rep_of.get_mut(g) else {
+                continue;
+            };
+            if *slot == NONE {
+                *slot = reps.len() as u32;
+                reps.extend(c.reps.get(g).copied());
+            }
+            let day = a.div_euclid(SECS_PER_DAY);
+            assignments.push(Assignment {
+                rep: *slot,
+                day,
+                closed_day: closed_day(day, outcome(c, i, as_of).1),
+            });
+        }
+        let mut teams = Dense::default();
+        for k in &mut reps {
+            k.team = teams.opt(k.row.and_then(|r| ds.reps.get(r)).and_then(|r| r.team));
+        }
+        // Which dense values pass the filter (the last slot: no value).
+        let keeps = |syms: &[Sym], set: &SymSet| -> Vec<bool> {
+            syms.iter()
+                .map(|&s| set.keeps(Some(s)))
+                .chain([set.keeps(None)])
+                .collect()
         };
-        let last = self.as_of.day().max(d0);
-        let days = (last - d0 + 1) as usize;
-        let n_reps = self.reps.len().max(1);
-        let unit = days.saturating_mul(n_reps).div_ceil(MAX_GRID_CELLS).max(1);
-        let bins = days.div_ceil(unit) + 1;
-        let mut grid = vec![0i32; n_reps * bins];
-        let bin = |day: i64| ((day - d0).max(0) as usize / unit).min(bins - 1);
-        for a in assignments {
-            let base = a.rep as usize * bins;
-            // Open from the bin after assignment until the bin after closing.
-            if let Some(c) = grid.get_mut(base + (bin(a.day) + 1).min(bins - 1)) {
-                *c += 1;
-            }
-            if a.closed_day != i64::MAX
-                && let Some(c) = grid.get_mut(base + (bin(a.closed_day) + 1).min(bins - 1))
-            {
-                *c -= 1;
-            }
-        }
-        for r in grid.chunks_mut(bins) {
-            let mut acc = 0;
-            for c in r {
-                acc += *c;
-                *c = acc;
-            }
-        }
-        let capacity: Vec<f32> = self
-            .reps
-            .iter()
-            .map(|k| {
-                k.row
-                    .and_then(|r| ds.reps.get(r))
-                    .and_then(|r| r.capacity)
-                    .filter(|&c| c > 0)
-                    .map_or(f32::NAN, |c| c as f32)
-            })
+        let region_keep = keeps(&c.regions, &scope.regions);
+        let source_keep = keeps(&c.sources, &scope.sources);
+        let type_keep: Vec<bool> = (0..=NO_TYPE)
+            .map(|t| scope.keeps_type(CustomerType::ALL.get(usize::from(t)).copied()))
             .collect();
-        self.load = self
-            .rep
+        let rep_keep: Vec<bool> = reps
             .iter()
-            .zip(&self.assigned)
-            .map(|(&rep, &a)| {
-                if rep == NONE || a == NO_TIME {
-                    return f32::NAN;
+            .map(|k| scope.keeps_rep(k.row.and_then(|r| ds.reps.get(r))))
+            .chain([scope.keeps_rep(None)])
+            .collect();
+        let slot = |k: u32, len: usize| if k == NONE { len - 1 } else { k as usize };
+        let mut regions = vec![NONE; c.regions.len()];
+        let mut sources = vec![NONE; c.sources.len()];
+        let mut region_syms = Vec::new();
+        let mut source_syms = Vec::new();
+        let local = |map: &mut Vec<u32>, syms: &mut Vec<Sym>, all: &[Sym], k: u32| -> u32 {
+            match map.get_mut(k as usize) {
+                None => NONE,
+                Some(m) => {
+                    if *m == NONE {
+                        *m = syms.len() as u32;
+                        syms.extend(all.get(k as usize).copied());
+                    }
+                    *m
                 }
-                let open = grid
-                    .get(rep as usize * bins + bin(a.div_euclid(SECS_PER_DAY)))
+            }
+        };
+        let mut row = Vec::new();
+        let mut lead_id = Vec::new();
+        let mut created = Vec::new();
+        let mut assigned = Vec::new();
+        let mut contact = Vec::new();
+        let mut closed = Vec::new();
+        let mut won = Vec::new();
+        let mut reached_col = Vec::new();
+        let mut cost = Vec::new();
+        let mut est_value = Vec::new();
+        let mut won_value = Vec::new();
+        let mut rep = Vec::new();
+        let mut region = Vec::new();
+        let mut source = Vec::new();
+        let mut campaign = Vec::new();
+        let mut month = Vec::new();
+        let mut ty = Vec::new();
+        let mut first_month = u32::MAX;
+        let mut earliest = i64::MAX;
+        for i in 0..n {
+            let t = c.created[i];
+            let a = c.assigned[i];
+            let assigned_before = a != NO_TIME && a < as_of;
+            let r = if assigned_before {
+                rep_of.get(c.rep[i] as usize).copied().unwrap_or(NONE)
+            } else {
+                NONE
+            };
+            if t >= as_of
+                || !scope.in_window(Timestamp(t))
+                || !region_keep[slot(c.region[i], region_keep.len())]
+                || !source_keep[slot(c.source[i], source_keep.len())]
+                || !type_keep
+                    .get(usize::from(c.ty[i]))
                     .copied()
-                    .unwrap_or(0);
-                open as f32 / capacity.get(rep as usize).copied().unwrap_or(f32::NAN)
-            })
-            .collect();
-        self.open_grid = grid;
-        self.grid_start_day = d0;
-        self.grid_unit_days = unit as i64;
-        self.grid_bins = bins;
+                    .unwrap_or(false)
+                || !rep_keep[slot(r, rep_keep.len())]
+            {
+                continue;
+            }
+            let (w, cl) = outcome(c, i, as_of);
+            let ct = c.contact[i];
+            let ct = if assigned_before && ct != NO_TIME && ct < as_of {
+                ct
+            } else {
+                NO_TIME
+            };
+            earliest = earliest.min(t);
+            row.push(i as u32);
+            lead_id.push(c.lead_id[i]);
+            created.push(t);
+            assigned.push(if assigned_before { a } else { NO_TIME });
+            contact.push(ct);
+            closed.push(cl);
+            won.push(w);
+            reached_col.push(reached(c, i, as_of, ct, w, cl));
+            cost.push(c.cost[i]);
+            est_value.push(c.est_value[i]);
+            won_value.push(if w { c.won_value[i] } else { 0 });
+            rep.push(r);
+            region.push(match c.region[i] {
+                NONE => NONE,
+                k => local(&mut regions, &mut region_syms, &c.regions, k),
+            });
+            source.push(match c.source[i] {
+                NONE => NONE,
+                k => local(&mut sources, &mut source_syms, &c.sources, k),
+            });
+            campaign.push(c.campaign[i]);
+            first_month = first_month.min(c.month[i]);
+            month.push(c.month[i]);
+            ty.push(c.ty[i]);
+        }
+        for m in &mut month {
+            *m -= first_month;
+        }
+        f.row = row.into();
+        f.lead_id = lead_id.into();
+        f.created = created.into();
+        f.assigned = assigned.into();
+        f.contact = contact.into();
+        f.closed = closed.into();
+        f.won = won.into();
+        f.reached = reached_col.into();
+        f.cost = cost.into();
+        f.est_value = est_value.into();
+        f.won_value = won_value.into();
+        f.rep = rep.into();
+        f.region = region.into();
+        f.source = source.into();
+        f.campaign = campaign.into();
+        f.month = month.into();
+        f.ty = ty.into();
+        f.reps = reps;
+        f.teams = teams.syms;
+        f.regions = region_syms;
+        f.sources = source_syms;
+        f.set_months(c.first_month + i64::from(first_month));
+        f.start = Timestamp(scope.from.map_or(earliest.min(as_of), |t| t.0));
+        let d0 = assignments.iter().map(|a| a.day).min();
+        let load = load_grid(
+            ds,
+            (&f.reps, &f.rep, &f.assigned),
+            scope.as_of,
+            d0,
+            assignments.into_iter(),
+        );
+        f.set_load(load);
+        f
+    }
+
+    fn set_load(&mut self, g: LoadGrid) {
+        self.load = g.load;
+        self.open_grid = g.open_grid;
+        self.grid_start_day = g.start_day;
+        self.grid_unit_days = g.unit_days;
+        self.grid_bins = g.bins;
     }
 
     /// Open leads of a dense rep at the start of `day` (per the grid's resolution).
@@ -473,5 +543,121 @@ impl LeadFrame {
                 format!("{y:04}-{m:02}")
             }
         }
+    }
+}
+
+/// Each lead's load at assignment and the open-lead grid, as of one day.
+#[derive(Clone, Debug)]
+pub(super) struct LoadGrid {
+    as_of_day: i64,
+    load: Column<f32>,
+    open_grid: Column<i32>,
+    start_day: i64,
+    unit_days: i64,
+    bins: usize,
+}
+
+/// The load of the leads of a frame of every lead of `c`, as of `as_of`.
+pub(super) fn whole_load(ds: &Dataset, c: &LeadColumns, as_of: Timestamp) -> LoadGrid {
+    let assignments = c
+        .rep
+        .iter()
+        .zip(c.assigned.iter())
+        .zip(c.closed.iter())
+        .filter(|((r, _), _)| **r != NONE)
+        .map(|((&rep, &a), &closed)| {
+            let day = a.div_euclid(SECS_PER_DAY);
+            Assignment {
+                rep,
+                day,
+                closed_day: closed_day(day, closed),
+            }
+        });
+    load_grid(
+        ds,
+        (&c.reps, &c.rep, &c.assigned),
+        as_of,
+        c.first_assigned_day,
+        assignments,
+    )
+}
+
+/// Fills the open-lead grid from every assignment in the data (not only those in scope: a
+/// rep's load is all of their leads), the earliest on day `d0`, and the load ratio at
+/// assignment of each lead of a frame given by its reps and its rep and assignment columns.
+fn load_grid(
+    ds: &Dataset,
+    (reps, rep, assigned): (&[RepKey], &[u32], &[i64]),
+    as_of: Timestamp,
+    d0: Option<i64>,
+    assignments: impl Iterator<Item = Assignment>,
+) -> LoadGrid {
+    let Some(d0) = d0 else {
+        return LoadGrid {
+            as_of_day: as_of.day(),
+            load: vec![f32::NAN; rep.len()].into(),
+            open_grid: Column::default(),
+            start_day: 0,
+            unit_days: 1,
+            bins: 0,
+        };
+    };
+    let last = as_of.day().max(d0);
+    let days = (last - d0 + 1) as usize;
+    let n_reps = reps.len().max(1);
+    let unit = days.saturating_mul(n_reps).div_ceil(MAX_GRID_CELLS).max(1);
+    let bins = days.div_ceil(unit) + 1;
+    let mut grid = vec![0i32; n_reps * bins];
+    let bin = |day: i64| ((day - d0).max(0) as usize / unit).min(bins - 1);
+    for a in assignments {
+        let base = a.rep as usize * bins;
+        // Open from the bin after assignment until the bin after closing.
+        if let Some(c) = grid.get_mut(base + (bin(a.day) + 1).min(bins - 1)) {
+            *c += 1;
+        }
+        if a.closed_day != i64::MAX
+            && let Some(c) = grid.get_mut(base + (bin(a.closed_day) + 1).min(bins - 1))
+        {
+            *c -= 1;
+        }
+    }
+    for r in grid.chunks_mut(bins) {
+        let mut acc = 0;
+        for c in r {
+            acc += *c;
+            *c = acc;
+        }
+    }
+    let capacity: Vec<f32> = reps
+        .iter()
+        .map(|k| {
+            k.row
+                .and_then(|r| ds.reps.get(r))
+                .and_then(|r| r.capacity)
+                .filter(|&c| c > 0)
+                .map_or(f32::NAN, |c| c as f32)
+        })
+        .collect();
+    let load: Vec<f32> = rep
+        .iter()
+        .zip(assigned)
+        .map(|(&rep, &a)| {
+            if rep == NONE || a == NO_TIME {
+                return f32::NAN;
+            }
+            let open = grid
+                .get(rep as usize * bins + bin(a.div_euclid(SECS_PER_DAY)))
+                .copied()
+                .unwrap_or(0);
+            open as f32 / capacity.get(rep as usize).copied().unwrap_or(f32::NAN)
+        })
+        .collect();
+    LoadGrid {
+        as_of_day: as_of.day(),
+        load: load.into(),
+        open_grid: grid.into(),
+        start_day: d0,
+        unit_days: unit as i64,
+        bins,
     }
 }

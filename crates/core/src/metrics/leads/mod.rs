@@ -1,7 +1,9 @@
 //! Lead-allocation measures (SPEC §3): funnel, conversion, response time, sales cycle, ROI,
 //! campaigns, satisfaction, workload and fairness, and the lead score, gathered in one
-//! [`LeadReport`] computed from one [`LeadFrame`] pass over the leads.
+//! [`LeadReport`] computed from one [`LeadFrame`] of the leads in scope, itself a filter over
+//! the [`LeadColumns`] laid out once per dataset.
 
+pub mod columns;
 pub mod conversion;
 pub mod cycle;
 pub mod frame;
@@ -10,6 +12,7 @@ pub mod roi;
 pub mod satisfaction;
 pub mod workload;
 
+pub use columns::LeadColumns;
 pub use frame::{Dim, LeadFrame};
 
 use crate::dataset::Dataset;
@@ -31,9 +34,15 @@ pub struct LeadReport {
     pub score: ScoreReport,
 }
 
-/// Computes every lead measure under one scope.
+/// Computes every lead measure under one scope, laying the leads out first (see
+/// [`lead_report_of`] for data measured more than once).
 pub fn lead_report(ds: &Dataset, scope: &Scope) -> LeadReport {
-    let frame = LeadFrame::build(ds, scope);
+    lead_report_of(ds, &LeadColumns::build(ds), scope)
+}
+
+/// Computes every lead measure under one scope from the leads of `ds` laid out as `columns`.
+pub fn lead_report_of(ds: &Dataset, columns: &LeadColumns, scope: &Scope) -> LeadReport {
+    let frame = LeadFrame::of(ds, columns, scope);
     let counts = conversion::conversion_counts(&frame);
     let rep_counts = dim_counts(&counts, Dim::Rep);
     let campaign_counts = dim_counts(&counts, Dim::Campaign);

@@ -406,3 +406,42 @@ fn demo_sales_cycle_orders_the_segments() {
     let (lo, hi) = (o.ci_low.unwrap_or(f64::NAN), o.ci_high.unwrap_or(f64::NAN));
     assert!(lo <= o.median_days.unwrap_or(f64::NAN) && o.median_days.unwrap_or(f64::NAN) <= hi);
 }
+
+/// The frame of every lead is the held columns themselves, and the same frame as the filter
+/// pass over those columns gives (the pass any other scope takes): at the as-of the columns
+/// prepared the load for, at another one, and on the hand-computed fixture.
+#[test]
+fn a_frame_of_every_lead_shares_the_held_columns_and_equals_the_filter_pass() {
+    use super::LeadFrame;
+    use crate::metrics::MeasureBase;
+    let demo = crate::demo::demo_dataset(&crate::demo::DemoConfig::default());
+    for ds in [fixture(), demo] {
+        let base = MeasureBase::new(&ds);
+        assert_eq!(base.default_as_of, crate::metrics::default_as_of(&ds));
+        for as_of in [None, Some(base.default_as_of.add_days(40))] {
+            let config = MeasureConfig {
+                as_of,
+                ..MeasureConfig::default()
+            };
+            let scope = base.scope(&ds, &config);
+            assert_eq!(scope, config.scope(&ds));
+            let whole = LeadFrame::of(&ds, &base.leads, &scope);
+            assert!(std::ptr::eq(
+                whole.created.as_ptr(),
+                base.leads.created.as_ptr()
+            ));
+            assert_eq!(whole.len(), ds.leads.len());
+            let filtered = LeadFrame::filtered(&ds, &base.leads, &scope);
+            assert_eq!(format!("{whole:?}"), format!("{filtered:?}"));
+        }
+    }
+    // Columns laid out from other data are laid out again, not misread.
+    let ds = fixture();
+    let other = super::LeadColumns::build(&Dataset::new());
+    let scope = MeasureConfig::default().scope(&ds);
+    let frame = LeadFrame::of(&ds, &other, &scope);
+    assert_eq!(
+        format!("{frame:?}"),
+        format!("{:?}", LeadFrame::build(&ds, &scope))
+    );
+}
