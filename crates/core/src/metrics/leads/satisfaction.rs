@@ -1,7 +1,8 @@
 //! Satisfaction: mean CSAT (1–5) and NPS (0–10: % promoters 9–10 − % detractors 0–6) with
 //! 95 % intervals, by rep and by source (of the survey's lead, else of its customer).
 
-use super::frame::{LeadFrame, NONE};
+use super::columns::Dense;
+use super::frame::LeadFrame;
 use crate::dataset::Dataset;
 use crate::metrics::join::{NO_MATCH, first_positions};
 use crate::metrics::{MeanCi, Scope};
@@ -108,23 +109,17 @@ fn scale_of(scale: Option<SurveyScale>, score: f64) -> Option<SurveyScale> {
 /// Accumulators per symbol, created on first sight.
 #[derive(Default)]
 struct ByKey {
-    slot: Vec<u32>,
-    keys: Vec<Sym>,
+    keys: Dense,
     acc: Vec<Acc>,
 }
 
 impl ByKey {
     fn add(&mut self, key: Sym, scale: SurveyScale, score: f64) {
-        let k = key.index();
-        if k >= self.slot.len() {
-            self.slot.resize(k + 1, NONE);
-        }
-        if self.slot[k] == NONE {
-            self.slot[k] = self.keys.len() as u32;
-            self.keys.push(key);
+        let i = self.keys.id(key) as usize;
+        if i == self.acc.len() {
             self.acc.push(Acc::default());
         }
-        if let Some(a) = self.acc.get_mut(self.slot[k] as usize) {
+        if let Some(a) = self.acc.get_mut(i) {
             a.add(scale, score);
         }
     }
@@ -132,6 +127,7 @@ impl ByKey {
     fn rows(&self, ds: &Dataset) -> Vec<SatisfactionRow> {
         let mut rows: Vec<SatisfactionRow> = self
             .keys
+            .syms
             .iter()
             .zip(&self.acc)
             .map(|(k, a)| a.row(ds.name(*k).to_owned()))
