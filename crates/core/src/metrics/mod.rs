@@ -13,7 +13,7 @@ pub mod join;
 pub mod leads;
 
 use crate::dataset::Dataset;
-use crate::model::{CustomerType, Rep, Sym, Timestamp};
+use crate::model::{CustomerType, Lead, Rep, Sym, Timestamp};
 use crate::stats::Proportion;
 use crate::stats::shrink::BetaPrior;
 use serde::{Deserialize, Serialize};
@@ -70,22 +70,7 @@ impl Default for MeasureConfig {
 /// activity; midnight), so that everything in the data happened before it; the Unix epoch for
 /// an empty dataset.
 pub fn default_as_of(ds: &Dataset) -> Timestamp {
-    let leads = ds
-        .leads
-        .iter()
-        .flat_map(|l| {
-            [
-                Some(l.created_at),
-                l.assigned_at,
-                l.first_contact_at,
-                l.qualified_at,
-                l.won_at,
-                l.lost_at,
-            ]
-        })
-        .flatten()
-        .max();
-    day_after(ds, leads)
+    day_after(ds, ds.leads.iter().map(Lead::latest_date).max())
 }
 
 /// The day after the latest of `leads_latest` (the latest lead date), every order and every

@@ -349,6 +349,20 @@ pub struct Lead {
 }
 
 impl Lead {
+    /// The latest of its dates: creation and every milestone.
+    pub fn latest_date(&self) -> Timestamp {
+        [
+            self.assigned_at,
+            self.first_contact_at,
+            self.qualified_at,
+            self.won_at,
+            self.lost_at,
+        ]
+        .into_iter()
+        .flatten()
+        .fold(self.created_at, Timestamp::max)
+    }
+
     /// The stage as recorded, or inferred from the milestone dates when the column is empty.
     pub fn effective_stage(&self) -> Stage {
         if let Some(s) = self.stage {

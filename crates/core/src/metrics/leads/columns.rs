@@ -179,20 +179,8 @@ impl LeadColumns {
         let (mut first_created, mut last_created) = (i64::MAX, i64::MIN);
         let mut first_assigned = i64::MAX;
         for l in &ds.leads {
-            for x in [
-                l.assigned_at,
-                l.first_contact_at,
-                l.qualified_at,
-                l.won_at,
-                l.lost_at,
-            ]
-            .into_iter()
-            .flatten()
-            {
-                latest = latest.max(x.0);
-            }
+            latest = latest.max(l.latest_date().0);
             let c = l.created_at.0;
-            latest = latest.max(c);
             first_created = first_created.min(c);
             last_created = last_created.max(c);
             campaign.push(l.campaign.map_or(NONE, |c| {
