@@ -10,7 +10,7 @@ use crate::Dataset;
 use crate::clv::ClvModel;
 use crate::customers::{CustomerFacts, LifecycleRules, LifecycleStage, stage_at, summary_of};
 use crate::metrics::leads::frame::{LeadFrame, NO_TIME, NO_TYPE};
-use crate::metrics::{MeasureConfig, Window, default_as_of};
+use crate::metrics::{MeasureBase, MeasureConfig, Window};
 use crate::model::{CustomerType, Stage, Sym, Timestamp};
 use crate::reclaim::{HeldLead, ReclaimPolicy, ReclaimReason};
 use crate::score::NaiveBayes;
@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, PartialEq, Debug, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RepViewConfig {
-    /// "Now"; `None`: [`default_as_of`].
+    /// "Now"; `None`: [`crate::metrics::default_as_of`].
     pub as_of: Option<Timestamp>,
     /// The reclaim policy whose deadlines the countdowns show.
     pub policy: ReclaimPolicy,
@@ -227,7 +227,19 @@ pub fn rep_view(
     config: &RepViewConfig,
     clv: Option<&ClvModel>,
 ) -> RepView {
-    let as_of = config.as_of.unwrap_or_else(|| default_as_of(ds));
+    rep_view_of(ds, &MeasureBase::new(ds), rep, config, clv)
+}
+
+/// [`rep_view`] from the dataset's [`MeasureBase`] (its default as-of and its leads laid out),
+/// for whoever holds the data and asks again.
+pub fn rep_view_of(
+    ds: &Dataset,
+    base: &MeasureBase,
+    rep: &str,
+    config: &RepViewConfig,
+    clv: Option<&ClvModel>,
+) -> RepView {
+    let as_of = config.as_of.unwrap_or(base.default_as_of);
     let reps = rep_choices(ds);
     let known = reps.iter().any(|r| r.rep_id == rep);
     let rep_sym = ds.names.get(rep).filter(|_| known);
@@ -247,7 +259,7 @@ pub fn rep_view(
     let Some(rep_sym) = rep_sym else {
         return view;
     };
-    let mut leads = open_leads(ds, rep_sym, as_of, config);
+    let mut leads = open_leads(ds, base, rep_sym, as_of, config);
     view.open_leads = leads.len();
     leads.sort_by(|a, b| {
         b.expected_value
@@ -269,13 +281,19 @@ pub fn rep_view(
 }
 
 /// The rep's open leads as of `as_of` (any order).
-fn open_leads(ds: &Dataset, rep: Sym, as_of: Timestamp, config: &RepViewConfig) -> Vec<RepLead> {
+fn open_leads(
+    ds: &Dataset,
+    base: &MeasureBase,
+    rep: Sym,
+    as_of: Timestamp,
+    config: &RepViewConfig,
+) -> Vec<RepLead> {
     let measure = MeasureConfig {
         as_of: Some(as_of),
         window: Window::default(),
         ..MeasureConfig::default()
     };
-    let frame = LeadFrame::build(ds, &measure.scope(ds));
+    let frame = LeadFrame::of(ds, &base.leads, &base.scope(ds, &measure));
     let Some(rep_key) = frame.reps.iter().position(|r| r.id == rep) else {
         return Vec::new();
     };

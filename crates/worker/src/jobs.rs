@@ -21,7 +21,7 @@ use reallot_core::metrics::leads::{LeadFrame, lead_report_of};
 use reallot_core::metrics::{Filter, MeasureBase, MeasureConfig, Scope};
 use reallot_core::model::Timestamp;
 use reallot_core::quality::check;
-use reallot_core::repview::{RepView, RepViewConfig, rep_view};
+use reallot_core::repview::{RepView, RepViewConfig, rep_view_of};
 use reallot_core::sim::{RunMetrics, Scenario, SimReport, Simulation};
 use reallot_core::{Dataset, codec};
 use std::cell::{OnceCell, RefCell};
@@ -481,9 +481,8 @@ impl Session {
         window_days: i64,
     ) -> Result<RepView, String> {
         let ds = self.dataset(key)?;
-        let as_of = config
-            .as_of
-            .unwrap_or_else(|| self.measure(ds).default_as_of);
+        let base = self.measure(ds);
+        let as_of = config.as_of.unwrap_or(base.default_as_of);
         let scope = MeasureConfig {
             as_of: Some(as_of),
             ..MeasureConfig::default()
@@ -495,7 +494,7 @@ impl Session {
             as_of: Some(as_of),
             ..config.clone()
         };
-        Ok(rep_view(ds, rep, &config, model.as_ref()))
+        Ok(rep_view_of(ds, base, rep, &config, model.as_ref()))
     }
 
     /// Runs `scenario` (TOML) on the open dataset, reporting each (strategy, run) job done;
@@ -960,6 +959,15 @@ mod tests {
             .expect("measures");
         assert!(view.known && !view.leads.is_empty() && !view.visits.is_empty());
         assert_eq!(view.as_of, Timestamp::parse("2026-01-01").expect("date"));
+        // The leads from the session's laid-out leads are those laid out afresh.
+        let fresh = reallot_core::repview::rep_view(
+            session.dataset("demo").expect("held"),
+            &rep,
+            &config,
+            None,
+        );
+        assert_eq!(view.leads, fresh.leads);
+        assert_eq!(view.open_leads, fresh.open_leads);
         assert!(
             view.at_risk.iter().all(|c| c.p_alive.is_some()),
             "P(alive) from the customer report's fit"

@@ -7,6 +7,7 @@ use super::*;
 use crate::customers::{CustomerConfig, clv_section};
 use crate::demo::{DemoConfig, demo_dataset};
 use crate::fixtures::ts;
+use crate::metrics::default_as_of;
 use crate::model::TableKind;
 
 const XSS: &str = "<img src=x onerror=alert(1)>";
