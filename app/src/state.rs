@@ -12,11 +12,15 @@ use crate::settings::{stored_lang, use_settings};
 use crate::storage::{DEMO_ID, DatasetMeta, idb, open_error_message, unreadable_message};
 use crate::worker;
 use gloo_storage::{LocalStorage, Storage};
+use js_sys::{Function, Promise};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use reallot_core::metrics::MeasureConfig;
 use reallot_worker::protocol::{Job, Reply};
 use reallot_worker::summary::DatasetSummary;
+use std::cell::RefCell;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
 
 /// The seed of the built-in demo dataset, so every visitor sees the same demo organisation.
 pub use reallot_worker::protocol::DEMO_SEED;
@@ -186,13 +190,69 @@ pub async fn ensure_in_worker(state: DatasetState, key: &str) -> Result<(), Stri
     let summary = if key == DEMO_ID {
         worker::open(key, worker::Source::Demo(DEMO_SEED)).await?
     } else {
-        let bytes = idb::load_bytes(key).await?;
-        worker::open(key, worker::Source::Bytes(&bytes)).await?
+        // Another caller is reading this dataset from storage: once it has sent it, the
+        // worker runs this caller's jobs after the open, so waiting is enough.
+        if let Some(sent) = Reading::of(key) {
+            let _ = JsFuture::from(sent).await;
+            return if worker::holds(key) {
+                Ok(())
+            } else {
+                Err(worker::CANCELLED.to_owned())
+            };
+        }
+        let reading = Reading::start(key);
+        let bytes = idb::load_bytes(key).await;
+        // `open` counts the dataset as held as soon as it is called.
+        let open = bytes
+            .as_deref()
+            .map(|b| worker::open(key, worker::Source::Bytes(b)));
+        drop(reading);
+        open.map_err(Clone::clone)?.await?
     };
     if state.id.get_untracked() == key {
         state.summary.set(Some(summary));
     }
     Ok(())
+}
+
+thread_local! {
+    /// The stored datasets being read for the worker, each with a promise that settles once it
+    /// has been sent (or the read failed).
+    static READING: RefCell<Vec<(String, Promise, Function)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// One caller's read of a stored dataset for the worker: two pages' jobs asking at once (after
+/// a cancel emptied the worker) read and send it once, not twice.
+struct Reading(String);
+
+impl Reading {
+    /// The promise of a read of `key` under way, if there is one.
+    fn of(key: &str) -> Option<Promise> {
+        READING.with_borrow(|r| r.iter().find(|(k, ..)| k == key).map(|(_, p, _)| p.clone()))
+    }
+
+    fn start(key: &str) -> Reading {
+        let mut resolve = None;
+        let promise = Promise::new(&mut |res, _| resolve = Some(res));
+        if let Some(resolve) = resolve {
+            READING.with_borrow_mut(|r| r.push((key.to_owned(), promise, resolve)));
+        }
+        Reading(key.to_owned())
+    }
+}
+
+impl Drop for Reading {
+    /// The read is over (sent or failed): callers waiting on it go on.
+    fn drop(&mut self) {
+        let done = READING.with_borrow_mut(|r| {
+            r.iter()
+                .position(|(k, ..)| *k == self.0)
+                .map(|i| r.swap_remove(i))
+        });
+        if let Some((_, _, resolve)) = done {
+            let _ = resolve.call0(&JsValue::UNDEFINED);
+        }
+    }
 }
 
 /// Asks the worker for `job(key, config, window_days, lang)` on the active dataset whenever the

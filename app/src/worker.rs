@@ -302,8 +302,20 @@ pub fn holds(key: &str) -> bool {
 }
 
 /// Makes the worker hold the dataset `key` from `source`, for the measure and simulation jobs;
-/// returns what the worker reports of it.
-pub async fn open(key: &str, source: Source<'_>) -> Result<DatasetSummary, String> {
+/// returns what the worker reports of it. The dataset counts as held from this call on, before
+/// the returned future is first polled.
+pub fn open<'a>(
+    key: &'a str,
+    source: Source<'a>,
+) -> impl Future<Output = Result<DatasetSummary, String>> + 'a {
+    // The worker runs jobs in the order sent, so jobs on `key` may be sent as soon as this
+    // open is: they run after it. Counting it as held now spares a second open (and a round
+    // trip through a page that may be busy) for every job asked for meanwhile.
+    CLIENT.with_borrow_mut(|c| c.opened = Some(key.to_owned()));
+    send_open(key, source)
+}
+
+async fn send_open(key: &str, source: Source<'_>) -> Result<DatasetSummary, String> {
     let (job, bytes) = match source {
         Source::Demo(seed) => (
             Job::OpenDemo {
@@ -325,10 +337,6 @@ pub async fn open(key: &str, source: Source<'_>) -> Result<DatasetSummary, Strin
             Vec::new(),
         ),
     };
-    // The worker runs jobs in the order sent, so jobs on `key` may be sent as soon as this
-    // open is: they run after it. Counting it as held now spares a second open (and a round
-    // trip through a page that may be busy) for every job asked for meanwhile.
-    CLIENT.with_borrow_mut(|c| c.opened = Some(key.to_owned()));
     let answer = run(job, &bytes, |_| {}).await;
     let failed = |e: String| {
         CLIENT.with_borrow_mut(|c| {

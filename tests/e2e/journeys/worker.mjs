@@ -1,7 +1,7 @@
 // The Web Worker: a long import runs off the page's thread with a progress bar, the page stays
 // responsive, and Cancel aborts it with nothing stored.
 import { assert } from '../harness.mjs';
-import { leadsCsv, storedNames } from '../app.mjs';
+import { importAs, leadsCsv, storedNames } from '../app.mjs';
 
 export const journeys = [
   {
@@ -52,6 +52,37 @@ export const journeys = [
       await page.getByTestId('dataset-row-after-cancel').waitFor();
       const report = await page.getByTestId('import-report').textContent();
       assert(report.includes('300,000'), 'every row imported');
+    },
+  },
+  {
+    name: 'worker: after a cancel, the pages that ask at once read and send the stored dataset once',
+    async run({ page, base }) {
+      // Records the jobs the page posts to its workers (the JSON head of each message).
+      await page.addInitScript(() => {
+        const post = Worker.prototype.postMessage;
+        window.__jobs = [];
+        Worker.prototype.postMessage = function (data, transfer) {
+          if (Array.isArray(data) && typeof data[0] === 'string') window.__jobs.push(data[0]);
+          return post.call(this, data, transfer);
+        };
+      });
+      await importAs(page, base, { name: 'small-leads.csv', mimeType: 'text/csv', buffer: leadsCsv(3_000) }, 'small');
+      // A long import, cancelled: the worker is terminated and its successor holds nothing.
+      await page.getByTestId('file-input').setInputFiles({ name: 'big-leads.csv', mimeType: 'text/csv', buffer: leadsCsv(300_000) });
+      await page.getByTestId('mapping-0').waitFor({ timeout: 60_000 });
+      await page.getByTestId('import-button').click();
+      await page.getByTestId('cancel').click();
+      await page.getByTestId('progress').waitFor({ state: 'detached' });
+      await page.evaluate(() => { window.__jobs = []; });
+      // The Overview's jobs all ask for the stored dataset at once.
+      await page.getByTestId('nav-overview').click();
+      await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=kpi-leads]')?.textContent ?? ''), null, { timeout: 30_000 });
+      const jobs = await page.evaluate(() => window.__jobs);
+      const opens = jobs.filter((j) => j.includes('"kind":"open"'));
+      assert(jobs.length > 2, `the Overview asked the worker for several jobs: ${jobs.length}`);
+      assert(opens.length === 1, `the stored dataset was sent once, not ${opens.length} times: ${jobs.map((j) => j.slice(0, 60)).join(" | ")}`);
+      assert(jobs[0].includes('"kind":"open"'), 'the open went first');
+      assert((await page.getByTestId('kpi-leads').textContent()).replace(/\D/g, '') === '3000', 'the Overview measures the stored dataset');
     },
   },
   {
