@@ -2,7 +2,7 @@
 // once on the page's main thread and once in a module worker, with the main thread's long
 // tasks (blocking time) for each. A benchmark, not a test: `./x test` does not run it.
 //   node bench/browser/run.mjs [--scale s|m|l] [--runs N] [--mode main|worker|both]
-//                              [--profile release|wasm-release] [--json]
+//                              [--profile worker-release|release|wasm-release] [--json]
 // Needs `npm ci --prefix tests/e2e` (playwright-core) and Debian's /usr/bin/chromium.
 // Smoke: node bench/browser/run.mjs --scale s --runs 1
 import os from 'node:os';
@@ -12,7 +12,7 @@ import { arg, buildBench, root } from '../wasm/build.mjs';
 
 const scale = arg('scale', 's');
 const runs = Number(arg('runs', '3'));
-const profile = arg('profile', 'release');
+const profile = arg('profile', 'worker-release');
 const modes = arg('mode', 'both') === 'both' ? ['main', 'worker'] : [arg('mode', 'main')];
 buildBench(profile, 'web', path.join(root, 'target', 'bench-browser', profile));
 
