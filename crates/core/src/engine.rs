@@ -8,10 +8,10 @@
 use crate::assign::{Ask, Assigner, BatchClass, Gate, RepState, Roster, Strategy, ValueTable};
 use crate::model::{CustomerId, CustomerType, LeadId, Sym, Timestamp};
 use crate::reclaim::{HeldCustomer, HeldLead, ReclaimPolicy, ReclaimReason};
+use calendar::Calendar;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// What the engine runs: a strategy, a reclaim policy, and the expected value of each rep on
 /// each segment (for the score-based and batch-optimal selectors; may be empty otherwise).
@@ -153,8 +153,8 @@ enum TimerKind {
     Batch,
 }
 
-/// (time, kind, entity index, generation), ordered so that the heap pops the earliest.
-type Timer = Reverse<(i64, TimerKind, u32, u32)>;
+/// (time, kind, entity index, generation), ordered so that the calendar pops the earliest.
+type Timer = (i64, TimerKind, u32, u32);
 
 /// The engine. See the module documentation.
 #[derive(Clone, Debug)]
@@ -169,7 +169,7 @@ pub struct Engine {
     lead_ix: SymIndex,
     customers: Vec<CustomerState>,
     customer_ix: SymIndex,
-    timers: BinaryHeap<Timer>,
+    timers: Calendar<Timer>,
     decisions: VecDeque<Decision>,
     /// Leads waiting for a rep, oldest first.
     waiting: VecDeque<u32>,
@@ -252,7 +252,7 @@ impl Engine {
             lead_ix: SymIndex::default(),
             customers: Vec::new(),
             customer_ix: SymIndex::default(),
-            timers: BinaryHeap::new(),
+            timers: Calendar::new(),
             decisions: VecDeque::new(),
             waiting: VecDeque::new(),
             batch: Vec::new(),
@@ -302,7 +302,7 @@ impl Engine {
 
     /// The next time [`Engine::handle_timeout`] has work to do.
     pub fn poll_timeout(&mut self) -> Option<Timestamp> {
-        while let Some(Reverse((t, kind, ix, generation))) = self.timers.peek().copied() {
+        while let Some((t, kind, ix, generation)) = self.timers.peek() {
             if self.is_live(t, kind, ix, generation) {
                 return Some(Timestamp(t));
             }
@@ -332,7 +332,7 @@ impl Engine {
     /// nothing the second time.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.new_day(now);
-        while let Some(Reverse((t, kind, ix, generation))) = self.timers.peek().copied() {
+        while let Some((t, kind, ix, generation)) = self.timers.peek() {
             if t > now.0 {
                 break;
             }
@@ -401,7 +401,7 @@ impl Engine {
                 if self.batch_due.is_none() {
                     let due = now.0.saturating_add(secs);
                     self.batch_due = Some(due);
-                    self.timers.push(Reverse((due, TimerKind::Batch, 0, 0)));
+                    self.timers.push((due, TimerKind::Batch, 0, 0));
                 }
             }
             None => {
@@ -748,12 +748,8 @@ impl Engine {
         });
         if let Some(secs) = self.policy.pool_expiry_secs() {
             let g = l.generation;
-            self.timers.push(Reverse((
-                now.0.saturating_add(secs),
-                TimerKind::PoolExpiry,
-                ix,
-                g,
-            )));
+            self.timers
+                .push((now.0.saturating_add(secs), TimerKind::PoolExpiry, ix, g));
         }
     }
 
@@ -901,10 +897,9 @@ impl Engine {
         if let Some((deadline, _)) = self.policy.lead_deadline(&held) {
             let g = l.generation;
             self.timers
-                .push(Reverse((deadline.0, TimerKind::LeadDeadline, ix, g)));
+                .push((deadline.0, TimerKind::LeadDeadline, ix, g));
             if let Some(r) = self.policy.reminder_at(l.held_since, deadline) {
-                self.timers
-                    .push(Reverse((r.0, TimerKind::LeadReminder, ix, g)));
+                self.timers.push((r.0, TimerKind::LeadReminder, ix, g));
             }
         }
     }
@@ -924,10 +919,9 @@ impl Engine {
         if let Some((deadline, _)) = self.policy.customer_deadline(&held) {
             let g = c.generation;
             self.timers
-                .push(Reverse((deadline.0, TimerKind::CustomerDeadline, ix, g)));
+                .push((deadline.0, TimerKind::CustomerDeadline, ix, g));
             if let Some(r) = self.policy.reminder_at(c.held_since, deadline) {
-                self.timers
-                    .push(Reverse((r.0, TimerKind::CustomerReminder, ix, g)));
+                self.timers.push((r.0, TimerKind::CustomerReminder, ix, g));
             }
         }
     }
@@ -997,8 +991,7 @@ impl Engine {
         } else {
             let g = l.generation;
             let due = at.0.saturating_add(self.policy.pool_dispatch_secs());
-            self.timers
-                .push(Reverse((due, TimerKind::PoolDispatch, ix, g)));
+            self.timers.push((due, TimerKind::PoolDispatch, ix, g));
         }
         let region = self.roster.reps[owner as usize].region;
         self.retry(at, region);
@@ -1061,6 +1054,8 @@ impl Engine {
         });
     }
 }
+
+pub(crate) mod calendar;
 
 #[cfg(test)]
 mod tests;
