@@ -261,6 +261,13 @@ impl Engine {
         }
     }
 
+    /// Makes room for `n` more leads up front, for a caller that knows how many will come
+    /// (the simulator), so the lead table does not grow by copying while it runs.
+    pub fn reserve_leads(&mut self, n: usize) {
+        self.leads.reserve(n);
+        self.lead_ix.dense.reserve(n);
+    }
+
     pub fn roster(&self) -> &Roster {
         &self.roster
     }
@@ -716,7 +723,7 @@ impl Engine {
             reps: &self.roster.reps,
             states,
             now,
-            allow: &allow,
+            allow: policy.holding_cap.map(|_| &allow as &dyn Fn(usize) -> bool),
         };
         let pick = self.assigner.pick(&gate, &ask, &self.values);
         match pick {
@@ -805,7 +812,7 @@ impl Engine {
             reps: &self.roster.reps,
             states,
             now,
-            allow: &allow,
+            allow: policy.holding_cap.map(|_| &allow as &dyn Fn(usize) -> bool),
         };
         for &ix in &batch {
             let ask = self.ask(ix, now);

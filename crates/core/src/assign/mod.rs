@@ -332,8 +332,8 @@ pub struct Gate<'a> {
     pub reps: &'a [RosterRep],
     pub states: &'a [RepState],
     pub now: Timestamp,
-    /// Extra per-rep test from the engine (holding cap).
-    pub allow: &'a dyn Fn(usize) -> bool,
+    /// Extra per-rep test from the engine (holding cap), when there is one.
+    pub allow: Option<&'a dyn Fn(usize) -> bool>,
 }
 
 impl Assigner {
@@ -380,16 +380,24 @@ impl Assigner {
     fn eligible(&mut self, g: &Gate, ask: &Ask) {
         let f = &self.strategy.filters;
         let day = g.now.day();
+        let now = g.now.0;
+        let quota = f.daily_quota.then_some(&self.strategy.quota);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
+        // Each test reads one rep's row and counters once, without branching on the rules
+        // that are off (they are folded into the flags), so the scan of a region is a tight
+        // loop; the holding-cap test, a call through the engine, only runs when it has one.
+        let (active, capacity) = (f.active, f.capacity);
         let hard = |i: usize| {
-            let r = &g.reps[i];
-            let s = &g.states[i];
-            Some(i) != ask.exclude
-                && (!f.active || (r.is_active_at(g.now) && !s.away))
-                && (!f.capacity || s.load < r.capacity)
-                && (!f.daily_quota || s.today_count(day) < self.strategy.quota.daily(r.capacity))
-                && (g.allow)(i)
+            let (Some(r), Some(s)) = (g.reps.get(i), g.states.get(i)) else {
+                return false;
+            };
+            let live = r.active_from.is_none_or(|t| t.0 <= now)
+                & r.active_to.is_none_or(|t| now <= t.0)
+                & !s.away;
+            (Some(i) != ask.exclude) & (!active | live) & (!capacity | (s.load < r.capacity))
+                && quota.is_none_or(|q| s.today_count(day) < q.daily(r.capacity))
+                && g.allow.is_none_or(|allow| allow(i))
         };
         let region_ok = |i: usize| ask.region.is_none() || g.reps[i].region == ask.region;
         let skill_ok = |i: usize| {
@@ -410,17 +418,21 @@ impl Assigner {
             }
             last = Some(level);
             let (by_region, by_skill) = level;
-            // Reps of the lead's region come from the index rather than a scan of all reps.
-            let pool: &[usize] = match (by_region, ask.region) {
-                (true, Some(r)) => self
-                    .by_region
-                    .iter()
-                    .find(|(k, _)| *k == r)
-                    .map_or(&[], |(_, v)| v.as_slice()),
-                _ => &self.all,
+            // Reps of the lead's region come from the index rather than a scan of all reps,
+            // and need no region test.
+            let (pool, indexed): (&[usize], bool) = match (by_region, ask.region) {
+                (true, Some(r)) => (
+                    self.by_region
+                        .iter()
+                        .find(|(k, _)| *k == r)
+                        .map_or(&[], |(_, v)| v.as_slice()),
+                    true,
+                ),
+                _ => (&self.all, false),
             };
+            let check_region = by_region && !indexed;
             for &i in pool {
-                if hard(i) && (!by_region || region_ok(i)) && (!by_skill || skill_ok(i)) {
+                if hard(i) && (!check_region || region_ok(i)) && (!by_skill || skill_ok(i)) {
                     scratch.push(i);
                 }
             }
@@ -449,8 +461,12 @@ impl Assigner {
         if self.scratch.is_empty() {
             return None;
         }
-        let selector = self.strategy.selector.clone();
-        let pick = self.select(&selector, g, ask, values)?;
+        // Lent out for the call rather than cloned: a tiered selector's lists would otherwise
+        // be copied for every lead.
+        let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
+        let pick = self.select(&selector, g, ask, values);
+        self.strategy.selector = selector;
+        let pick = pick?;
         let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
             let r = &g.reps[pick];
             r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
@@ -538,10 +554,7 @@ impl Assigner {
             }
             Selector::StickyOwner { fallback } => match ask.owner {
                 Some(o) if c.contains(&o) => Some(o),
-                _ => {
-                    let fb = (**fallback).clone();
-                    self.select(&fb, g, ask, values)
-                }
+                _ => self.select(fallback, g, ask, values),
             },
             Selector::ScoreBased { load_penalty } => {
                 let mut best: Option<(f64, f64, usize)> = None;

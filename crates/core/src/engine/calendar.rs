@@ -27,17 +27,29 @@ const WIDTH: i64 = 3600;
 /// stays correct (the heap orders them once their bucket comes up) if slower.
 const MAX_BUCKETS: usize = 1 << 17;
 
-/// Invariant: `near` holds every entry whose bucket is at or before `cur`, `far[b]` those of
-/// bucket `b > cur`; so every entry of `near` is earlier than every entry of `far`, and the
+/// No node: the end of a bucket's list.
+const NIL: u32 = u32::MAX;
+
+/// Invariant: `near` holds every entry whose bucket is at or before `cur`, bucket `b > cur`
+/// the others; so every entry of `near` is earlier than every later bucket's, and the
 /// smallest entry of `near` is the smallest of all.
+///
+/// A bucket is a linked list through one node arena (with a free list), so pushing never
+/// allocates once the arena has grown to the most entries pending at once; a `Vec` per hour
+/// would allocate and grow thousands of small vectors per simulated run.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Calendar<K: Timed> {
     /// Start of bucket 0 (set by the first push).
     origin: Option<i64>,
     cur: usize,
     near: BinaryHeap<Reverse<K>>,
-    far: Vec<Vec<Reverse<K>>>,
-    /// Entries in `far`.
+    /// First node of each bucket's list.
+    heads: Vec<u32>,
+    /// Entry and next node.
+    nodes: Vec<(K, u32)>,
+    /// First node of the free list.
+    free: u32,
+    /// Entries in the buckets after `cur`.
     far_len: usize,
 }
 
@@ -47,7 +59,9 @@ impl<K: Timed> Calendar<K> {
             origin: None,
             cur: 0,
             near: BinaryHeap::new(),
-            far: Vec::new(),
+            heads: Vec::new(),
+            nodes: Vec::new(),
+            free: NIL,
             far_len: 0,
         }
     }
@@ -61,10 +75,23 @@ impl<K: Timed> Calendar<K> {
             self.near.push(Reverse(k));
             return;
         }
-        if self.far.len() <= b {
-            self.far.resize_with(b + 1, Vec::new);
+        if self.heads.len() <= b {
+            self.heads.resize(b + 1, NIL);
         }
-        self.far[b].push(Reverse(k));
+        let next = self.heads[b];
+        let node = match self.nodes.get_mut(self.free as usize) {
+            Some(slot) => {
+                let node = self.free;
+                self.free = slot.1;
+                *slot = (k, next);
+                node
+            }
+            None => {
+                self.nodes.push((k, next));
+                (self.nodes.len() - 1) as u32
+            }
+        };
+        self.heads[b] = node;
         self.far_len += 1;
     }
 
@@ -83,20 +110,24 @@ impl<K: Timed> Calendar<K> {
         self.near.pop().map(|Reverse(k)| k)
     }
 
-    /// Moves the next non-empty bucket into `near` (which is empty), keeping the old
-    /// allocation for the emptied bucket.
+    /// Moves the next non-empty bucket into `near` (which is empty) and frees its nodes.
     fn refill(&mut self) {
         if self.far_len == 0 {
             return;
         }
-        let Some(next) = (self.cur + 1..self.far.len()).find(|&b| !self.far[b].is_empty()) else {
+        let Some(next) = (self.cur + 1..self.heads.len()).find(|&b| self.heads[b] != NIL) else {
             return;
         };
         self.cur = next;
-        let bucket = std::mem::take(&mut self.far[next]);
-        self.far_len -= bucket.len();
-        let spare = std::mem::replace(&mut self.near, BinaryHeap::from(bucket)).into_vec();
-        self.far[next] = spare;
+        let mut node = std::mem::replace(&mut self.heads[next], NIL);
+        while let Some(slot) = self.nodes.get_mut(node as usize) {
+            self.near.push(Reverse(slot.0));
+            self.far_len -= 1;
+            let after = slot.1;
+            slot.1 = self.free;
+            self.free = node;
+            node = after;
+        }
     }
 }
 

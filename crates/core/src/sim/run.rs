@@ -105,7 +105,7 @@ pub fn simulate(
     policy: &ReclaimPolicy,
     run: u32,
 ) -> RunMetrics {
-    let engine = Engine::new(
+    let mut engine = Engine::new(
         EngineConfig {
             strategy: strategy.clone(),
             policy: policy.clone(),
@@ -113,6 +113,7 @@ pub fn simulate(
         },
         input.roster.clone(),
     );
+    engine.reserve_leads(input.history.leads.len());
     let mut r = Run {
         input,
         run,
