@@ -325,10 +325,39 @@ pub struct Assigner {
     scratch: Vec<usize>,
     all: Vec<usize>,
     by_region: Vec<(Sym, Vec<usize>)>,
+    /// What eligibility reads of each rep, in roster order.
+    hot: Vec<HotRep>,
+}
+
+/// What the eligibility scan reads of a rep, packed in 32 bytes rather than spread over a
+/// roster row of 80: a region's reps then take a few cache lines, which the scan of every
+/// dispatched lead reads while the simulator's lead tables push them out of cache.
+#[derive(Clone, Copy, Debug)]
+struct HotRep {
+    /// Active span in seconds, open ends as the extreme values.
+    from: i64,
+    to: i64,
+    capacity: u32,
+    region: Option<Sym>,
+    skills: CustomerTypeSet,
+}
+
+impl HotRep {
+    fn of(r: &RosterRep) -> Self {
+        Self {
+            from: r.active_from.map_or(i64::MIN, |t| t.0),
+            to: r.active_to.map_or(i64::MAX, |t| t.0),
+            capacity: r.capacity,
+            region: r.region,
+            skills: r.skills,
+        }
+    }
 }
 
 /// Whether rep `i` passes the hard (non-"prefer") filters plus the extra holding check.
 pub struct Gate<'a> {
+    /// The roster the [`Assigner`] was made for (its region index and packed rep rows are
+    /// built from it).
     pub reps: &'a [RosterRep],
     pub states: &'a [RepState],
     pub now: Timestamp,
@@ -358,6 +387,7 @@ impl Assigner {
             territory,
             all: (0..roster.reps.len()).collect(),
             by_region,
+            hot: roster.reps.iter().map(HotRep::of).collect(),
             cursor: 0,
             wrr: vec![0.0; roster.reps.len()],
             scratch: Vec::new(),
@@ -388,21 +418,21 @@ impl Assigner {
         // that are off (they are folded into the flags), so the scan of a region is a tight
         // loop; the holding-cap test, a call through the engine, only runs when it has one.
         let (active, capacity) = (f.active, f.capacity);
+        let hot = &self.hot;
         let hard = |i: usize| {
-            let (Some(r), Some(s)) = (g.reps.get(i), g.states.get(i)) else {
+            let (Some(r), Some(s)) = (hot.get(i), g.states.get(i)) else {
                 return false;
             };
-            let live = r.active_from.is_none_or(|t| t.0 <= now)
-                & r.active_to.is_none_or(|t| now <= t.0)
-                & !s.away;
+            let live = (r.from <= now) & (now <= r.to) & !s.away;
             (Some(i) != ask.exclude) & (!active | live) & (!capacity | (s.load < r.capacity))
                 && quota.is_none_or(|q| s.today_count(day) < q.daily(r.capacity))
                 && g.allow.is_none_or(|allow| allow(i))
         };
-        let region_ok = |i: usize| ask.region.is_none() || g.reps[i].region == ask.region;
+        let region_ok =
+            |i: usize| ask.region.is_none() || hot.get(i).is_some_and(|r| r.region == ask.region);
         let skill_ok = |i: usize| {
             ask.customer_type
-                .is_none_or(|t| g.reps[i].skills.contains(t))
+                .is_none_or(|t| hot.get(i).is_some_and(|r| r.skills.contains(t)))
         };
         // Every non-Off rule first; then skills "prefer" is dropped, then region "prefer"
         // (a lead goes out of its skill before it goes out of its region).
