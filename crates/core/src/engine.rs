@@ -8,10 +8,10 @@
 use crate::assign::{Ask, Assigner, BatchClass, Gate, RepState, Roster, Strategy, ValueTable};
 use crate::model::{CustomerId, CustomerType, LeadId, Sym, Timestamp};
 use crate::reclaim::{HeldCustomer, HeldLead, ReclaimPolicy, ReclaimReason};
+use calendar::Calendar;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
-use std::cmp::Reverse;
-use std::collections::{BinaryHeap, VecDeque};
+use std::collections::VecDeque;
 
 /// What the engine runs: a strategy, a reclaim policy, and the expected value of each rep on
 /// each segment (for the score-based and batch-optimal selectors; may be empty otherwise).
@@ -153,8 +153,8 @@ enum TimerKind {
     Batch,
 }
 
-/// (time, kind, entity index, generation), ordered so that the heap pops the earliest.
-type Timer = Reverse<(i64, TimerKind, u32, u32)>;
+/// (time, kind, entity index, generation), ordered so that the calendar pops the earliest.
+type Timer = (i64, TimerKind, u32, u32);
 
 /// The engine. See the module documentation.
 #[derive(Clone, Debug)]
@@ -166,10 +166,14 @@ pub struct Engine {
     batch_secs: Option<i64>,
     reps: Vec<RepState>,
     leads: Vec<LeadState>,
+    /// Each lead's generation while open, [`CLOSED`] once closed: what a lead timer's
+    /// liveness test reads, in 4 bytes a lead instead of the lead's whole row, since most
+    /// timers have gone stale by the time they come up (a contact moves the deadline).
+    lead_live: Vec<u32>,
     lead_ix: SymIndex,
     customers: Vec<CustomerState>,
     customer_ix: SymIndex,
-    timers: BinaryHeap<Timer>,
+    timers: Calendar<Timer>,
     decisions: VecDeque<Decision>,
     /// Leads waiting for a rep, oldest first.
     waiting: VecDeque<u32>,
@@ -189,6 +193,9 @@ struct SymIndex {
     sparse: FxHashMap<u32, u32>,
     len: usize,
 }
+
+/// A closed lead in [`Engine::lead_live`]: no timer's generation matches it.
+const CLOSED: u32 = u32::MAX;
 
 /// An empty slot of [`SymIndex::dense`].
 const ABSENT: u32 = u32::MAX;
@@ -249,16 +256,25 @@ impl Engine {
             policy: config.policy,
             values: config.values,
             leads: Vec::new(),
+            lead_live: Vec::new(),
             lead_ix: SymIndex::default(),
             customers: Vec::new(),
             customer_ix: SymIndex::default(),
-            timers: BinaryHeap::new(),
+            timers: Calendar::new(),
             decisions: VecDeque::new(),
             waiting: VecDeque::new(),
             batch: Vec::new(),
             batch_due: None,
             last_day: i64::MIN,
         }
+    }
+
+    /// Makes room for `n` more leads up front, for a caller that knows how many will come
+    /// (the simulator), so the lead table does not grow by copying while it runs.
+    pub fn reserve_leads(&mut self, n: usize) {
+        self.leads.reserve(n);
+        self.lead_live.reserve(n);
+        self.lead_ix.dense.reserve(n);
     }
 
     pub fn roster(&self) -> &Roster {
@@ -302,7 +318,7 @@ impl Engine {
 
     /// The next time [`Engine::handle_timeout`] has work to do.
     pub fn poll_timeout(&mut self) -> Option<Timestamp> {
-        while let Some(Reverse((t, kind, ix, generation))) = self.timers.peek().copied() {
+        while let Some((t, kind, ix, generation)) = self.timers.peek() {
             if self.is_live(t, kind, ix, generation) {
                 return Some(Timestamp(t));
             }
@@ -316,10 +332,7 @@ impl Engine {
             TimerKind::LeadDeadline
             | TimerKind::LeadReminder
             | TimerKind::PoolDispatch
-            | TimerKind::PoolExpiry => self
-                .leads
-                .get(ix as usize)
-                .is_some_and(|l| l.generation == generation && !l.closed),
+            | TimerKind::PoolExpiry => self.lead_live.get(ix as usize) == Some(&generation),
             TimerKind::CustomerDeadline | TimerKind::CustomerReminder => self
                 .customers
                 .get(ix as usize)
@@ -332,7 +345,7 @@ impl Engine {
     /// nothing the second time.
     pub fn handle_timeout(&mut self, now: Timestamp) {
         self.new_day(now);
-        while let Some(Reverse((t, kind, ix, generation))) = self.timers.peek().copied() {
+        while let Some((t, kind, ix, generation)) = self.timers.peek() {
             if t > now.0 {
                 break;
             }
@@ -357,6 +370,7 @@ impl Engine {
                         l.closed = true;
                         l.generation += 1;
                         let id = l.id;
+                        self.mark(ix);
                         self.waiting.retain(|w| *w != ix);
                         self.decisions.push_back(Decision::GivenUp { lead: id, at });
                     }
@@ -394,6 +408,7 @@ impl Engine {
             reclaimed_at: None,
             generation: 0,
         });
+        self.lead_live.push(0);
         self.lead_ix.insert(lead.id.0, ix);
         match self.batch_secs {
             Some(secs) => {
@@ -401,7 +416,7 @@ impl Engine {
                 if self.batch_due.is_none() {
                     let due = now.0.saturating_add(secs);
                     self.batch_due = Some(due);
-                    self.timers.push(Reverse((due, TimerKind::Batch, 0, 0)));
+                    self.timers.push((due, TimerKind::Batch, 0, 0));
                 }
             }
             None => {
@@ -645,6 +660,7 @@ impl Engine {
         f(l);
         if l.owner.is_some() {
             l.generation += 1;
+            self.mark(ix);
             self.schedule_lead(ix);
         }
     }
@@ -676,7 +692,9 @@ impl Engine {
         }
         l.closed = true;
         l.generation += 1;
-        if let Some(o) = l.owner {
+        let owner = l.owner;
+        self.mark(ix);
+        if let Some(o) = owner {
             let s = &mut self.reps[o as usize];
             s.load = s.load.saturating_sub(1);
             let region = self.roster.reps[o as usize].region;
@@ -716,7 +734,7 @@ impl Engine {
             reps: &self.roster.reps,
             states,
             now,
-            allow: &allow,
+            allow: policy.holding_cap.map(|_| &allow as &dyn Fn(usize) -> bool),
         };
         let pick = self.assigner.pick(&gate, &ask, &self.values);
         match pick {
@@ -748,12 +766,8 @@ impl Engine {
         });
         if let Some(secs) = self.policy.pool_expiry_secs() {
             let g = l.generation;
-            self.timers.push(Reverse((
-                now.0.saturating_add(secs),
-                TimerKind::PoolExpiry,
-                ix,
-                g,
-            )));
+            self.timers
+                .push((now.0.saturating_add(secs), TimerKind::PoolExpiry, ix, g));
         }
     }
 
@@ -809,7 +823,7 @@ impl Engine {
             reps: &self.roster.reps,
             states,
             now,
-            allow: &allow,
+            allow: policy.holding_cap.map(|_| &allow as &dyn Fn(usize) -> bool),
         };
         for &ix in &batch {
             let ask = self.ask(ix, now);
@@ -884,7 +898,18 @@ impl Engine {
         l.opportunity = false;
         l.last_activity = None;
         l.generation += 1;
+        self.mark(ix);
         self.schedule_lead(ix);
+    }
+
+    /// Copies a lead's generation and state into [`Engine::lead_live`] after it changed.
+    fn mark(&mut self, ix: u32) {
+        if let (Some(l), Some(live)) = (
+            self.leads.get(ix as usize),
+            self.lead_live.get_mut(ix as usize),
+        ) {
+            *live = if l.closed { CLOSED } else { l.generation };
+        }
     }
 
     fn schedule_lead(&mut self, ix: u32) {
@@ -901,10 +926,9 @@ impl Engine {
         if let Some((deadline, _)) = self.policy.lead_deadline(&held) {
             let g = l.generation;
             self.timers
-                .push(Reverse((deadline.0, TimerKind::LeadDeadline, ix, g)));
+                .push((deadline.0, TimerKind::LeadDeadline, ix, g));
             if let Some(r) = self.policy.reminder_at(l.held_since, deadline) {
-                self.timers
-                    .push(Reverse((r.0, TimerKind::LeadReminder, ix, g)));
+                self.timers.push((r.0, TimerKind::LeadReminder, ix, g));
             }
         }
     }
@@ -924,10 +948,9 @@ impl Engine {
         if let Some((deadline, _)) = self.policy.customer_deadline(&held) {
             let g = c.generation;
             self.timers
-                .push(Reverse((deadline.0, TimerKind::CustomerDeadline, ix, g)));
+                .push((deadline.0, TimerKind::CustomerDeadline, ix, g));
             if let Some(r) = self.policy.reminder_at(c.held_since, deadline) {
-                self.timers
-                    .push(Reverse((r.0, TimerKind::CustomerReminder, ix, g)));
+                self.timers.push((r.0, TimerKind::CustomerReminder, ix, g));
             }
         }
     }
@@ -997,9 +1020,9 @@ impl Engine {
         } else {
             let g = l.generation;
             let due = at.0.saturating_add(self.policy.pool_dispatch_secs());
-            self.timers
-                .push(Reverse((due, TimerKind::PoolDispatch, ix, g)));
+            self.timers.push((due, TimerKind::PoolDispatch, ix, g));
         }
+        self.mark(ix);
         let region = self.roster.reps[owner as usize].region;
         self.retry(at, region);
     }
@@ -1061,6 +1084,8 @@ impl Engine {
         });
     }
 }
+
+pub(crate) mod calendar;
 
 #[cfg(test)]
 mod tests;

@@ -325,15 +325,44 @@ pub struct Assigner {
     scratch: Vec<usize>,
     all: Vec<usize>,
     by_region: Vec<(Sym, Vec<usize>)>,
+    /// What eligibility reads of each rep, in roster order.
+    hot: Vec<HotRep>,
+}
+
+/// What the eligibility scan reads of a rep, packed in 32 bytes rather than spread over a
+/// roster row of 80: a region's reps then take a few cache lines, which the scan of every
+/// dispatched lead reads while the simulator's lead tables push them out of cache.
+#[derive(Clone, Copy, Debug)]
+struct HotRep {
+    /// Active span in seconds, open ends as the extreme values.
+    from: i64,
+    to: i64,
+    capacity: u32,
+    region: Option<Sym>,
+    skills: CustomerTypeSet,
+}
+
+impl HotRep {
+    fn of(r: &RosterRep) -> Self {
+        Self {
+            from: r.active_from.map_or(i64::MIN, |t| t.0),
+            to: r.active_to.map_or(i64::MAX, |t| t.0),
+            capacity: r.capacity,
+            region: r.region,
+            skills: r.skills,
+        }
+    }
 }
 
 /// Whether rep `i` passes the hard (non-"prefer") filters plus the extra holding check.
 pub struct Gate<'a> {
+    /// The roster the [`Assigner`] was made for (its region index and packed rep rows are
+    /// built from it).
     pub reps: &'a [RosterRep],
     pub states: &'a [RepState],
     pub now: Timestamp,
-    /// Extra per-rep test from the engine (holding cap).
-    pub allow: &'a dyn Fn(usize) -> bool,
+    /// Extra per-rep test from the engine (holding cap), when there is one.
+    pub allow: Option<&'a dyn Fn(usize) -> bool>,
 }
 
 impl Assigner {
@@ -358,6 +387,7 @@ impl Assigner {
             territory,
             all: (0..roster.reps.len()).collect(),
             by_region,
+            hot: roster.reps.iter().map(HotRep::of).collect(),
             cursor: 0,
             wrr: vec![0.0; roster.reps.len()],
             scratch: Vec::new(),
@@ -380,21 +410,29 @@ impl Assigner {
     fn eligible(&mut self, g: &Gate, ask: &Ask) {
         let f = &self.strategy.filters;
         let day = g.now.day();
+        let now = g.now.0;
+        let quota = f.daily_quota.then_some(&self.strategy.quota);
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
+        // Each test reads one rep's row and counters once, without branching on the rules
+        // that are off (they are folded into the flags), so the scan of a region is a tight
+        // loop; the holding-cap test, a call through the engine, only runs when it has one.
+        let (active, capacity) = (f.active, f.capacity);
+        let hot = &self.hot;
         let hard = |i: usize| {
-            let r = &g.reps[i];
-            let s = &g.states[i];
-            Some(i) != ask.exclude
-                && (!f.active || (r.is_active_at(g.now) && !s.away))
-                && (!f.capacity || s.load < r.capacity)
-                && (!f.daily_quota || s.today_count(day) < self.strategy.quota.daily(r.capacity))
-                && (g.allow)(i)
+            let (Some(r), Some(s)) = (hot.get(i), g.states.get(i)) else {
+                return false;
+            };
+            let live = (r.from <= now) & (now <= r.to) & !s.away;
+            (Some(i) != ask.exclude) & (!active | live) & (!capacity | (s.load < r.capacity))
+                && quota.is_none_or(|q| s.today_count(day) < q.daily(r.capacity))
+                && g.allow.is_none_or(|allow| allow(i))
         };
-        let region_ok = |i: usize| ask.region.is_none() || g.reps[i].region == ask.region;
+        let region_ok =
+            |i: usize| ask.region.is_none() || hot.get(i).is_some_and(|r| r.region == ask.region);
         let skill_ok = |i: usize| {
             ask.customer_type
-                .is_none_or(|t| g.reps[i].skills.contains(t))
+                .is_none_or(|t| hot.get(i).is_some_and(|r| r.skills.contains(t)))
         };
         // Every non-Off rule first; then skills "prefer" is dropped, then region "prefer"
         // (a lead goes out of its skill before it goes out of its region).
@@ -410,17 +448,21 @@ impl Assigner {
             }
             last = Some(level);
             let (by_region, by_skill) = level;
-            // Reps of the lead's region come from the index rather than a scan of all reps.
-            let pool: &[usize] = match (by_region, ask.region) {
-                (true, Some(r)) => self
-                    .by_region
-                    .iter()
-                    .find(|(k, _)| *k == r)
-                    .map_or(&[], |(_, v)| v.as_slice()),
-                _ => &self.all,
+            // Reps of the lead's region come from the index rather than a scan of all reps,
+            // and need no region test.
+            let (pool, indexed): (&[usize], bool) = match (by_region, ask.region) {
+                (true, Some(r)) => (
+                    self.by_region
+                        .iter()
+                        .find(|(k, _)| *k == r)
+                        .map_or(&[], |(_, v)| v.as_slice()),
+                    true,
+                ),
+                _ => (&self.all, false),
             };
+            let check_region = by_region && !indexed;
             for &i in pool {
-                if hard(i) && (!by_region || region_ok(i)) && (!by_skill || skill_ok(i)) {
+                if hard(i) && (!check_region || region_ok(i)) && (!by_skill || skill_ok(i)) {
                     scratch.push(i);
                 }
             }
@@ -449,8 +491,12 @@ impl Assigner {
         if self.scratch.is_empty() {
             return None;
         }
-        let selector = self.strategy.selector.clone();
-        let pick = self.select(&selector, g, ask, values)?;
+        // Lent out for the call rather than cloned: a tiered selector's lists would otherwise
+        // be copied for every lead.
+        let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
+        let pick = self.select(&selector, g, ask, values);
+        self.strategy.selector = selector;
+        let pick = pick?;
         let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
             let r = &g.reps[pick];
             r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
@@ -538,10 +584,7 @@ impl Assigner {
             }
             Selector::StickyOwner { fallback } => match ask.owner {
                 Some(o) if c.contains(&o) => Some(o),
-                _ => {
-                    let fb = (**fallback).clone();
-                    self.select(&fb, g, ask, values)
-                }
+                _ => self.select(fallback, g, ask, values),
             },
             Selector::ScoreBased { load_penalty } => {
                 let mut best: Option<(f64, f64, usize)> = None;

@@ -69,7 +69,7 @@ fn pick_with(a: &mut Assigner, states: &[RepState], day: i64, ask: &Ask) -> Opti
         reps: &r.reps,
         states,
         now: Timestamp::from_days(day),
-        allow: &allow,
+        allow: Some(&allow),
     };
     a.pick(&g, ask, &ValueTable::default())
 }
@@ -216,7 +216,7 @@ fn score_based_takes_the_highest_expected_value() {
         reps: &r.reps,
         states: &st,
         now: Timestamp::from_days(1),
-        allow: &allow,
+        allow: Some(&allow),
     };
     let mut small = ask(1, CustomerType::Small);
     // Skill "prefer" keeps the KA specialist out of small leads while rep 0 can take them.

@@ -43,18 +43,30 @@ pub struct UptakeBin {
 /// The reps who could serve a lead, by (region, customer type), and the pressure on them.
 #[derive(Clone, Debug)]
 pub struct Pressure {
-    capacity: Vec<f64>,
-    active: Vec<(Option<Timestamp>, Option<Timestamp>)>,
-    candidates: FxHashMap<(Option<Sym>, Option<CustomerType>), Vec<u32>>,
+    /// Index into `groups` of each (region, customer type) seen.
+    keys: FxHashMap<(Option<Sym>, Option<CustomerType>), u32>,
+    /// Each key's reps with what the scan reads of them, side by side (one pass over a few
+    /// cache lines per lead rather than a look-up in three tables per rep).
+    groups: Vec<Vec<Candidate>>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Candidate {
+    rep: u32,
+    /// Capacity (infinite when unknown).
+    capacity: f64,
+    /// Active span in seconds, open ends as the extreme values.
+    from: i64,
+    to: i64,
 }
 
 impl Pressure {
     pub fn new(roster: &Roster, leads: &[SimLead]) -> Self {
-        let mut candidates: FxHashMap<(Option<Sym>, Option<CustomerType>), Vec<u32>> =
-            FxHashMap::default();
+        let mut keys: FxHashMap<(Option<Sym>, Option<CustomerType>), u32> = FxHashMap::default();
+        let mut groups: Vec<Vec<Candidate>> = Vec::new();
         for l in leads {
             let key = (l.region, l.customer_type);
-            if candidates.contains_key(&key) {
+            if keys.contains_key(&key) {
                 continue;
             }
             let in_region: Vec<usize> = (0..roster.reps.len())
@@ -74,44 +86,43 @@ impl Pressure {
                 None => Vec::new(),
             };
             let chosen = if skilled.is_empty() { pool } else { skilled };
-            candidates.insert(key, chosen.into_iter().map(|r| r as u32).collect());
-        }
-        Self {
-            capacity: roster
-                .reps
-                .iter()
-                .map(|r| {
-                    if r.capacity == u32::MAX {
-                        f64::INFINITY
-                    } else {
-                        r.capacity.max(1) as f64
-                    }
+            let group = chosen
+                .into_iter()
+                .filter_map(|r| {
+                    let rep = roster.reps.get(r)?;
+                    Some(Candidate {
+                        rep: r as u32,
+                        capacity: if rep.capacity == u32::MAX {
+                            f64::INFINITY
+                        } else {
+                            rep.capacity.max(1) as f64
+                        },
+                        from: rep.active_from.map_or(i64::MIN, |t| t.0),
+                        to: rep.active_to.map_or(i64::MAX, |t| t.0),
+                    })
                 })
-                .collect(),
-            active: roster
-                .reps
-                .iter()
-                .map(|r| (r.active_from, r.active_to))
-                .collect(),
-            candidates,
+                .collect();
+            keys.insert(key, groups.len() as u32);
+            groups.push(group);
         }
+        Self { keys, groups }
     }
 
     /// The pressure on `lead`'s reps at `t`, given each rep's open leads.
     pub fn at(&self, lead: &SimLead, t: Timestamp, open: impl Fn(usize) -> usize) -> f64 {
-        let Some(reps) = self.candidates.get(&(lead.region, lead.customer_type)) else {
+        let Some(group) = self
+            .keys
+            .get(&(lead.region, lead.customer_type))
+            .and_then(|&g| self.groups.get(g as usize))
+        else {
             return f64::INFINITY;
         };
         let mut lowest = f64::INFINITY;
-        for &r in reps {
-            let r = r as usize;
-            let (Some(&(from, to)), Some(&cap)) = (self.active.get(r), self.capacity.get(r)) else {
-                continue;
-            };
-            if from.is_some_and(|f| t < f) || to.is_some_and(|e| e < t) {
+        for c in group {
+            if t.0 < c.from || c.to < t.0 {
                 continue;
             }
-            lowest = lowest.min(open(r) as f64 / cap);
+            lowest = lowest.min(open(c.rep as usize) as f64 / c.capacity);
         }
         lowest
     }
