@@ -3,7 +3,7 @@
 // `reallot bench` (examples/compare-strategies.toml: 5 strategies) `runs` times. Two call
 // sizes separate the one-off preparation from the per-run cost:
 //   per run = (time(runs) − time(1)) / (runs − 1),  prepare ≈ time(1) − per run.
-//   node bench/wasm/sim.mjs [--scale s|m|l] [--runs N] [--profile wasm-release|release] [--json]
+//   node bench/wasm/sim.mjs [--scale s|m|l] [--runs N] [--profile worker-release|wasm-release|release] [--json]
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
@@ -12,7 +12,7 @@ import { arg, buildBench, root } from './build.mjs';
 
 const scale = arg('scale', 'm');
 const runs = Math.max(2, Number(arg('runs', '5')));
-const profile = arg('profile', 'wasm-release');
+const profile = arg('profile', 'worker-release');
 const module = buildBench(profile, 'nodejs', path.join(root, 'target', 'bench-wasm'));
 const { Bench } = createRequire(import.meta.url)(module);
 
