@@ -249,8 +249,22 @@ fn evaluate(pairs: &mut [(f64, bool)]) -> (Option<f64>, Option<f64>, Vec<Calibra
     (auc, Some(brier), calibration)
 }
 
-/// The split time: the 70th percentile of creation times of resolved leads.
+/// The split time: the 70th percentile of creation times of resolved leads. Leads are
+/// usually laid out in order of creation, and then it is the creation of the resolved lead of
+/// that rank, found without gathering and selecting the times.
 fn split_time(frame: &LeadFrame) -> Option<i64> {
+    let created = &frame.created;
+    if created.windows(2).all(|w| w[0] <= w[1]) {
+        let resolved_n = (0..frame.len()).filter(|&i| resolved(frame, i)).count();
+        if resolved_n == 0 {
+            return None;
+        }
+        let k = (resolved_n * 7 / 10).min(resolved_n - 1);
+        return (0..frame.len())
+            .filter(|&i| resolved(frame, i))
+            .nth(k)
+            .and_then(|i| created.get(i).copied());
+    }
     let mut t: Vec<i64> = (0..frame.len())
         .filter(|&i| resolved(frame, i))
         .map(|i| frame.created[i])
@@ -264,15 +278,11 @@ fn split_time(frame: &LeadFrame) -> Option<i64> {
 }
 
 /// Fits the model on every resolved lead of the frame, reports it with a backtest, and
-/// returns P(win) for every lead of the frame.
+/// returns P(win) for each combination of factor values of the frame (`frame.combos`; a
+/// lead's is that of its `frame.combo`).
 pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let model = NaiveBayes::fit(frame, |_| true);
-    let p_combo = model.predict_combos(frame);
-    let p_win: Vec<f64> = frame
-        .combo
-        .iter()
-        .map(|&k| p_combo.get(k as usize).copied().unwrap_or(0.5))
-        .collect();
+    let p_win = model.predict_combos(frame);
     let mut factors = Vec::new();
     for ((d, c), lr) in FACTORS.iter().zip(&model.counts).zip(&model.log_lr) {
         let last = c.len() - 1;

@@ -5,7 +5,7 @@ use super::frame::{Dim, LeadFrame, NO_TIME, NONE};
 use crate::dataset::Dataset;
 use crate::metrics::{RateRow, ranked_rates};
 use crate::model::SECS_PER_HOUR;
-use crate::stats::{Proportion, quantile_of_order};
+use crate::stats::Proportion;
 use serde::Serialize;
 
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -75,17 +75,49 @@ struct Tally {
     in_sla: u64,
 }
 
-/// A group's row; `hours` are its response times, in any order (reordered here).
-fn summarise(key: String, t: &Tally, hours: &mut [f64]) -> ResponseRow {
+/// A group's row; `hours` are its response times as the bits of non-negative `f32`s (which
+/// order as the numbers do), in any order (reordered here).
+fn summarise(key: String, t: &Tally, hours: &mut [u32]) -> ResponseRow {
+    let (median_hours, p90_hours) = median_and_p90(hours);
     ResponseRow {
         key,
         assigned: t.assigned,
         contacted: t.contacted,
         never_contacted: t.assigned - t.contacted,
-        median_hours: quantile_of_order(hours, 0.5),
-        p90_hours: quantile_of_order(hours, 0.9),
+        median_hours,
+        p90_hours,
         within_sla: Proportion::wilson(t.in_sla, t.decided),
     }
+}
+
+/// The median and p90 ([`crate::stats::quantile_of_order`]'s interpolation) of `f32` bits
+/// as above: integer comparisons, and the p90 selected among the values above the median
+/// only.
+fn median_and_p90(bits: &mut [u32]) -> (Option<f64>, Option<f64>) {
+    let value = |b: u32| f64::from(f32::from_bits(b));
+    let rank = |q: f64| {
+        let h = bits.len().saturating_sub(1) as f64 * q;
+        (h, h.floor() as usize, h.ceil() as usize)
+    };
+    let (h5, lo5, hi5) = rank(0.5);
+    let (h9, lo9, hi9) = rank(0.9);
+    if bits.is_empty() {
+        return (None, None);
+    }
+    let (_, &mut at5, above5) = bits.select_nth_unstable(lo5);
+    // The next order statistic is the smallest value above the lower one.
+    let next5 = above5.iter().copied().min().unwrap_or(at5);
+    let median =
+        value(at5) + (h5 - lo5 as f64) * (value(if hi5 > lo5 { next5 } else { at5 }) - value(at5));
+    let (at9, next9) = if lo9 == lo5 {
+        (at5, next5)
+    } else {
+        let (_, &mut at9, above9) = above5.select_nth_unstable(lo9 - lo5 - 1);
+        (at9, above9.iter().copied().min().unwrap_or(at9))
+    };
+    let p90 =
+        value(at9) + (h9 - lo9 as f64) * (value(if hi9 > lo9 { next9 } else { at9 }) - value(at9));
+    (Some(median), Some(p90))
 }
 
 fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {
@@ -180,7 +212,7 @@ pub fn response_time(
         v
     };
     let (rep_start, load_start) = (starts(&by_rep), starts(&by_load));
-    let mut rep_hours = vec![0f64; overall.contacted as usize];
+    let mut rep_hours = vec![0u32; overall.contacted as usize];
     let mut load_hours = rep_hours.clone();
     let (mut rep_next, mut load_next) = (rep_start.clone(), load_start.clone());
     for i in 0..frame.len() {
@@ -189,7 +221,7 @@ pub fn response_time(
             continue;
         }
         // Hours kept at f32 precision (a tenth of a second over a year), as reported.
-        let h = f64::from((delay(i) / SECS_PER_HOUR as f64) as f32);
+        let h = ((delay(i) / SECS_PER_HOUR as f64) as f32).to_bits();
         for (next, hours, g) in [
             (&mut rep_next, &mut rep_hours, rep as usize),
             (&mut load_next, &mut load_hours, load_bucket(frame.load[i])),
