@@ -6,7 +6,7 @@ use super::frame::LeadFrame;
 use crate::dataset::Dataset;
 use crate::metrics::join::{NO_MATCH, first_positions};
 use crate::metrics::{MeanCi, Scope};
-use crate::model::{Survey, SurveyScale, Sym};
+use crate::model::{SurveyScale, Sym};
 use crate::stats::Z95;
 use serde::Serialize;
 
@@ -272,30 +272,27 @@ pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> Satisfact
         let source = if s.lead.is_some() {
             // A survey about a lead counts when its lead is in scope.
             let row = join.lead_row.get(si).copied().unwrap_or(NO_MATCH);
-            let kept = match &in_frame {
-                InFrame::All => row != NO_MATCH,
+            let joined = || join.source.get(si).copied().flatten();
+            let found = match &in_frame {
+                InFrame::All => (row != NO_MATCH).then(joined),
                 InFrame::Rows(bits) => bits
                     .get(row as usize / 64)
-                    .is_some_and(|w| w & (1 << (row % 64)) != 0),
+                    .is_some_and(|w| w & (1 << (row % 64)) != 0)
+                    .then(joined),
                 InFrame::Positions(pos) => {
-                    match pos.get(si).copied().filter(|&i| i != NO_MATCH) {
-                        Some(i) => {
-                            let source = frame
-                                .source
-                                .get(i as usize)
-                                .and_then(|&k| frame.sources.get(k as usize))
-                                .copied();
-                            add(&mut overall, &mut by_rep, &mut by_source, s, scale, source);
-                        }
-                        None => {}
-                    }
-                    continue;
+                    pos.get(si).copied().filter(|&i| i != NO_MATCH).map(|i| {
+                        frame
+                            .source
+                            .get(i as usize)
+                            .and_then(|&k| frame.sources.get(k as usize))
+                            .copied()
+                    })
                 }
             };
-            if !kept {
-                continue;
+            match found {
+                Some(source) => source,
+                None => continue,
             }
-            join.source.get(si).copied().flatten()
         } else if let Some(c) = join
             .customer_row
             .get(si)
@@ -315,30 +312,18 @@ pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> Satisfact
             }
             None
         };
-        add(&mut overall, &mut by_rep, &mut by_source, s, scale, source);
+        overall.add(scale, s.score);
+        if let Some(r) = s.rep {
+            by_rep.add(r.sym(), scale, s.score);
+        }
+        if let Some(src) = source {
+            by_source.add(src, scale, s.score);
+        }
     }
     SatisfactionReport {
         overall: overall.row("all".into()),
         by_rep: by_rep.rows(ds),
         by_source: by_source.rows(ds),
-    }
-}
-
-/// Counts one survey in scope.
-fn add(
-    overall: &mut Acc,
-    by_rep: &mut ByKey,
-    by_source: &mut ByKey,
-    s: &Survey,
-    scale: SurveyScale,
-    source: Option<Sym>,
-) {
-    overall.add(scale, s.score);
-    if let Some(r) = s.rep {
-        by_rep.add(r.sym(), scale, s.score);
-    }
-    if let Some(src) = source {
-        by_source.add(src, scale, s.score);
     }
 }
 
