@@ -41,7 +41,9 @@ pub struct NaiveBayes {
     pub log_lr: Vec<Vec<f64>>,
 }
 
-/// Whether frame lead `i` has an outcome.
+/// Whether frame lead `i` has an outcome. Always inlined: it runs several times for every
+/// lead, and WebAssembly built for size would otherwise call it.
+#[inline(always)]
 fn resolved(frame: &LeadFrame, i: usize) -> bool {
     frame.won[i] || frame.closed[i] != NO_TIME
 }
@@ -202,12 +204,26 @@ pub struct ScoreReport {
     pub backtest: Backtest,
 }
 
-/// AUC (Mann–Whitney, ties count ½), Brier score and decile calibration of `(p, won)` pairs.
-fn evaluate(pairs: &mut [(f64, bool)]) -> (Option<f64>, Option<f64>, Vec<CalibrationRow>) {
-    if pairs.is_empty() {
+/// `p` as an integer that orders as [`f64::total_cmp`] orders `p` (the transform it makes),
+/// so that a sort compares integers; its own inverse.
+fn order_key(p: f64) -> i64 {
+    let k = p.to_bits() as i64;
+    k ^ (((k >> 63) as u64) >> 1) as i64
+}
+
+fn from_order_key(k: i64) -> f64 {
+    f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
+}
+
+/// AUC (Mann–Whitney, ties count ½), Brier score and decile calibration of `(p, won)` pairs,
+/// each `p` given by its [`order_key`].
+fn evaluate(keyed: &mut [(i64, bool)]) -> (Option<f64>, Option<f64>, Vec<CalibrationRow>) {
+    if keyed.is_empty() {
         return (None, None, Vec::new());
     }
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    // The same comparisons as `total_cmp` on the probabilities, hence the same order.
+    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let pairs: Vec<(f64, bool)> = keyed.iter().map(|&(k, y)| (from_order_key(k), y)).collect();
     let n = pairs.len();
     let brier = pairs
         .iter()
@@ -309,11 +325,11 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
         frame.closed[i] != NO_TIME && frame.closed[i] < split && frame.created[i] < split
     });
     let p_trained = trained.predict_combos(frame);
-    let mut pairs: Vec<(f64, bool)> = (0..frame.len())
+    let mut pairs: Vec<(i64, bool)> = (0..frame.len())
         .filter(|&i| frame.created[i] >= split && resolved(frame, i))
         .map(|i| {
             let p = p_trained.get(frame.combo[i] as usize).copied();
-            (p.unwrap_or(0.5), frame.won[i])
+            (order_key(p.unwrap_or(0.5)), frame.won[i])
         })
         .collect();
     let base = (trained.won as f64) / ((trained.won + trained.lost).max(1) as f64);
@@ -358,16 +374,40 @@ mod tests {
     #[test]
     fn auc_and_brier_of_known_pairs() {
         // Perfect separation.
-        let mut p = vec![(0.9, true), (0.8, true), (0.2, false), (0.1, false)];
+        let keyed = |pairs: &[(f64, bool)]| -> Vec<(i64, bool)> {
+            pairs.iter().map(|&(p, y)| (order_key(p), y)).collect()
+        };
+        let mut p = keyed(&[(0.9, true), (0.8, true), (0.2, false), (0.1, false)]);
         let (auc, brier, cal) = evaluate(&mut p);
         assert_eq!(auc, Some(1.0));
         assert!((brier.expect("four pairs") - (0.01 + 0.04 + 0.04 + 0.01) / 4.0).abs() < 1e-12);
         assert_eq!(cal.iter().map(|c| c.leads).sum::<u64>(), 4);
         // All tied: ½. One pair reversed out of four: 0.75.
-        let mut t = vec![(0.5, true), (0.5, false)];
+        let mut t = keyed(&[(0.5, true), (0.5, false)]);
         assert_eq!(evaluate(&mut t).0, Some(0.5));
-        let mut r = vec![(0.9, true), (0.3, true), (0.4, false), (0.1, false)];
+        let mut r = keyed(&[(0.9, true), (0.3, true), (0.4, false), (0.1, false)]);
         assert_eq!(evaluate(&mut r).0, Some(0.75));
         assert_eq!(evaluate(&mut []).0, None);
+    }
+
+    #[test]
+    fn order_keys_order_as_total_cmp_and_invert() {
+        let xs = [
+            -1.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.25,
+            0.5,
+            1.0,
+            f64::INFINITY,
+            f64::NAN,
+        ];
+        for a in xs {
+            assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
+            for b in xs {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
+            }
+        }
     }
 }

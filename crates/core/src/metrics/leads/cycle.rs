@@ -103,7 +103,9 @@ fn summary(key: String, d: &DayCounts) -> (CycleSummary, KaplanMeier) {
 /// Longest cycle kept apart; longer ones share its bin (bounds the histograms on bad dates).
 const MAX_DAYS: i64 = 36_600;
 
-/// Days from creation to an end time, rounded up, never negative.
+/// Days from creation to an end time, rounded up, never negative. Always inlined: it runs
+/// for most leads, and WebAssembly built for size would call it.
+#[inline(always)]
 pub(super) fn days(created: i64, end: i64) -> usize {
     let secs = end.saturating_sub(created).max(0);
     (secs.div_euclid(SECS_PER_DAY) + (secs % SECS_PER_DAY != 0) as i64).min(MAX_DAYS) as usize

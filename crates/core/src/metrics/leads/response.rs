@@ -57,6 +57,8 @@ pub const LOAD_BUCKETS: [(&str, f32); 5] = [
     (">=1.5", f32::INFINITY),
 ];
 
+/// Always inlined: it runs twice per lead, and WebAssembly built for size would call it.
+#[inline(always)]
 fn load_bucket(load: f32) -> usize {
     if load.is_nan() {
         return LOAD_BUCKETS.len();
@@ -94,30 +96,47 @@ fn summarise(key: String, t: &Tally, hours: &mut [u32]) -> ResponseRow {
 /// as above: integer comparisons, and the p90 selected among the values above the median
 /// only.
 fn median_and_p90(bits: &mut [u32]) -> (Option<f64>, Option<f64>) {
+    if bits.is_empty() {
+        return (None, None);
+    }
     let value = |b: u32| f64::from(f32::from_bits(b));
+    let last = bits.len() - 1;
     let rank = |q: f64| {
-        let h = bits.len().saturating_sub(1) as f64 * q;
+        let h = last as f64 * q;
         (h, h.floor() as usize, h.ceil() as usize)
     };
     let (h5, lo5, hi5) = rank(0.5);
     let (h9, lo9, hi9) = rank(0.9);
-    if bits.is_empty() {
-        return (None, None);
-    }
-    let (_, &mut at5, above5) = bits.select_nth_unstable(lo5);
+    let at5 = *bits.select_nth_unstable(lo5).1;
     // The next order statistic is the smallest value above the lower one.
-    let next5 = above5.iter().copied().min().unwrap_or(at5);
-    let median =
-        value(at5) + (h5 - lo5 as f64) * (value(if hi5 > lo5 { next5 } else { at5 }) - value(at5));
+    let next5 = smallest_from(bits, lo5 + 1).unwrap_or(at5);
     let (at9, next9) = if lo9 == lo5 {
         (at5, next5)
     } else {
-        let (_, &mut at9, above9) = above5.select_nth_unstable(lo9 - lo5 - 1);
-        (at9, above9.iter().copied().min().unwrap_or(at9))
+        let at9 = bits
+            .get_mut(lo5 + 1..)
+            .map_or(at5, |above| *above.select_nth_unstable(lo9 - lo5 - 1).1);
+        (at9, smallest_from(bits, lo9 + 1).unwrap_or(at9))
     };
-    let p90 =
-        value(at9) + (h9 - lo9 as f64) * (value(if hi9 > lo9 { next9 } else { at9 }) - value(at9));
-    (Some(median), Some(p90))
+    let interpolate = |h: f64, lo: usize, hi: usize, at: u32, next: u32| {
+        let (a, b) = (value(at), value(if hi > lo { next } else { at }));
+        a + (h - lo as f64) * (b - a)
+    };
+    (
+        Some(interpolate(h5, lo5, hi5, at5, next5)),
+        Some(interpolate(h9, lo9, hi9, at9, next9)),
+    )
+}
+
+/// The smallest of `v` from position `from` on.
+fn smallest_from(v: &[u32], from: usize) -> Option<u32> {
+    let mut i = from;
+    let mut min = *v.get(i)?;
+    while i < v.len() {
+        min = min.min(v[i]);
+        i += 1;
+    }
+    Some(min)
 }
 
 fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {

@@ -28,6 +28,13 @@ pub(super) struct CycleCounts {
     pub(super) by_type: [DayCounts; 4],
 }
 
+/// The table slot of key `k` among `n` keys (the last slot, `n`: no value). Always inlined,
+/// as it runs several times per lead and WebAssembly built for size would call it.
+#[inline(always)]
+fn slot(k: u32, n: usize) -> usize {
+    if k == NONE { n } else { (k as usize).min(n) }
+}
+
 /// Everything the pass counts.
 pub(super) struct LeadTally {
     pub(super) conversion: ConversionCounts,
@@ -43,7 +50,6 @@ impl LeadTally {
         let n_region = frame.key_count(Dim::Region);
         let n_campaign = frame.key_count(Dim::Campaign);
         let n_month = frame.key_count(Dim::Month);
-        let slot = |k: u32, n: usize| if k == NONE { n } else { (k as usize).min(n) };
         let mut rep_type = vec![[(0u64, 0u64); 5]; n_reps];
         let mut total = (0u64, 0u64);
         let mut conv_region = vec![(0u64, 0u64); n_region + 1];
@@ -65,21 +71,36 @@ impl LeadTally {
             by_type: Default::default(),
         };
         let as_of = frame.as_of.0;
+        // The tables as slices: indexing a `Vec` is a call in WebAssembly built for size.
+        let (f_source, f_type) = (&mut funnel.by_source[..], &mut funnel.by_type[..]);
+        let (r_source, r_campaign, r_rep) = (
+            &mut roi.by_source[..],
+            &mut roi.by_campaign[..],
+            &mut roi.by_rep[..],
+        );
+        let (c_rep_type, c_region, c_source, c_campaign, c_month) = (
+            &mut rep_type[..],
+            &mut conv_region[..],
+            &mut conv_source[..],
+            &mut conv_campaign[..],
+            &mut conv_month[..],
+        );
+        let f = &**frame;
         for i in 0..frame.len() {
-            let rep = frame.rep[i];
-            let won = frame.won[i];
-            let ty = usize::from(frame.ty[i]).min(4);
-            let source = slot(frame.source[i], n_source);
-            let campaign = slot(frame.campaign[i], n_campaign);
-            let reached = usize::from(frame.reached[i]).min(4);
+            let rep = f.rep[i];
+            let won = f.won[i];
+            let ty = usize::from(f.ty[i]).min(4);
+            let source = slot(f.source[i], n_source);
+            let campaign = slot(f.campaign[i], n_campaign);
+            let reached = usize::from(f.reached[i]).min(4);
             funnel.overall[reached] += 1;
-            funnel.by_source[source][reached] += 1;
-            funnel.by_type[ty][reached] += 1;
-            let (cost, revenue) = (frame.cost[i], frame.won_value[i]);
+            f_source[source][reached] += 1;
+            f_type[ty][reached] += 1;
+            let (cost, revenue) = (f.cost[i], f.won_value[i]);
             for s in [
-                &mut roi.by_source[source],
-                &mut roi.by_campaign[campaign],
-                &mut roi.by_rep[slot(rep, n_reps)],
+                &mut r_source[source],
+                &mut r_campaign[campaign],
+                &mut r_rep[slot(rep, n_reps)],
             ] {
                 s.leads += 1;
                 s.won += u64::from(won);
@@ -91,31 +112,31 @@ impl LeadTally {
             }
             // Assigned leads: conversion, and the cycle of those won or still open.
             let w = u64::from(won);
-            if let Some(c) = rep_type.get_mut(rep as usize) {
+            if let Some(c) = c_rep_type.get_mut(rep as usize) {
                 c[ty].0 += w;
                 c[ty].1 += 1;
             }
             for c in [
-                &mut conv_region[slot(frame.region[i], n_region)],
-                &mut conv_source[source],
-                &mut conv_campaign[campaign],
-                &mut conv_month[slot(frame.month[i], n_month)],
+                &mut c_region[slot(f.region[i], n_region)],
+                &mut c_source[source],
+                &mut c_campaign[campaign],
+                &mut c_month[slot(f.month[i], n_month)],
             ] {
                 c.0 += w;
                 c.1 += 1;
             }
             total.0 += w;
             total.1 += 1;
-            let closed = frame.closed[i];
+            let closed = f.closed[i];
             if closed != NO_TIME && !won {
                 continue;
             }
             let end = if closed == NO_TIME { as_of } else { closed };
-            let d = days(frame.created[i], end);
+            let d = days(f.created[i], end);
             let event = won && closed != NO_TIME;
             cycle.all.add(d, event);
-            if frame.ty[i] != NO_TYPE
-                && let Some(t) = cycle.by_type.get_mut(usize::from(frame.ty[i]))
+            if f.ty[i] != NO_TYPE
+                && let Some(t) = cycle.by_type.get_mut(usize::from(f.ty[i]))
             {
                 t.add(d, event);
             }
