@@ -222,7 +222,7 @@ fn evaluate(keyed: &mut [(i64, bool)]) -> (Option<f64>, Option<f64>, Vec<Calibra
         return (None, None, Vec::new());
     }
     // The same comparisons as `total_cmp` on the probabilities, hence the same order.
-    keyed.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    keyed.sort_unstable_by_key(|a| a.0);
     let pairs: Vec<(f64, bool)> = keyed.iter().map(|&(k, y)| (from_order_key(k), y)).collect();
     let n = pairs.len();
     let brier = pairs

@@ -130,13 +130,7 @@ fn median_and_p90(bits: &mut [u32]) -> (Option<f64>, Option<f64>) {
 
 /// The smallest of `v` from position `from` on.
 fn smallest_from(v: &[u32], from: usize) -> Option<u32> {
-    let mut i = from;
-    let mut min = *v.get(i)?;
-    while i < v.len() {
-        min = min.min(v[i]);
-        i += 1;
-    }
-    Some(min)
+    v.get(from..)?.iter().copied().min()
 }
 
 fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {
