@@ -41,29 +41,30 @@ pub struct NaiveBayes {
     pub log_lr: Vec<Vec<f64>>,
 }
 
-/// Whether frame lead `i` has an outcome.
+/// Whether frame lead `i` has an outcome. Always inlined: it runs several times for every
+/// lead, and WebAssembly built for size would otherwise call it.
+#[inline(always)]
 fn resolved(frame: &LeadFrame, i: usize) -> bool {
     frame.won[i] || frame.closed[i] != NO_TIME
 }
 
-/// The slots of lead `i`'s factor values, in [`FACTORS`] order, in tables of `lens` slots
-/// each (a missing value takes the last slot). Reads the frame's columns directly: this runs
-/// for every lead several times per report.
+/// The slots of a combination of factor values (the frame's keys, in [`FACTORS`] order), in
+/// tables of `lens` slots each (a missing value takes the last slot).
 #[inline]
-fn slots(frame: &LeadFrame, i: usize, lens: &[usize; 4]) -> [usize; 4] {
-    let at = |col: &[u32], n: usize| match col.get(i).copied().unwrap_or(NONE) {
+fn slots(combo: &[u32; 4], lens: &[usize; 4]) -> [usize; 4] {
+    let at = |k: u32, n: usize| match k {
         NONE => n - 1,
-        k => k as usize,
+        k => (k as usize).min(n - 1),
     };
-    let ty = match frame.ty.get(i).copied().unwrap_or(NO_TYPE) {
-        NO_TYPE => lens[2] - 1,
-        t => t as usize,
+    let ty = match combo[2] {
+        t if t == u32::from(NO_TYPE) => lens[2] - 1,
+        t => (t as usize).min(lens[2] - 1),
     };
     [
-        at(&frame.source, lens[0]),
-        at(&frame.region, lens[1]),
+        at(combo[0], lens[0]),
+        at(combo[1], lens[1]),
         ty,
-        at(&frame.campaign, lens[3]),
+        at(combo[3], lens[3]),
     ]
 }
 
@@ -73,22 +74,30 @@ fn slot_counts(frame: &LeadFrame) -> [usize; 4] {
 }
 
 impl NaiveBayes {
-    /// Fits on the resolved leads of the frame for which `train(i)` holds.
+    /// Fits on the resolved leads of the frame for which `train(i)` holds: counts per
+    /// combination of factor values (one pass over the leads), then per factor value.
     pub fn fit(frame: &LeadFrame, train: impl Fn(usize) -> bool) -> Self {
         let lens = slot_counts(frame);
-        let mut counts: Vec<Vec<(u64, u64)>> = lens.iter().map(|&n| vec![(0, 0); n]).collect();
-        let (mut won, mut lost) = (0u64, 0u64);
-        for i in 0..frame.len() {
+        let mut by_combo = vec![(0u64, 0u64); frame.combos.len()];
+        for (i, &k) in frame.combo.iter().enumerate() {
             if !resolved(frame, i) || !train(i) {
                 continue;
             }
-            let w = frame.won[i];
-            won += w as u64;
-            lost += (!w) as u64;
-            for (c, k) in counts.iter_mut().zip(slots(frame, i, &lens)) {
+            if let Some(c) = by_combo.get_mut(k as usize) {
+                let w = frame.won[i];
+                c.0 += w as u64;
+                c.1 += (!w) as u64;
+            }
+        }
+        let mut counts: Vec<Vec<(u64, u64)>> = lens.iter().map(|&n| vec![(0, 0); n]).collect();
+        let (mut won, mut lost) = (0u64, 0u64);
+        for (combo, &(w, l)) in frame.combos.iter().zip(&by_combo) {
+            won += w;
+            lost += l;
+            for (c, k) in counts.iter_mut().zip(slots(combo, &lens)) {
                 if let Some(e) = c.get_mut(k) {
-                    e.0 += w as u64;
-                    e.1 += (!w) as u64;
+                    e.0 += w;
+                    e.1 += l;
                 }
             }
         }
@@ -113,59 +122,40 @@ impl NaiveBayes {
         }
     }
 
-    /// The log-odds of winning frame lead `i`: the prior's plus each factor's log likelihood
-    /// ratio.
-    #[inline]
-    fn log_odds(&self, frame: &LeadFrame, i: usize) -> f64 {
+    /// The log-odds of winning a lead with a combination of factor values: the prior's plus
+    /// each factor's log likelihood ratio.
+    fn log_odds(&self, combo: &[u32; 4]) -> f64 {
         // The fitted tables have one slot per key plus "no value", as `slot_counts` gave.
         let lens: [usize; 4] = std::array::from_fn(|k| self.log_lr.get(k).map_or(1, Vec::len));
         let mut z = self.log_prior_odds;
-        for (t, k) in self.log_lr.iter().zip(slots(frame, i, &lens)) {
+        for (t, k) in self.log_lr.iter().zip(slots(combo, &lens)) {
             z += t.get(k).copied().unwrap_or(0.0);
         }
         z
     }
 
+    /// P(win) of each combination of factor values of the frame (a naive Bayes score depends
+    /// on nothing else, and there are few combinations among many leads).
+    fn predict_combos(&self, frame: &LeadFrame) -> Vec<f64> {
+        frame
+            .combos
+            .iter()
+            .map(|c| logistic(self.log_odds(c)))
+            .collect()
+    }
+
     /// P(win) of frame lead `i`.
-    #[inline]
     pub fn predict(&self, frame: &LeadFrame, i: usize) -> f64 {
-        logistic(self.log_odds(frame, i))
+        let combo = frame
+            .combo
+            .get(i)
+            .and_then(|&k| frame.combos.get(k as usize));
+        logistic(combo.map_or(self.log_prior_odds, |c| self.log_odds(c)))
     }
 }
 
 fn logistic(z: f64) -> f64 {
     1.0 / (1.0 + (-z).exp())
-}
-
-/// [`logistic`] remembered for the log-odds seen last in each of 4096 slots. A naive Bayes
-/// score takes one value per combination of factor values, and there are few combinations
-/// among many leads, so most leads find their log-odds here instead of paying an `exp`
-/// (dear in WebAssembly, where it is a software routine).
-struct LogisticMemo {
-    seen: Vec<(u64, f64)>,
-}
-
-impl LogisticMemo {
-    fn new() -> Self {
-        // Every slot starts out holding z = 0, with its value.
-        Self {
-            seen: vec![(0f64.to_bits(), 0.5); 1 << 12],
-        }
-    }
-
-    fn get(&mut self, z: f64) -> f64 {
-        let bits = z.to_bits();
-        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 52) as usize;
-        match self.seen.get_mut(slot) {
-            Some((key, p)) if *key == bits => *p,
-            Some(entry) => {
-                let p = logistic(z);
-                *entry = (bits, p);
-                p
-            }
-            None => logistic(z),
-        }
-    }
 }
 
 /// One factor value's evidence.
@@ -214,12 +204,26 @@ pub struct ScoreReport {
     pub backtest: Backtest,
 }
 
-/// AUC (Mann–Whitney, ties count ½), Brier score and decile calibration of `(p, won)` pairs.
-fn evaluate(pairs: &mut [(f64, bool)]) -> (Option<f64>, Option<f64>, Vec<CalibrationRow>) {
-    if pairs.is_empty() {
+/// `p` as an integer that orders as [`f64::total_cmp`] orders `p` (the transform it makes),
+/// so that a sort compares integers; its own inverse.
+fn order_key(p: f64) -> i64 {
+    let k = p.to_bits() as i64;
+    k ^ (((k >> 63) as u64) >> 1) as i64
+}
+
+fn from_order_key(k: i64) -> f64 {
+    f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
+}
+
+/// AUC (Mann–Whitney, ties count ½), Brier score and decile calibration of `(p, won)` pairs,
+/// each `p` given by its [`order_key`].
+fn evaluate(keyed: &mut [(i64, bool)]) -> (Option<f64>, Option<f64>, Vec<CalibrationRow>) {
+    if keyed.is_empty() {
         return (None, None, Vec::new());
     }
-    pairs.sort_unstable_by(|a, b| a.0.total_cmp(&b.0));
+    // The same comparisons as `total_cmp` on the probabilities, hence the same order.
+    keyed.sort_unstable_by_key(|a| a.0);
+    let pairs: Vec<(f64, bool)> = keyed.iter().map(|&(k, y)| (from_order_key(k), y)).collect();
     let n = pairs.len();
     let brier = pairs
         .iter()
@@ -261,8 +265,22 @@ fn evaluate(pairs: &mut [(f64, bool)]) -> (Option<f64>, Option<f64>, Vec<Calibra
     (auc, Some(brier), calibration)
 }
 
-/// The split time: the 70th percentile of creation times of resolved leads.
+/// The split time: the 70th percentile of creation times of resolved leads. Leads are
+/// usually laid out in order of creation, and then it is the creation of the resolved lead of
+/// that rank, found without gathering and selecting the times.
 fn split_time(frame: &LeadFrame) -> Option<i64> {
+    let created = &frame.created;
+    if created.windows(2).all(|w| w[0] <= w[1]) {
+        let resolved_n = (0..frame.len()).filter(|&i| resolved(frame, i)).count();
+        if resolved_n == 0 {
+            return None;
+        }
+        let k = (resolved_n * 7 / 10).min(resolved_n - 1);
+        return (0..frame.len())
+            .filter(|&i| resolved(frame, i))
+            .nth(k)
+            .and_then(|i| created.get(i).copied());
+    }
     let mut t: Vec<i64> = (0..frame.len())
         .filter(|&i| resolved(frame, i))
         .map(|i| frame.created[i])
@@ -276,13 +294,11 @@ fn split_time(frame: &LeadFrame) -> Option<i64> {
 }
 
 /// Fits the model on every resolved lead of the frame, reports it with a backtest, and
-/// returns P(win) for every lead of the frame.
+/// returns P(win) for each combination of factor values of the frame (`frame.combos`; a
+/// lead's is that of its `frame.combo`).
 pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let model = NaiveBayes::fit(frame, |_| true);
-    let mut memo = LogisticMemo::new();
-    let p_win: Vec<f64> = (0..frame.len())
-        .map(|i| memo.get(model.log_odds(frame, i)))
-        .collect();
+    let p_win = model.predict_combos(frame);
     let mut factors = Vec::new();
     for ((d, c), lr) in FACTORS.iter().zip(&model.counts).zip(&model.log_lr) {
         let last = c.len() - 1;
@@ -308,9 +324,13 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let trained = NaiveBayes::fit(frame, |i| {
         frame.closed[i] != NO_TIME && frame.closed[i] < split && frame.created[i] < split
     });
-    let mut pairs: Vec<(f64, bool)> = (0..frame.len())
+    let p_trained = trained.predict_combos(frame);
+    let mut pairs: Vec<(i64, bool)> = (0..frame.len())
         .filter(|&i| frame.created[i] >= split && resolved(frame, i))
-        .map(|i| (memo.get(trained.log_odds(frame, i)), frame.won[i]))
+        .map(|i| {
+            let p = p_trained.get(frame.combo[i] as usize).copied();
+            (order_key(p.unwrap_or(0.5)), frame.won[i])
+        })
         .collect();
     let base = (trained.won as f64) / ((trained.won + trained.lost).max(1) as f64);
     let brier_base_rate = (!pairs.is_empty()).then(|| {
@@ -354,34 +374,40 @@ mod tests {
     #[test]
     fn auc_and_brier_of_known_pairs() {
         // Perfect separation.
-        let mut p = vec![(0.9, true), (0.8, true), (0.2, false), (0.1, false)];
+        let keyed = |pairs: &[(f64, bool)]| -> Vec<(i64, bool)> {
+            pairs.iter().map(|&(p, y)| (order_key(p), y)).collect()
+        };
+        let mut p = keyed(&[(0.9, true), (0.8, true), (0.2, false), (0.1, false)]);
         let (auc, brier, cal) = evaluate(&mut p);
         assert_eq!(auc, Some(1.0));
         assert!((brier.expect("four pairs") - (0.01 + 0.04 + 0.04 + 0.01) / 4.0).abs() < 1e-12);
         assert_eq!(cal.iter().map(|c| c.leads).sum::<u64>(), 4);
         // All tied: ½. One pair reversed out of four: 0.75.
-        let mut t = vec![(0.5, true), (0.5, false)];
+        let mut t = keyed(&[(0.5, true), (0.5, false)]);
         assert_eq!(evaluate(&mut t).0, Some(0.5));
-        let mut r = vec![(0.9, true), (0.3, true), (0.4, false), (0.1, false)];
+        let mut r = keyed(&[(0.9, true), (0.3, true), (0.4, false), (0.1, false)]);
         assert_eq!(evaluate(&mut r).0, Some(0.75));
         assert_eq!(evaluate(&mut []).0, None);
     }
 
     #[test]
-    fn the_remembered_logistic_is_the_logistic() {
-        let mut memo = LogisticMemo::new();
-        // Repeats, both zeros, extremes, and many values sharing slots.
-        let zs = [
-            0.0, -0.0, 1.5, -2.25, 1.5, 40.0, -745.0, 800.0, 0.0, -2.25, 1e-300,
+    fn order_keys_order_as_total_cmp_and_invert() {
+        let xs = [
+            -1.5,
+            -0.0,
+            0.0,
+            1e-300,
+            0.25,
+            0.5,
+            1.0,
+            f64::INFINITY,
+            f64::NAN,
         ];
-        for _ in 0..2 {
-            for z in zs {
-                assert_eq!(memo.get(z).to_bits(), logistic(z).to_bits(), "z = {z}");
+        for a in xs {
+            assert_eq!(from_order_key(order_key(a)).to_bits(), a.to_bits());
+            for b in xs {
+                assert_eq!(order_key(a).cmp(&order_key(b)), a.total_cmp(&b), "{a} {b}");
             }
-        }
-        for k in 0..20_000 {
-            let z = (k as f64).sin() * 7.0;
-            assert_eq!(memo.get(z).to_bits(), logistic(z).to_bits(), "z = {z}");
         }
     }
 }

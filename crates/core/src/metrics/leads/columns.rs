@@ -4,9 +4,12 @@
 //! shares these columns instead of copying them; any other frame is a filter over them, which
 //! reads about half the bytes the lead rows take.
 
-use super::frame::{Column, LoadGrid, NO_TIME, NO_TYPE, NONE, RepKey, whole_load};
+use super::frame::{Column, FrameColumns, LoadGrid, NO_TIME, NO_TYPE, NONE, RepKey, whole_load};
+use super::satisfaction::SurveyJoin;
 use crate::dataset::Dataset;
 use crate::model::{MonthMemo, Stage, Sym, Timestamp};
+use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Assigns dense indices to symbols in order of first sight.
 #[derive(Default)]
@@ -48,28 +51,13 @@ pub struct LeadColumns {
     pub(super) first_assigned_day: Option<i64>,
     /// Month index of the earliest creation; `month` counts from it.
     pub(super) first_month: i64,
-    // The columns a frame of every lead shares, each lead seen after all of its dates.
-    pub(super) row: Column<u32>,
-    pub(super) lead_id: Column<Sym>,
-    pub(super) created: Column<i64>,
-    /// Assignment time when the lead names both a rep and a time, else [`NO_TIME`].
-    pub(super) assigned: Column<i64>,
-    pub(super) contact: Column<i64>,
-    pub(super) closed: Column<i64>,
-    pub(super) won: Column<bool>,
-    pub(super) reached: Column<u8>,
-    /// Own cost plus the share of the campaign's cost.
-    pub(super) cost: Column<i64>,
-    pub(super) est_value: Column<i64>,
-    pub(super) won_value: Column<i64>,
-    /// Dense rep of an assigned lead, else [`NONE`].
-    pub(super) rep: Column<u32>,
-    pub(super) region: Column<u32>,
-    pub(super) source: Column<u32>,
-    pub(super) campaign: Column<u32>,
-    /// Months since `first_month`.
-    pub(super) month: Column<u32>,
-    pub(super) ty: Column<u8>,
+    /// The columns a frame of every lead shares, each lead seen after all of its dates.
+    pub(super) cols: FrameColumns,
+    /// The combinations of factor values `cols.combo` indexes, in order of first sight.
+    pub(super) combos: Column<[u32; 4]>,
+    /// The surveys joined to the lead rows and customers (the joins do not depend on the
+    /// scope).
+    pub(super) surveys: Arc<SurveyJoin>,
     // What an earlier as-of needs besides: the dates as recorded ([`NO_TIME`] for none) and
     // the stage column.
     pub(super) qualified_at: Vec<i64>,
@@ -272,6 +260,23 @@ impl LeadColumns {
                 team: teams.opt(row.and_then(|r| ds.reps.get(r)).and_then(|r| r.team)),
             })
             .collect();
+        // Each lead's combination of the score's factor values, numbered on first sight.
+        let mut combo_ids: FxHashMap<[u32; 4], u32> = FxHashMap::default();
+        let mut combos: Vec<[u32; 4]> = Vec::new();
+        let combo: Vec<u32> = source
+            .iter()
+            .zip(&region)
+            .zip(&ty)
+            .zip(&campaign)
+            .map(|(((&s, &r), &t), &k)| {
+                let key = [s, r, u32::from(t), k];
+                *combo_ids.entry(key).or_insert_with(|| {
+                    combos.push(key);
+                    combos.len() as u32 - 1
+                })
+            })
+            .collect();
+        let surveys = Arc::new(SurveyJoin::build(ds, &lead_id, &source, &sources.syms));
         let mut c = LeadColumns {
             latest,
             first_created,
@@ -279,23 +284,28 @@ impl LeadColumns {
             first_assigned_day: (first_assigned != i64::MAX)
                 .then(|| Timestamp(first_assigned).day()),
             first_month,
-            row: Column::new((0..n as u32).collect()),
-            lead_id: Column::new(lead_id),
-            created: Column::new(created),
-            assigned: Column::new(assigned),
-            contact: Column::new(contact),
-            closed: Column::default(),
-            won: Column::default(),
-            reached: Column::default(),
-            cost: Column::new(cost),
-            est_value: Column::new(est_value),
-            won_value: Column::default(),
-            rep: Column::new(rep),
-            region: Column::new(region),
-            source: Column::new(source),
-            campaign: Column::new(campaign),
-            month: Column::new(month),
-            ty: Column::new(ty),
+            cols: FrameColumns {
+                row: Column::new((0..n as u32).collect()),
+                lead_id: Column::new(lead_id),
+                created: Column::new(created),
+                assigned: Column::new(assigned),
+                contact: Column::new(contact),
+                closed: Column::default(),
+                won: Column::default(),
+                reached: Column::default(),
+                cost: Column::new(cost),
+                est_value: Column::new(est_value),
+                won_value: Column::default(),
+                rep: Column::new(rep),
+                region: Column::new(region),
+                source: Column::new(source),
+                campaign: Column::new(campaign),
+                month: Column::new(month),
+                ty: Column::new(ty),
+                combo: Column::new(combo),
+            },
+            combos: Column::new(combos),
+            surveys,
             qualified_at,
             won_at,
             lost_at,
@@ -316,16 +326,16 @@ impl LeadColumns {
         let mut won_value = Vec::with_capacity(n);
         for (i, &v) in won_value_raw.iter().enumerate() {
             let (w, cl) = outcome(&c, i, i64::MAX);
-            let contact = c.contact.get(i).copied().unwrap_or(NO_TIME);
+            let contact = c.cols.contact.get(i).copied().unwrap_or(NO_TIME);
             reach.push(reached(&c, i, i64::MAX, contact, w, cl));
             won.push(w);
             closed.push(cl);
             won_value.push(if w { v } else { 0 });
         }
-        c.won = Column::new(won);
-        c.closed = Column::new(closed);
-        c.reached = Column::new(reach);
-        c.won_value = Column::new(won_value);
+        c.cols.won = Column::new(won);
+        c.cols.closed = Column::new(closed);
+        c.cols.reached = Column::new(reach);
+        c.cols.won_value = Column::new(won_value);
         c
     }
 
@@ -337,11 +347,11 @@ impl LeadColumns {
 
     /// Leads laid out.
     pub fn len(&self) -> usize {
-        self.row.len()
+        self.cols.row.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.row.is_empty()
+        self.cols.row.is_empty()
     }
 
     /// The latest date of any lead, if there are leads.

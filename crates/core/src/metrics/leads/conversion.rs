@@ -2,6 +2,7 @@
 //! intervals and empirical-Bayes shrunk rates for ranking.
 
 use super::frame::{Dim, LeadFrame, NONE};
+use super::tally::{FunnelCounts, LeadTally};
 use crate::dataset::Dataset;
 use crate::metrics::{RateRow, ranked_rates};
 use crate::model::{CustomerType, Stage};
@@ -61,37 +62,34 @@ fn stages(reached_at_least: &[u64; 5]) -> Vec<FunnelStage> {
         .collect()
 }
 
-/// The funnel of all leads in the frame, or one funnel per key of `dim` (largest first).
-pub fn funnel_by(ds: &Dataset, frame: &LeadFrame, dim: Option<Dim>) -> Vec<KeyedFunnel> {
-    let n_keys = dim.map_or(1, |d| frame.key_count(d) + 1);
-    let mut counts = vec![[0u64; 5]; n_keys];
-    for i in 0..frame.len() {
-        let slot = match dim {
-            None => 0,
-            Some(d) => match frame.key(d, i) {
-                NONE => n_keys - 1,
-                k => k as usize,
-            },
-        };
-        counts[slot][(frame.reached[i] as usize).min(4)] += 1;
-    }
-    // Leads that reached stage s or later: suffix sums of the furthest stage reached.
-    for c in &mut counts {
-        for s in (0..4).rev() {
-            c[s] += c[s + 1];
-        }
-    }
+/// One funnel per slot of `counts` (the furthest rank each lead reached, counted per key of
+/// `dim`, the last slot "no value"; one slot, "all", without a dimension), largest first.
+fn funnel_rows(
+    ds: &Dataset,
+    frame: &LeadFrame,
+    dim: Option<Dim>,
+    counts: &[[u64; 5]],
+) -> Vec<KeyedFunnel> {
+    let last = counts.len().saturating_sub(1);
     let mut out: Vec<KeyedFunnel> = counts
         .iter()
         .enumerate()
+        .map(|(k, c)| {
+            // Leads that reached stage s or later: suffix sums of the furthest stage reached.
+            let mut c = *c;
+            for s in (0..4).rev() {
+                c[s] += c[s + 1];
+            }
+            (k, c)
+        })
         .filter(|(_, c)| c[0] > 0)
         .map(|(k, c)| KeyedFunnel {
             key: match dim {
                 None => "all".into(),
-                Some(d) if k == n_keys - 1 => frame.key_name(ds, d, NONE),
+                Some(d) if k == last => frame.key_name(ds, d, NONE),
                 Some(d) => frame.key_name(ds, d, k as u32),
             },
-            stages: stages(c),
+            stages: stages(&c),
         })
         .collect();
     out.sort_by(|a, b| {
@@ -104,12 +102,21 @@ pub fn funnel_by(ds: &Dataset, frame: &LeadFrame, dim: Option<Dim>) -> Vec<Keyed
 }
 
 pub fn funnel(ds: &Dataset, frame: &LeadFrame) -> FunnelReport {
+    funnel_from_counts(ds, frame, &LeadTally::of(frame).funnel)
+}
+
+/// The funnel from counts already taken by [`LeadTally::of`].
+pub(super) fn funnel_from_counts(
+    ds: &Dataset,
+    frame: &LeadFrame,
+    c: &FunnelCounts,
+) -> FunnelReport {
     FunnelReport {
-        overall: funnel_by(ds, frame, None)
+        overall: funnel_rows(ds, frame, None, &[c.overall])
             .pop()
             .map_or_else(|| stages(&[0; 5]), |f| f.stages),
-        by_source: funnel_by(ds, frame, Some(Dim::Source)),
-        by_customer_type: funnel_by(ds, frame, Some(Dim::CustomerType)),
+        by_source: funnel_rows(ds, frame, Some(Dim::Source), &c.by_source),
+        by_customer_type: funnel_rows(ds, frame, Some(Dim::CustomerType), &c.by_type),
     }
 }
 
@@ -150,93 +157,9 @@ pub struct ConversionCounts {
     pub total: (u64, u64),
 }
 
-/// Counts every cut over the assigned leads, one tight loop per column.
+/// Counts every cut over the assigned leads (in the one pass of [`LeadTally::of`]).
 pub fn conversion_counts(frame: &LeadFrame) -> ConversionCounts {
-    let n_reps = frame.reps.len();
-    let mut rep_type = vec![[(0u64, 0u64); 5]; n_reps];
-    let mut total = (0, 0);
-    for ((&rep, &won), &ty) in frame.rep.iter().zip(&frame.won).zip(&frame.ty) {
-        if rep == NONE {
-            continue;
-        }
-        let c = &mut rep_type[rep as usize][(ty as usize).min(4)];
-        c.0 += won as u64;
-        c.1 += 1;
-        total.0 += won as u64;
-        total.1 += 1;
-    }
-    let tally = |col: &dyn Fn(usize) -> u32, n_keys: usize| {
-        let mut out = vec![(0u64, 0u64); n_keys + 1];
-        for i in 0..frame.len() {
-            if frame.rep[i] == NONE {
-                continue;
-            }
-            let k = col(i);
-            let c = &mut out[if k == NONE {
-                n_keys
-            } else {
-                (k as usize).min(n_keys)
-            }];
-            c.0 += frame.won[i] as u64;
-            c.1 += 1;
-        }
-        out
-    };
-    let by_dim = Dim::ALL
-        .iter()
-        .map(|&d| {
-            let n = frame.key_count(d);
-            match d {
-                // Reps and types come from the rep × type table already counted.
-                Dim::Rep => {
-                    let mut v: Vec<(u64, u64)> = rep_type
-                        .iter()
-                        .map(|t| t.iter().fold((0, 0), |a, c| (a.0 + c.0, a.1 + c.1)))
-                        .collect();
-                    v.push((0, 0));
-                    v
-                }
-                Dim::CustomerType => {
-                    let mut v = vec![(0u64, 0u64); 5];
-                    for t in &rep_type {
-                        for (acc, c) in v.iter_mut().zip(t) {
-                            acc.0 += c.0;
-                            acc.1 += c.1;
-                        }
-                    }
-                    v
-                }
-                Dim::Team => {
-                    let mut v = vec![(0u64, 0u64); n + 1];
-                    for (r, t) in rep_type.iter().enumerate() {
-                        let team = frame.reps[r].team;
-                        let slot = if team == NONE {
-                            n
-                        } else {
-                            (team as usize).min(n)
-                        };
-                        for c in t {
-                            v[slot].0 += c.0;
-                            v[slot].1 += c.1;
-                        }
-                    }
-                    v
-                }
-                Dim::Region => tally(&|i| frame.region[i], n),
-                Dim::Source => tally(&|i| frame.source[i], n),
-                Dim::Campaign => tally(&|i| frame.campaign[i], n),
-                Dim::Month => tally(&|i| frame.month[i], n),
-            }
-        })
-        .collect();
-    ConversionCounts {
-        by_dim,
-        rep_type: rep_type
-            .into_iter()
-            .map(|t| [t[0], t[1], t[2], t[3]])
-            .collect(),
-        total,
-    }
+    LeadTally::of(frame).conversion
 }
 
 fn rows(

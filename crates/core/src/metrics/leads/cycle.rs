@@ -3,7 +3,8 @@
 //! leads never have a cycle and are left out (the choice and its alternative are discussed in
 //! `docs/measures.md`).
 
-use super::frame::{LeadFrame, NO_TIME, NO_TYPE, NONE};
+use super::frame::LeadFrame;
+use super::tally::{CycleCounts, LeadTally};
 use crate::model::{CustomerType, SECS_PER_DAY};
 use crate::stats::km::{KaplanMeier, KmPoint};
 use serde::Serialize;
@@ -29,13 +30,13 @@ pub struct SalesCycleReport {
 
 /// Events and censorings per whole day for one group.
 #[derive(Default)]
-struct DayCounts {
+pub(super) struct DayCounts {
     events: Vec<u64>,
     censored: Vec<u64>,
 }
 
 impl DayCounts {
-    fn add(&mut self, day: usize, event: bool) {
+    pub(super) fn add(&mut self, day: usize, event: bool) {
         if day >= self.events.len() {
             self.events.resize(day + 1, 0);
             self.censored.resize(day + 1, 0);
@@ -102,43 +103,28 @@ fn summary(key: String, d: &DayCounts) -> (CycleSummary, KaplanMeier) {
 /// Longest cycle kept apart; longer ones share its bin (bounds the histograms on bad dates).
 const MAX_DAYS: i64 = 36_600;
 
-/// Days from creation to an end time, rounded up, never negative.
-fn days(created: i64, end: i64) -> usize {
+/// Days from creation to an end time, rounded up, never negative. Always inlined: it runs
+/// for most leads, and WebAssembly built for size would call it.
+#[inline(always)]
+pub(super) fn days(created: i64, end: i64) -> usize {
     let secs = end.saturating_sub(created).max(0);
     (secs.div_euclid(SECS_PER_DAY) + (secs % SECS_PER_DAY != 0) as i64).min(MAX_DAYS) as usize
 }
 
 pub fn sales_cycle(frame: &LeadFrame) -> SalesCycleReport {
-    let mut all = DayCounts::default();
-    let mut by_type: [DayCounts; 4] = Default::default();
-    let as_of = frame.as_of.0;
-    for i in 0..frame.len() {
-        // Only assigned leads are in a sales process; pool leads would sit in the risk set
-        // for ever and stretch the curve.
-        if frame.rep[i] == NONE {
-            continue;
-        }
-        let closed = frame.closed[i];
-        if closed != NO_TIME && !frame.won[i] {
-            continue;
-        }
-        let end = if closed == NO_TIME { as_of } else { closed };
-        let d = days(frame.created[i], end);
-        let event = frame.won[i] && closed != NO_TIME;
-        all.add(d, event);
-        if frame.ty[i] != NO_TYPE
-            && let Some(t) = by_type.get_mut(frame.ty[i] as usize)
-        {
-            t.add(d, event);
-        }
-    }
-    let (overall, km) = summary("all".into(), &all);
+    sales_cycle_from_counts(&LeadTally::of(frame).cycle)
+}
+
+/// The report from the day counts taken by [`LeadTally::of`]: only assigned leads are in a
+/// sales process (pool leads would sit in the risk set for ever and stretch the curve).
+pub(super) fn sales_cycle_from_counts(c: &CycleCounts) -> SalesCycleReport {
+    let (overall, km) = summary("all".into(), &c.all);
     SalesCycleReport {
         overall,
         curve: km.points,
         by_customer_type: CustomerType::ALL
             .iter()
-            .zip(&by_type)
+            .zip(&c.by_type)
             .filter(|(_, d)| !d.events.is_empty())
             .map(|(t, d)| summary(t.as_str().into(), d).0)
             .collect(),

@@ -4,6 +4,7 @@
 //! was loaded, or those columns themselves when the scope keeps every lead.
 
 use super::columns::{Dense, LeadColumns, outcome, reached};
+use super::satisfaction::SurveyJoin;
 use crate::dataset::Dataset;
 use crate::metrics::{Scope, SymSet};
 use crate::model::{CustomerType, SECS_PER_DAY, Sym, Timestamp};
@@ -96,14 +97,11 @@ impl<'a, T> IntoIterator for &'a Column<T> {
     }
 }
 
-/// The leads in scope, as columns (index `i` is the same lead in every column).
-#[derive(Clone, Debug)]
-pub struct LeadFrame {
-    pub as_of: Timestamp,
-    /// Start of the window for prorating (the window's `from`, else the earliest lead).
-    pub start: Timestamp,
-    /// Exclusive end of the window.
-    pub end: Timestamp,
+/// The per-lead columns a frame reads (index `i` is the same lead in every column): the
+/// [`LeadColumns`] hold them for every lead, each seen after all of its dates, and a frame of
+/// every lead shares them.
+#[derive(Clone, Debug, Default)]
+pub struct FrameColumns {
     /// Row in `ds.leads`.
     pub row: Column<u32>,
     pub lead_id: Column<Sym>,
@@ -120,17 +118,38 @@ pub struct LeadFrame {
     /// Lead cost plus its share of its campaign's cost, minor units.
     pub cost: Column<i64>,
     pub est_value: Column<i64>,
+    /// Won value of a won lead, else 0.
     pub won_value: Column<i64>,
     pub rep: Column<u32>,
     pub region: Column<u32>,
     pub source: Column<u32>,
     pub campaign: Column<u32>,
-    /// Months since `first_month`.
+    /// Months since the frame's `first_month`.
     pub month: Column<u32>,
     /// [`CustomerType::index`] or [`NO_TYPE`].
     pub ty: Column<u8>,
+    /// The lead's combination of the lead score's factor values: an index into the frame's
+    /// `combos`.
+    pub combo: Column<u32>,
+}
+
+/// The leads in scope, as columns: [`FrameColumns`] (read through the frame, which derefs to
+/// them) and what the measures need besides.
+#[derive(Clone, Debug)]
+pub struct LeadFrame {
+    pub as_of: Timestamp,
+    /// Start of the window for prorating (the window's `from`, else the earliest lead).
+    pub start: Timestamp,
+    /// Exclusive end of the window.
+    pub end: Timestamp,
+    cols: FrameColumns,
     /// Open leads of the rep at the start of the assignment day ÷ capacity; NaN when unknown.
     pub load: Column<f32>,
+    /// Each combination of the lead score's factor values (source, region, type, campaign) as
+    /// the frame's keys ([`NONE`] or [`NO_TYPE`] for no value).
+    pub combos: Column<[u32; 4]>,
+    /// The surveys joined to the leads and customers, as the columns found them.
+    pub(super) surveys: Arc<SurveyJoin>,
     pub reps: Vec<RepKey>,
     pub teams: Vec<Sym>,
     pub regions: Vec<Sym>,
@@ -159,6 +178,14 @@ fn closed_day(assigned_day: i64, closed: i64) -> i64 {
         i64::MAX
     } else {
         closed.div_euclid(SECS_PER_DAY).max(assigned_day)
+    }
+}
+
+impl Deref for LeadFrame {
+    type Target = FrameColumns;
+
+    fn deref(&self) -> &FrameColumns {
+        &self.cols
     }
 }
 
@@ -207,24 +234,10 @@ impl LeadFrame {
             as_of: scope.as_of,
             start: scope.as_of,
             end: scope.to,
-            row: Column::default(),
-            lead_id: Column::default(),
-            created: Column::default(),
-            assigned: Column::default(),
-            contact: Column::default(),
-            closed: Column::default(),
-            won: Column::default(),
-            reached: Column::default(),
-            cost: Column::default(),
-            est_value: Column::default(),
-            won_value: Column::default(),
-            rep: Column::default(),
-            region: Column::default(),
-            source: Column::default(),
-            campaign: Column::default(),
-            month: Column::default(),
-            ty: Column::default(),
+            cols: FrameColumns::default(),
             load: Column::default(),
+            combos: Column::default(),
+            surveys: c.surveys.clone(),
             reps: c.reps.clone(),
             teams: c.teams.clone(),
             regions: c.regions.clone(),
@@ -250,23 +263,8 @@ impl LeadFrame {
     /// Every lead, each after all of its dates: the columns themselves.
     fn whole(ds: &Dataset, c: &LeadColumns, scope: &Scope) -> Self {
         let mut f = Self::empty(c, scope);
-        f.row = c.row.clone();
-        f.lead_id = c.lead_id.clone();
-        f.created = c.created.clone();
-        f.assigned = c.assigned.clone();
-        f.contact = c.contact.clone();
-        f.closed = c.closed.clone();
-        f.won = c.won.clone();
-        f.reached = c.reached.clone();
-        f.cost = c.cost.clone();
-        f.est_value = c.est_value.clone();
-        f.won_value = c.won_value.clone();
-        f.rep = c.rep.clone();
-        f.region = c.region.clone();
-        f.source = c.source.clone();
-        f.campaign = c.campaign.clone();
-        f.month = c.month.clone();
-        f.ty = c.ty.clone();
+        f.cols = c.cols.clone();
+        f.combos = c.combos.clone();
         f.set_months(c.first_month);
         f.start = Timestamp(
             scope
@@ -294,11 +292,11 @@ impl LeadFrame {
         let mut reps: Vec<RepKey> = c.reps.iter().take(c.table_reps).copied().collect();
         let mut assignments: Vec<Assignment> = Vec::with_capacity(n);
         for i in 0..n {
-            let a = c.assigned[i];
+            let a = c.cols.assigned[i];
             if a == NO_TIME || a >= as_of {
                 continue;
             }
-            let g = c.rep[i] as usize;
+            let g = c.cols.rep[i] as usize;
             let Some(slot) = rep_of.get_mut(g) else {
                 continue;
             };
@@ -351,6 +349,7 @@ impl LeadFrame {
                 }
             }
         };
+        let w = &c.cols;
         let mut row = Vec::new();
         let mut lead_id = Vec::new();
         let mut created = Vec::new();
@@ -368,31 +367,32 @@ impl LeadFrame {
         let mut campaign = Vec::new();
         let mut month = Vec::new();
         let mut ty = Vec::new();
+        let mut combo = Vec::new();
         let mut first_month = u32::MAX;
         let mut earliest = i64::MAX;
         for i in 0..n {
-            let t = c.created[i];
-            let a = c.assigned[i];
+            let t = w.created[i];
+            let a = w.assigned[i];
             let assigned_before = a != NO_TIME && a < as_of;
             let r = if assigned_before {
-                rep_of.get(c.rep[i] as usize).copied().unwrap_or(NONE)
+                rep_of.get(w.rep[i] as usize).copied().unwrap_or(NONE)
             } else {
                 NONE
             };
             if t >= as_of
                 || !scope.in_window(Timestamp(t))
-                || !region_keep[slot(c.region[i], region_keep.len())]
-                || !source_keep[slot(c.source[i], source_keep.len())]
+                || !region_keep[slot(w.region[i], region_keep.len())]
+                || !source_keep[slot(w.source[i], source_keep.len())]
                 || !type_keep
-                    .get(usize::from(c.ty[i]))
+                    .get(usize::from(w.ty[i]))
                     .copied()
                     .unwrap_or(false)
                 || !rep_keep[slot(r, rep_keep.len())]
             {
                 continue;
             }
-            let (w, cl) = outcome(c, i, as_of);
-            let ct = c.contact[i];
+            let (won_now, cl) = outcome(c, i, as_of);
+            let ct = w.contact[i];
             let ct = if assigned_before && ct != NO_TIME && ct < as_of {
                 ct
             } else {
@@ -400,50 +400,63 @@ impl LeadFrame {
             };
             earliest = earliest.min(t);
             row.push(i as u32);
-            lead_id.push(c.lead_id[i]);
+            lead_id.push(w.lead_id[i]);
             created.push(t);
             assigned.push(if assigned_before { a } else { NO_TIME });
             contact.push(ct);
             closed.push(cl);
-            won.push(w);
-            reached_col.push(reached(c, i, as_of, ct, w, cl));
-            cost.push(c.cost[i]);
-            est_value.push(c.est_value[i]);
-            won_value.push(if w { c.won_value[i] } else { 0 });
+            won.push(won_now);
+            reached_col.push(reached(c, i, as_of, ct, won_now, cl));
+            cost.push(w.cost[i]);
+            est_value.push(w.est_value[i]);
+            won_value.push(if won_now { w.won_value[i] } else { 0 });
             rep.push(r);
-            region.push(match c.region[i] {
+            region.push(match w.region[i] {
                 NONE => NONE,
                 k => local(&mut regions, &mut region_syms, &c.regions, k),
             });
-            source.push(match c.source[i] {
+            source.push(match w.source[i] {
                 NONE => NONE,
                 k => local(&mut sources, &mut source_syms, &c.sources, k),
             });
-            campaign.push(c.campaign[i]);
-            first_month = first_month.min(c.month[i]);
-            month.push(c.month[i]);
-            ty.push(c.ty[i]);
+            campaign.push(w.campaign[i]);
+            first_month = first_month.min(w.month[i]);
+            month.push(w.month[i]);
+            ty.push(w.ty[i]);
+            combo.push(w.combo[i]);
         }
         for m in &mut month {
             *m -= first_month;
         }
-        f.row = row.into();
-        f.lead_id = lead_id.into();
-        f.created = created.into();
-        f.assigned = assigned.into();
-        f.contact = contact.into();
-        f.closed = closed.into();
-        f.won = won.into();
-        f.reached = reached_col.into();
-        f.cost = cost.into();
-        f.est_value = est_value.into();
-        f.won_value = won_value.into();
-        f.rep = rep.into();
-        f.region = region.into();
-        f.source = source.into();
-        f.campaign = campaign.into();
-        f.month = month.into();
-        f.ty = ty.into();
+        f.cols = FrameColumns {
+            row: row.into(),
+            lead_id: lead_id.into(),
+            created: created.into(),
+            assigned: assigned.into(),
+            contact: contact.into(),
+            closed: closed.into(),
+            won: won.into(),
+            reached: reached_col.into(),
+            cost: cost.into(),
+            est_value: est_value.into(),
+            won_value: won_value.into(),
+            rep: rep.into(),
+            region: region.into(),
+            source: source.into(),
+            campaign: campaign.into(),
+            month: month.into(),
+            ty: ty.into(),
+            combo: combo.into(),
+        };
+        // The combinations in the frame's keys: regions and sources renumbered as above (a
+        // value no lead of the frame has becomes "no value"; no lead of the frame reads it).
+        let renumber = |map: &[u32], k: u32| map.get(k as usize).copied().unwrap_or(NONE);
+        f.combos = c
+            .combos
+            .iter()
+            .map(|&[s, r, t, k]| [renumber(&sources, s), renumber(&regions, r), t, k])
+            .collect::<Vec<_>>()
+            .into();
         f.reps = reps;
         f.teams = teams.syms;
         f.regions = region_syms;
@@ -453,7 +466,7 @@ impl LeadFrame {
         let d0 = assignments.iter().map(|a| a.day).min();
         let load = load_grid(
             ds,
-            (&f.reps, &f.rep, &f.assigned),
+            (&f.reps, &f.cols.rep, &f.cols.assigned),
             scope.as_of,
             d0,
             assignments.into_iter(),
@@ -559,11 +572,12 @@ pub(super) struct LoadGrid {
 
 /// The load of the leads of a frame of every lead of `c`, as of `as_of`.
 pub(super) fn whole_load(ds: &Dataset, c: &LeadColumns, as_of: Timestamp) -> LoadGrid {
-    let assignments = c
+    let w = &c.cols;
+    let assignments = w
         .rep
         .iter()
-        .zip(c.assigned.iter())
-        .zip(c.closed.iter())
+        .zip(w.assigned.iter())
+        .zip(w.closed.iter())
         .filter(|((r, _), _)| **r != NONE)
         .map(|((&rep, &a), &closed)| {
             let day = a.div_euclid(SECS_PER_DAY);
@@ -575,7 +589,7 @@ pub(super) fn whole_load(ds: &Dataset, c: &LeadColumns, as_of: Timestamp) -> Loa
         });
     load_grid(
         ds,
-        (&c.reps, &c.rep, &c.assigned),
+        (&c.reps, &w.rep, &w.assigned),
         as_of,
         c.first_assigned_day,
         assignments,

@@ -10,10 +10,11 @@ pub mod frame;
 pub mod response;
 pub mod roi;
 pub mod satisfaction;
+mod tally;
 pub mod workload;
 
 pub use columns::LeadColumns;
-pub use frame::{Dim, LeadFrame};
+pub use frame::{Dim, FrameColumns, LeadFrame};
 
 use crate::dataset::Dataset;
 use crate::metrics::Scope;
@@ -43,16 +44,18 @@ pub fn lead_report(ds: &Dataset, scope: &Scope) -> LeadReport {
 /// Computes every lead measure under one scope from the leads of `ds` laid out as `columns`.
 pub fn lead_report_of(ds: &Dataset, columns: &LeadColumns, scope: &Scope) -> LeadReport {
     let frame = LeadFrame::of(ds, columns, scope);
-    let counts = conversion::conversion_counts(&frame);
-    let rep_counts = dim_counts(&counts, Dim::Rep);
-    let campaign_counts = dim_counts(&counts, Dim::Campaign);
-    let (roi, campaigns) = roi::roi(ds, &frame, scope.margin, campaign_counts);
+    let tally = tally::LeadTally::of(&frame);
+    let counts = &tally.conversion;
+    let rep_counts = dim_counts(counts, Dim::Rep);
+    let campaign_counts = dim_counts(counts, Dim::Campaign);
+    let (roi, campaigns) =
+        roi::roi_from_sums(ds, &frame, scope.margin, campaign_counts, &tally.roi);
     let (score, p_win) = score(ds, &frame);
     LeadReport {
-        funnel: conversion::funnel(ds, &frame),
-        conversion: conversion::conversion_from_counts(ds, &frame, &counts),
+        funnel: conversion::funnel_from_counts(ds, &frame, &tally.funnel),
+        conversion: conversion::conversion_from_counts(ds, &frame, counts),
         response_time: response::response_time(ds, &frame, scope.sla_hours, rep_counts),
-        sales_cycle: cycle::sales_cycle(&frame),
+        sales_cycle: cycle::sales_cycle_from_counts(&tally.cycle),
         roi,
         campaigns,
         satisfaction: satisfaction::satisfaction(ds, &frame, scope),

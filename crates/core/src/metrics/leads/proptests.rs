@@ -194,6 +194,22 @@ proptest! {
         let held = super::LeadFrame::of(&ds, &base.leads, &scope);
         let filtered = super::LeadFrame::filtered(&ds, &base.leads, &scope);
         prop_assert_eq!(format!("{held:?}"), format!("{filtered:?}"));
+        // Each lead's combination of factor values is its own keys, in every frame's numbering.
+        let south = MeasureConfig {
+            as_of,
+            filter: crate::metrics::Filter {
+                regions: vec!["华南".into()],
+                ..crate::metrics::Filter::default()
+            },
+            ..MeasureConfig::default()
+        };
+        let south = super::LeadFrame::of(&ds, &base.leads, &base.scope(&ds, &south));
+        for frame in [&held, &south] {
+            for i in 0..frame.len() {
+                let keys = [frame.source[i], frame.region[i], u32::from(frame.ty[i]), frame.campaign[i]];
+                prop_assert_eq!(frame.combos.get(frame.combo[i] as usize), Some(&keys));
+            }
+        }
         // Compared as text: a degenerate prior's log-likelihood is NaN, never equal to itself.
         prop_assert_eq!(
             format!("{:?}", report(&ds, &cfg)),

@@ -5,8 +5,7 @@ use super::frame::{Dim, LeadFrame, NO_TIME, NONE};
 use crate::dataset::Dataset;
 use crate::metrics::{RateRow, ranked_rates};
 use crate::model::SECS_PER_HOUR;
-use crate::stats::radix::group_by_slot;
-use crate::stats::{Proportion, quantile_of_order};
+use crate::stats::Proportion;
 use serde::Serialize;
 
 #[derive(Clone, PartialEq, Debug, Serialize)]
@@ -58,6 +57,8 @@ pub const LOAD_BUCKETS: [(&str, f32); 5] = [
     (">=1.5", f32::INFINITY),
 ];
 
+/// Always inlined: it runs twice per lead, and WebAssembly built for size would call it.
+#[inline(always)]
 fn load_bucket(load: f32) -> usize {
     if load.is_nan() {
         return LOAD_BUCKETS.len();
@@ -76,17 +77,60 @@ struct Tally {
     in_sla: u64,
 }
 
-/// A group's row; `hours` are its response times, in any order (reordered here).
-fn summarise(key: String, t: &Tally, hours: &mut [f64]) -> ResponseRow {
+/// A group's row; `hours` are its response times as the bits of non-negative `f32`s (which
+/// order as the numbers do), in any order (reordered here).
+fn summarise(key: String, t: &Tally, hours: &mut [u32]) -> ResponseRow {
+    let (median_hours, p90_hours) = median_and_p90(hours);
     ResponseRow {
         key,
         assigned: t.assigned,
         contacted: t.contacted,
         never_contacted: t.assigned - t.contacted,
-        median_hours: quantile_of_order(hours, 0.5),
-        p90_hours: quantile_of_order(hours, 0.9),
+        median_hours,
+        p90_hours,
         within_sla: Proportion::wilson(t.in_sla, t.decided),
     }
+}
+
+/// The median and p90 ([`crate::stats::quantile_of_order`]'s interpolation) of `f32` bits
+/// as above: integer comparisons, and the p90 selected among the values above the median
+/// only.
+fn median_and_p90(bits: &mut [u32]) -> (Option<f64>, Option<f64>) {
+    if bits.is_empty() {
+        return (None, None);
+    }
+    let value = |b: u32| f64::from(f32::from_bits(b));
+    let last = bits.len() - 1;
+    let rank = |q: f64| {
+        let h = last as f64 * q;
+        (h, h.floor() as usize, h.ceil() as usize)
+    };
+    let (h5, lo5, hi5) = rank(0.5);
+    let (h9, lo9, hi9) = rank(0.9);
+    let at5 = *bits.select_nth_unstable(lo5).1;
+    // The next order statistic is the smallest value above the lower one.
+    let next5 = smallest_from(bits, lo5 + 1).unwrap_or(at5);
+    let (at9, next9) = if lo9 == lo5 {
+        (at5, next5)
+    } else {
+        let at9 = bits
+            .get_mut(lo5 + 1..)
+            .map_or(at5, |above| *above.select_nth_unstable(lo9 - lo5 - 1).1);
+        (at9, smallest_from(bits, lo9 + 1).unwrap_or(at9))
+    };
+    let interpolate = |h: f64, lo: usize, hi: usize, at: u32, next: u32| {
+        let (a, b) = (value(at), value(if hi > lo { next } else { at }));
+        a + (h - lo as f64) * (b - a)
+    };
+    (
+        Some(interpolate(h5, lo5, hi5, at5, next5)),
+        Some(interpolate(h9, lo9, hi9, at9, next9)),
+    )
+}
+
+/// The smallest of `v` from position `from` on.
+fn smallest_from(v: &[u32], from: usize) -> Option<u32> {
+    v.get(from..)?.iter().copied().min()
 }
 
 fn spearman(xs: &[f64], ys: &[f64]) -> Option<f64> {
@@ -134,15 +178,11 @@ pub fn response_time(
     let mut by_rep = vec![Tally::default(); n_reps];
     let mut by_load = vec![Tally::default(); n_load];
     let mut overall = Tally::default();
-    // Contacted leads' response hours with their rep and load bucket; each group's median
-    // and p90 are then found by selection within the group (linear, no sort).
-    let mut hours: Vec<f64> = Vec::with_capacity(frame.len());
-    let mut rep_of: Vec<u32> = Vec::with_capacity(frame.len());
-    let mut load_of: Vec<u32> = Vec::with_capacity(frame.len());
     // Conversion by SLA outcome: within, late, never contacted.
     let mut sla_conv = [(0u64, 0u64); 3];
     let sla_secs = sla_hours * SECS_PER_HOUR as f64;
     let as_of = frame.as_of.0;
+    let delay = |i: usize| (frame.contact[i] - frame.assigned[i]).max(0) as f64;
     for i in 0..frame.len() {
         let rep = frame.rep[i];
         let a = frame.assigned[i];
@@ -150,26 +190,14 @@ pub fn response_time(
             continue;
         }
         let lb = load_bucket(frame.load[i]);
-        let c = frame.contact[i];
-        let contacted = c != NO_TIME;
-        let delay = if contacted {
-            (c - a).max(0) as f64
-        } else {
-            f64::NAN
-        };
+        let contacted = frame.contact[i] != NO_TIME;
         let decided = contacted || (as_of - a) as f64 > sla_secs;
-        let in_sla = contacted && delay <= sla_secs;
+        let in_sla = contacted && delay(i) <= sla_secs;
         for t in [&mut overall, &mut by_rep[rep as usize], &mut by_load[lb]] {
             t.assigned += 1;
             t.contacted += contacted as u64;
             t.decided += decided as u64;
             t.in_sla += in_sla as u64;
-        }
-        if contacted {
-            // Hours kept at f32 precision (a tenth of a second over a year), as reported.
-            hours.push(f64::from((delay / SECS_PER_HOUR as f64) as f32));
-            rep_of.push(rep);
-            load_of.push(lb as u32);
         }
         let s = if in_sla {
             0
@@ -181,13 +209,44 @@ pub fn response_time(
         sla_conv[s].0 += frame.won[i] as u64;
         sla_conv[s].1 += 1;
     }
-    let by = |col: &[u32], n: usize| {
-        let slots = col.iter().map(|&s| s as usize);
-        group_by_slot(n, slots.zip(hours.iter().copied()))
+    // The contacted leads' response hours laid out rep after rep, and load bucket after
+    // bucket (each group's size is its count above), for each group's median and p90 by
+    // selection within its slice (linear, no sort).
+    let starts = |t: &[Tally]| {
+        let mut acc = 0;
+        let mut v: Vec<usize> = t
+            .iter()
+            .map(|t| {
+                acc += t.contacted as usize;
+                acc - t.contacted as usize
+            })
+            .collect();
+        v.push(acc);
+        v
     };
-    let (rep_start, mut rep_hours) = by(&rep_of, n_reps);
-    let (load_start, mut load_hours) = by(&load_of, n_load);
-    let overall_row = summarise("all".into(), &overall, &mut hours);
+    let (rep_start, load_start) = (starts(&by_rep), starts(&by_load));
+    let mut rep_hours = vec![0u32; overall.contacted as usize];
+    let mut load_hours = rep_hours.clone();
+    let (mut rep_next, mut load_next) = (rep_start.clone(), load_start.clone());
+    for i in 0..frame.len() {
+        let rep = frame.rep[i];
+        if rep == NONE || frame.assigned[i] == NO_TIME || frame.contact[i] == NO_TIME {
+            continue;
+        }
+        // Hours kept at f32 precision (a tenth of a second over a year), as reported.
+        let h = ((delay(i) / SECS_PER_HOUR as f64) as f32).to_bits();
+        for (next, hours, g) in [
+            (&mut rep_next, &mut rep_hours, rep as usize),
+            (&mut load_next, &mut load_hours, load_bucket(frame.load[i])),
+        ] {
+            if let Some(at) = next.get_mut(g)
+                && let Some(slot) = hours.get_mut(*at)
+            {
+                *slot = h;
+                *at += 1;
+            }
+        }
+    }
     let mut rep_rows = Vec::new();
     let mut rep_medians = Vec::new();
     for (r, t) in by_rep.iter().enumerate() {
@@ -206,6 +265,8 @@ pub fn response_time(
         }
         rep_rows.push(row);
     }
+    // Every group is done with its slice: the whole of it is every contacted lead's hours.
+    let overall_row = summarise("all".into(), &overall, &mut rep_hours);
     rep_rows.sort_by(|a, b| {
         a.median_hours
             .unwrap_or(f64::INFINITY)

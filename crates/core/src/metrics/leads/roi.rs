@@ -3,6 +3,7 @@
 //! ROI = (revenue × margin − cost) ÷ cost.
 
 use super::frame::{Dim, LeadFrame, NONE};
+use super::tally::{LeadTally, RoiSums};
 use crate::dataset::Dataset;
 use crate::metrics::{RateRow, ranked_rates};
 use crate::model::{Money, SECS_PER_DAY};
@@ -55,11 +56,11 @@ pub struct CampaignReport {
 }
 
 #[derive(Clone, Copy, Default)]
-struct Sums {
-    leads: u64,
-    won: u64,
-    cost: i64,
-    revenue: i64,
+pub(super) struct Sums {
+    pub(super) leads: u64,
+    pub(super) won: u64,
+    pub(super) cost: i64,
+    pub(super) revenue: i64,
 }
 
 fn div_money(total: i64, n: u64) -> Option<Money> {
@@ -78,20 +79,6 @@ fn roi_row(key: String, s: &Sums, extra_cost: i64, margin: f64) -> RoiRow {
         cost_per_win: div_money(cost, s.won),
         roi: (cost > 0).then(|| (s.revenue as f64 * margin - cost as f64) / cost as f64),
     }
-}
-
-fn sums_by(frame: &LeadFrame, dim: Dim) -> Vec<Sums> {
-    let n = frame.key_count(dim) + 1;
-    let mut out = vec![Sums::default(); n];
-    for i in 0..frame.len() {
-        let k = frame.key(dim, i);
-        let s = &mut out[if k == NONE { n - 1 } else { k as usize }];
-        s.leads += 1;
-        s.won += frame.won[i] as u64;
-        s.cost += frame.cost[i];
-        s.revenue += frame.won_value[i];
-    }
-    out
 }
 
 /// A rep's monthly cost prorated over the days of the window they were active.
@@ -154,9 +141,24 @@ pub fn roi(
     margin: f64,
     campaign_conversion: &[(u64, u64)],
 ) -> (RoiReport, CampaignReport) {
-    let by_source = sums_by(frame, Dim::Source);
-    let by_campaign = sums_by(frame, Dim::Campaign);
-    let by_rep = sums_by(frame, Dim::Rep);
+    roi_from_sums(
+        ds,
+        frame,
+        margin,
+        campaign_conversion,
+        &LeadTally::of(frame).roi,
+    )
+}
+
+/// [`roi`] from the sums taken by [`LeadTally::of`].
+pub(super) fn roi_from_sums(
+    ds: &Dataset,
+    frame: &LeadFrame,
+    margin: f64,
+    campaign_conversion: &[(u64, u64)],
+    sums: &RoiSums,
+) -> (RoiReport, CampaignReport) {
+    let (by_source, by_campaign, by_rep) = (&sums.by_source, &sums.by_campaign, &sums.by_rep);
     let total = by_source.iter().fold(Sums::default(), |a, s| Sums {
         leads: a.leads + s.leads,
         won: a.won + s.won,
@@ -176,9 +178,9 @@ pub fn roi(
     let roi = RoiReport {
         margin,
         overall: roi_row("all".into(), &total, all_rep_cost, margin),
-        by_source: rows(ds, frame, Dim::Source, &by_source, margin, |_| 0),
-        by_campaign: rows(ds, frame, Dim::Campaign, &by_campaign, margin, |_| 0),
-        by_rep: rows(ds, frame, Dim::Rep, &by_rep, margin, |r| {
+        by_source: rows(ds, frame, Dim::Source, by_source, margin, |_| 0),
+        by_campaign: rows(ds, frame, Dim::Campaign, by_campaign, margin, |_| 0),
+        by_rep: rows(ds, frame, Dim::Rep, by_rep, margin, |r| {
             rep_cost.get(r as usize).copied().unwrap_or(0)
         }),
     };

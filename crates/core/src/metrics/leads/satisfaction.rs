@@ -137,46 +137,122 @@ impl ByKey {
     }
 }
 
-pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> SatisfactionReport {
-    // Frame position of each survey's lead, row of each survey's customer and rep, by
-    // sorted joins (see `metrics::join`): the survey table can be as long as the leads.
-    let lead_pos = first_positions(
-        &ds.surveys
-            .iter()
-            .map(|s| s.lead.map(|l| l.sym()))
-            .collect::<Vec<_>>(),
-        frame.lead_id.iter().copied(),
-    );
-    let customer_row = first_positions(
-        &ds.surveys
-            .iter()
-            .map(|s| s.customer.filter(|_| s.lead.is_none()).map(|c| c.sym()))
-            .collect::<Vec<_>>(),
-        ds.customers.iter().map(|c| c.id.sym()),
-    );
-    // Whether each customer is in scope, and its source: one sequential pass, so the survey
-    // loop reads a small array instead of whole customer rows at random.
-    let customer_scope: Vec<(bool, Option<Sym>)> = ds
-        .customers
-        .iter()
-        .map(|c| {
-            let keep = scope.regions.keeps(c.region)
-                && scope.keeps_type(c.customer_type)
-                && scope.sources.keeps(c.source);
-            (keep, c.source)
-        })
-        .collect();
-    let rep_row = if scope.teams.is_all() {
-        Vec::new()
-    } else {
-        first_positions(
+/// Each survey joined, by sorted joins (see `metrics::join`: the survey table can be as long
+/// as the leads), to the first lead row, customer row and rep row with its ids, once per
+/// dataset: the joins do not depend on the scope.
+#[derive(Debug)]
+pub(crate) struct SurveyJoin {
+    /// Per survey: the row of its lead, or [`NO_MATCH`] (also for a survey of no lead).
+    lead_row: Vec<u32>,
+    /// Per survey without a lead: the row of its customer, or [`NO_MATCH`].
+    customer_row: Vec<u32>,
+    /// Per survey: the row of its rep in `ds.reps`, or [`NO_MATCH`].
+    rep_row: Vec<u32>,
+    /// Per survey: the source of its lead, else of its customer.
+    source: Vec<Option<Sym>>,
+    /// Leads laid out, and whether no two share an id (a lead row is then the only one its
+    /// surveys can name).
+    leads: usize,
+    unique_lead_ids: bool,
+}
+
+impl SurveyJoin {
+    /// `lead_id` and `source` are the lead columns, `sources` the symbols of `source`'s keys.
+    pub(crate) fn build(ds: &Dataset, lead_id: &[Sym], source: &[u32], sources: &[Sym]) -> Self {
+        let lead_row = first_positions(
+            &ds.surveys
+                .iter()
+                .map(|s| s.lead.map(|l| l.sym()))
+                .collect::<Vec<_>>(),
+            lead_id.iter().copied(),
+        );
+        let customer_row = first_positions(
+            &ds.surveys
+                .iter()
+                .map(|s| s.customer.filter(|_| s.lead.is_none()).map(|c| c.sym()))
+                .collect::<Vec<_>>(),
+            ds.customers.iter().map(|c| c.id.sym()),
+        );
+        let rep_row = first_positions(
             &ds.surveys
                 .iter()
                 .map(|s| s.rep.map(|r| r.sym()))
                 .collect::<Vec<_>>(),
             ds.reps.iter().map(|r| r.id.sym()),
-        )
+        );
+        let source = ds
+            .surveys
+            .iter()
+            .zip(lead_row.iter().zip(&customer_row))
+            .map(|(s, (&l, &c))| {
+                if s.lead.is_some() {
+                    source
+                        .get(l as usize)
+                        .and_then(|&k| sources.get(k as usize))
+                        .copied()
+                } else {
+                    ds.customers.get(c as usize).and_then(|c| c.source)
+                }
+            })
+            .collect();
+        let mut seen: Vec<u64> = Vec::new();
+        let mut unique_lead_ids = true;
+        for id in lead_id {
+            let k = id.index();
+            if k / 64 >= seen.len() {
+                seen.resize(k / 64 + 1, 0);
+            }
+            if let Some(w) = seen.get_mut(k / 64) {
+                unique_lead_ids &= *w & (1 << (k % 64)) == 0;
+                *w |= 1 << (k % 64);
+            }
+        }
+        Self {
+            lead_row,
+            customer_row,
+            rep_row,
+            source,
+            leads: lead_id.len(),
+            unique_lead_ids,
+        }
+    }
+}
+
+/// Which lead rows a frame holds, for the surveys of leads.
+enum InFrame {
+    /// Every row: the frame of every lead.
+    All,
+    /// A bit per row.
+    Rows(Vec<u64>),
+    /// Lead ids repeat and the frame keeps some rows: the first frame position of each
+    /// survey's lead, found by joining the surveys to the frame's ids.
+    Positions(Vec<u32>),
+}
+
+pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> SatisfactionReport {
+    let join = &frame.surveys;
+    let in_frame = if frame.len() == join.leads {
+        InFrame::All
+    } else if join.unique_lead_ids {
+        let mut bits = vec![0u64; join.leads.div_ceil(64)];
+        for &r in &frame.row {
+            if let Some(w) = bits.get_mut(r as usize / 64) {
+                *w |= 1 << (r % 64);
+            }
+        }
+        InFrame::Rows(bits)
+    } else {
+        InFrame::Positions(first_positions(
+            &ds.surveys
+                .iter()
+                .map(|s| s.lead.map(|l| l.sym()))
+                .collect::<Vec<_>>(),
+            frame.lead_id.iter().copied(),
+        ))
     };
+    // Without a region, type or source filter every customer is in scope.
+    let customers_filtered =
+        !scope.regions.is_all() || !scope.sources.is_all() || !scope.customer_types.is_empty();
     let mut overall = Acc::default();
     let mut by_rep = ByKey::default();
     let mut by_source = ByKey::default();
@@ -188,34 +264,50 @@ pub fn satisfaction(ds: &Dataset, frame: &LeadFrame, scope: &Scope) -> Satisfact
             continue;
         };
         if !scope.teams.is_all() {
-            let rep = rep_row.get(si).and_then(|&i| ds.reps.get(i as usize));
+            let rep = join.rep_row.get(si).and_then(|&i| ds.reps.get(i as usize));
             if !scope.keeps_rep(rep) {
                 continue;
             }
         }
         let source = if s.lead.is_some() {
             // A survey about a lead counts when its lead is in scope.
-            match lead_pos.get(si).copied().filter(|&i| i != NO_MATCH) {
-                Some(i) => frame
-                    .source
-                    .get(i as usize)
-                    .and_then(|&k| frame.sources.get(k as usize))
-                    .copied(),
+            let row = join.lead_row.get(si).copied().unwrap_or(NO_MATCH);
+            let joined = || join.source.get(si).copied().flatten();
+            let found = match &in_frame {
+                InFrame::All => (row != NO_MATCH).then(joined),
+                InFrame::Rows(bits) => bits
+                    .get(row as usize / 64)
+                    .is_some_and(|w| w & (1 << (row % 64)) != 0)
+                    .then(joined),
+                InFrame::Positions(pos) => {
+                    pos.get(si).copied().filter(|&i| i != NO_MATCH).map(|i| {
+                        frame
+                            .source
+                            .get(i as usize)
+                            .and_then(|&k| frame.sources.get(k as usize))
+                            .copied()
+                    })
+                }
+            };
+            match found {
+                Some(source) => source,
                 None => continue,
             }
-        } else if let Some(&(keep, source)) = customer_row
+        } else if let Some(c) = join
+            .customer_row
             .get(si)
-            .and_then(|&i| customer_scope.get(i as usize))
+            .and_then(|&i| ds.customers.get(i as usize))
         {
-            if !keep {
+            if customers_filtered
+                && !(scope.regions.keeps(c.region)
+                    && scope.keeps_type(c.customer_type)
+                    && scope.sources.keeps(c.source))
+            {
                 continue;
             }
-            source
+            join.source.get(si).copied().flatten()
         } else {
-            if !scope.regions.is_all()
-                || !scope.sources.is_all()
-                || !scope.customer_types.is_empty()
-            {
+            if customers_filtered {
                 continue;
             }
             None

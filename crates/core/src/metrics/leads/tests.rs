@@ -249,6 +249,51 @@ fn satisfaction_golden() {
 }
 
 #[test]
+fn surveys_follow_the_first_lead_of_their_id_in_scope() {
+    let region = |ds: &Dataset, r: &str| {
+        let cfg = MeasureConfig {
+            as_of: Some(as_of()),
+            filter: Filter {
+                regions: vec![r.into()],
+                ..Filter::default()
+            },
+            ..MeasureConfig::default()
+        };
+        report(ds, &cfg).leads.satisfaction
+    };
+    let csat = |s: &super::satisfaction::SatisfactionReport| {
+        let sources: Vec<(&str, u64)> = s
+            .by_source
+            .iter()
+            .map(|x| (x.key.as_str(), x.csat.map_or(0, |c| c.n)))
+            .collect();
+        (
+            s.overall.csat.map(|c| (c.n, c.mean)),
+            format!("{sources:?}"),
+        )
+    };
+    // Ids unique: in 华南 only L3's survey (score 3, expo) is in scope.
+    assert_eq!(
+        csat(&region(&fixture(), "华南")),
+        (Some((1, 3.0)), r#"[("expo", 1)]"#.into())
+    );
+    // A second L1 row in 华南 (source expo): L1's survey follows the first L1 row each scope
+    // keeps, the 华东 one in 华东 and this one in 华南.
+    let mut ds = fixture();
+    #[rustfmt::skip]
+    let second = ["L1", "2024-01-05 09:00", "expo", "", "华南", "large", "5000", "50", "R2", "2024-01-05 10:00", "", "new", "", "", "", "", "", ""];
+    assert!(ds.push_record(TableKind::Leads, &second).kept);
+    assert_eq!(
+        csat(&region(&ds, "华南")),
+        (Some((2, 4.0)), r#"[("expo", 2)]"#.into())
+    );
+    assert_eq!(
+        csat(&region(&ds, "华东")),
+        (Some((1, 5.0)), r#"[("web", 1)]"#.into())
+    );
+}
+
+#[test]
 fn score_golden() {
     let r = fixture_report(Filter::default()).leads.score;
     // Resolved: L1 won, L2 lost, L3 won. Source values web, expo, none (V = 3):
@@ -428,7 +473,7 @@ fn a_frame_of_every_lead_shares_the_held_columns_and_equals_the_filter_pass() {
             let whole = LeadFrame::of(&ds, &base.leads, &scope);
             assert!(std::ptr::eq(
                 whole.created.as_ptr(),
-                base.leads.created.as_ptr()
+                base.leads.cols.created.as_ptr()
             ));
             assert_eq!(whole.len(), ds.leads.len());
             let filtered = LeadFrame::filtered(&ds, &base.leads, &scope);

@@ -35,7 +35,8 @@ pub struct WorkloadReport {
     pub by_rep: Vec<WorkloadRow>,
 }
 
-/// `p_win`: the lead score's P(win) per frame lead. Reps count when they hold leads in scope,
+/// `p_win`: the lead score's P(win) per combination of factor values (`frame.combos`). Reps
+/// count when they hold leads in scope,
 /// or are active in the window and pass the team and region filters.
 pub fn workload(ds: &Dataset, frame: &LeadFrame, scope: &Scope, p_win: &[f64]) -> WorkloadReport {
     let n = frame.reps.len();
@@ -47,7 +48,8 @@ pub fn workload(ds: &Dataset, frame: &LeadFrame, scope: &Scope, p_win: &[f64]) -
             continue;
         }
         leads[r as usize] += 1;
-        value[r as usize] += frame.est_value[i] as f64 * p_win.get(i).copied().unwrap_or(0.0);
+        let p = p_win.get(frame.combo[i] as usize).copied().unwrap_or(0.0);
+        value[r as usize] += frame.est_value[i] as f64 * p;
     }
     let (w0, w1) = (frame.start.0, frame.end.0.max(frame.start.0));
     let mut rows = Vec::new();
