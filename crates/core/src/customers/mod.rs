@@ -250,5 +250,7 @@ fn report_parts(
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 #[cfg(test)]
 mod tests;
