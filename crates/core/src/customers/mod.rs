@@ -126,10 +126,16 @@ impl CustomerColumns {
 /// one call (a caller holding the data calls [`customer_report_of`]).
 pub fn customer_report(ds: &Dataset, config: &CustomerConfig) -> CustomerReport {
     let facts = CustomerFacts::build(ds, config.as_of);
+    let clv = clv_basis(&facts, config);
     let log = ReclaimLog::build(ds);
-    report_parts(ds, &log, &facts, config, &CustomerScope::all(), |f| {
-        clv_part(ds, f, config, clv_basis(f, config).as_ref())
-    })
+    customer_report_in(
+        ds,
+        &log,
+        &facts,
+        config,
+        &CustomerScope::all(),
+        clv.as_ref(),
+    )
 }
 
 /// Every customer measure of `ds` under `config` from `columns`, its held
@@ -140,13 +146,14 @@ pub fn customer_report_of(
     config: &CustomerConfig,
 ) -> CustomerReport {
     let facts = columns.facts(ds, config.as_of);
-    report_parts(
+    let clv = clv_basis(&facts, config);
+    customer_report_in(
         ds,
         &columns.reclaims,
         &facts,
         config,
         &CustomerScope::all(),
-        |f| clv_part(ds, f, config, clv_basis(f, config).as_ref()),
+        clv.as_ref(),
     )
 }
 
@@ -163,42 +170,6 @@ pub fn customer_report_in(
     scope: &CustomerScope,
     clv: Result<&ClvBasis, &ClvError>,
 ) -> CustomerReport {
-    report_parts(ds, log, facts, config, scope, |f| {
-        clv_part(ds, f, config, clv)
-    })
-}
-
-/// The CLV section (or why there is none) and the lifecycle, which reads the section's
-/// P(alive).
-type ClvPart = (Option<ClvSection>, Option<String>, LifecycleReport);
-
-fn clv_part(
-    ds: &Dataset,
-    facts: &CustomerFacts,
-    config: &CustomerConfig,
-    clv: Result<&ClvBasis, &ClvError>,
-) -> ClvPart {
-    let (clv, clv_error) = match clv {
-        Ok(b) => (Some(clv_section_from(ds, facts, config, b)), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    let lifecycle = lifecycle_report(ds, facts, config, clv.as_ref());
-    (clv, clv_error, lifecycle)
-}
-
-/// The report from `facts` restricted to `scope`, with `clv` giving the CLV part of those
-/// facts. The CLV part (fit included, when `clv` fits) does not depend on the other sections,
-/// nor they on it: natively it runs on a second thread while this one computes the others
-/// (each section is the same pure function either way, so the report is identical); wasm
-/// computes them one after the other.
-fn report_parts(
-    ds: &Dataset,
-    log: &ReclaimLog,
-    facts: &CustomerFacts,
-    config: &CustomerConfig,
-    scope: &CustomerScope,
-    clv: impl FnOnce(&CustomerFacts) -> ClvPart + Send,
-) -> CustomerReport {
     let restricted;
     let facts = match &scope.customers {
         Some(keep) => {
@@ -207,31 +178,19 @@ fn report_parts(
         }
         None => facts,
     };
-    let others = || {
-        (
-            tiers(ds, facts, config),
-            rfm(facts, config),
-            segment_report(ds, facts, config),
-            repurchase_report(ds, facts, config),
-            cohort_report(facts, config),
-            loyalty_report(ds, facts, config),
-            reclaim_report_in(ds, log, facts, config, scope),
-            kpi_report(ds, facts, config),
-        )
+    let (clv, clv_error) = match clv {
+        Ok(b) => (Some(clv_section_from(ds, facts, config, b)), None),
+        Err(e) => (None, Some(e.to_string())),
     };
-    #[cfg(not(target_arch = "wasm32"))]
-    let ((clv, clv_error, lifecycle), others) = std::thread::scope(|s| {
-        let clv = s.spawn(|| clv(facts));
-        let others = others();
-        match clv.join() {
-            Ok(part) => (part, others),
-            // A panic there is one here, as if computed on this thread.
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
-    });
-    #[cfg(target_arch = "wasm32")]
-    let ((clv, clv_error, lifecycle), others) = (clv(facts), others());
-    let (tiers, rfm, segments, repurchase, cohorts, loyalty, reclaim, kpis) = others;
+    let tiers = tiers(ds, facts, config);
+    let rfm = rfm(facts, config);
+    let segments = segment_report(ds, facts, config);
+    let repurchase = repurchase_report(ds, facts, config);
+    let lifecycle = lifecycle_report(ds, facts, config, clv.as_ref());
+    let cohorts = cohort_report(facts, config);
+    let loyalty = loyalty_report(ds, facts, config);
+    let reclaim = reclaim_report_in(ds, log, facts, config, scope);
+    let kpis = kpi_report(ds, facts, config);
     CustomerReport {
         as_of: config.as_of.date_string(),
         customers: facts.customers_in_scope(),
