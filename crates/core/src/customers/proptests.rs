@@ -307,6 +307,14 @@ proptest! {
         }
     }
 
+}
+
+proptest! {
+    // Each case fits the CLV models twice on a tiny dataset; some random datasets make a case
+    // take minutes in a debug build (not diagnosed; the fit is the suspect), so fewer cases
+    // here than for the properties above.
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
     #[test]
     fn the_report_from_held_columns_is_the_one_off_report(d in data(), as_of in as_of(), region in 0usize..3) {
         let ds = dataset(&d);
@@ -337,6 +345,11 @@ proptest! {
             filtered(CustomerFacts::build(&ds, as_of), &ReclaimLog::build(&ds))
         );
     }
+
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
 
     #[test]
     fn reclaim_effectiveness_reads_the_log_as_of_its_date(d in data(), as_of in as_of()) {
