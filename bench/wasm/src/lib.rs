@@ -8,7 +8,7 @@
 use reallot_core::Dataset;
 use reallot_core::clv::{CustomerSummary, fit_clv};
 use reallot_core::customers::{
-    CustomerConfig, CustomerFacts, customer_report, segment_report, summary_of,
+    CustomerConfig, CustomerFacts, customer_report_of, segment_report, summary_of,
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{self, ReadOptions};
@@ -155,8 +155,8 @@ impl Bench {
     /// Every customer measure, CLV included, at the report's default as-of; returns the
     /// number of customers.
     pub fn customer_report(&self) -> usize {
-        let as_of = MeasureConfig::default().scope(&self.ds).as_of;
-        customer_report(&self.ds, &CustomerConfig::new(as_of)).customers
+        let as_of = self.base.scope(&self.ds, &MeasureConfig::default()).as_of;
+        customer_report_of(&self.ds, &self.base.customers, &CustomerConfig::new(as_of)).customers
     }
 
     /// Lead frame + conversion by rep and every other cut; returns the number of reps.

@@ -1,9 +1,11 @@
-//! Customer-measure benchmarks: `customer_report` (every measure, CLV fit included) on the
-//! demo organisation. Scale m by default; set `REALLOT_BENCH_SCALE=l` for the 6M-order scale.
+//! Customer-measure benchmarks: `customer_report_of` (every measure, CLV fit included, from
+//! the dataset's held columns) on the demo organisation, and laying out those columns. Scale m by default; set `REALLOT_BENCH_SCALE=l` for the 6M-order scale.
 //! Run with `cargo bench -p reallot-core --bench customers`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use reallot_core::customers::{CustomerConfig, CustomerFacts, customer_report};
+use reallot_core::customers::{
+    CustomerColumns, CustomerConfig, CustomerFacts, customer_report, customer_report_of,
+};
 use reallot_core::demo::{DEMO_AS_OF, DemoConfig, Scale, demo_dataset};
 use std::hint::black_box;
 
@@ -20,7 +22,15 @@ fn bench(c: &mut Criterion) {
     g.bench_function(format!("facts/{label}"), |b| {
         b.iter(|| CustomerFacts::build(black_box(&ds), DEMO_AS_OF).len())
     });
+    g.bench_function(format!("customer_columns/{label}"), |b| {
+        b.iter(|| CustomerColumns::build(black_box(&ds)))
+    });
+    let columns = CustomerColumns::build(&ds);
     g.bench_function(format!("customer_report/{label}"), |b| {
+        b.iter(|| customer_report_of(black_box(&ds), &columns, &config).customers)
+    });
+    // The one-off form, laying out what it needs on every call.
+    g.bench_function(format!("customer_report_one_off/{label}"), |b| {
         b.iter(|| customer_report(black_box(&ds), &config).customers)
     });
     g.finish();

@@ -11,8 +11,8 @@ use reallot_charts::{Chart, Lang as ChartLang};
 use reallot_core::clv::{ClvError, ClvModel};
 use reallot_core::customers::{
     AtRiskReport, ClvBasis, CustomerConfig, CustomerFacts, CustomerReport, CustomerScope,
-    ReclaimReport, at_risk, clv_basis, clv_section_from, customer_report_in, kpi_report,
-    reclaim_report_in,
+    ReclaimLog, ReclaimReport, at_risk, clv_basis, clv_section_from, customer_report_in,
+    kpi_report, reclaim_report_in,
 };
 use reallot_core::demo::{DemoConfig, Scale, demo_dataset};
 use reallot_core::import::{ReadOptions, clip, load_into, read_file};
@@ -164,8 +164,8 @@ pub struct Session {
 /// Filters whose customer measures the session keeps.
 const SCOPED_KEPT: usize = 4;
 
-/// Orders grouped by customer and the CLV fit over every customer with each customer's
-/// prediction, as of one instant. The fit is made when first needed: the Overview's cards do
+/// The customer facts (a cut of the held [`MeasureBase`]'s order columns) and the CLV fit over
+/// every customer with each customer's prediction, as of one instant. The fit is made when first needed: the Overview's cards do
 /// not need it, so they are not kept waiting for it.
 struct CustomerBase {
     as_of: i64,
@@ -202,11 +202,12 @@ impl Scoped {
         self.facts.as_ref().unwrap_or(&self.base.facts)
     }
 
-    fn report(&self, ds: &Dataset) -> Rc<CustomerReport> {
+    fn report(&self, ds: &Dataset, log: &ReclaimLog) -> Rc<CustomerReport> {
         self.report
             .get_or_init(|| {
                 Rc::new(customer_report_in(
                     ds,
+                    log,
                     self.facts(),
                     &self.config,
                     &self.scope,
@@ -216,22 +217,23 @@ impl Scoped {
             .clone()
     }
 
-    fn risk(&self, ds: &Dataset) -> Rc<AtRiskReport> {
+    fn risk(&self, ds: &Dataset, log: &ReclaimLog) -> Rc<AtRiskReport> {
         self.risk
             .get_or_init(|| {
-                let report = self.report(ds);
+                let report = self.report(ds, log);
                 Rc::new(at_risk(ds, self.facts(), &self.config, report.clv.as_ref()))
             })
             .clone()
     }
 
     /// Reclaim effectiveness: the report's, when it is already computed.
-    fn reclaim(&self, ds: &Dataset) -> Rc<ReclaimReport> {
+    fn reclaim(&self, ds: &Dataset, log: &ReclaimLog) -> Rc<ReclaimReport> {
         self.reclaim
             .get_or_init(|| match self.report.get() {
                 Some(r) => Rc::new(r.reclaim.clone()),
                 None => Rc::new(reclaim_report_in(
                     ds,
+                    log,
                     self.facts(),
                     &self.config,
                     &self.scope,
@@ -330,7 +332,7 @@ impl Session {
         let base = cached.unwrap_or_else(|| {
             let base = Rc::new(CustomerBase {
                 as_of: as_of.0,
-                facts: CustomerFacts::build(ds, as_of),
+                facts: self.measure(ds).customers.facts(ds, as_of),
                 config,
                 clv: OnceCell::new(),
             });
@@ -462,11 +464,16 @@ impl Session {
             }
             ChartPage::Customers => {
                 let customers = self.scoped(ds, &config.filter, &scope, window_days);
-                reallot_charts::customers::all(&customers.report(ds), &customers.risk(ds), lang)
+                let log = &base.customers.reclaims;
+                reallot_charts::customers::all(
+                    &customers.report(ds, log),
+                    &customers.risk(ds, log),
+                    lang,
+                )
             }
             ChartPage::Pool => {
                 let customers = self.scoped(ds, &config.filter, &scope, window_days);
-                reallot_charts::pool::all(&customers.reclaim(ds), lang)
+                reallot_charts::pool::all(&customers.reclaim(ds, &base.customers.reclaims), lang)
             }
         })
     }

@@ -2,8 +2,9 @@
 //! repurchase cycle and overdue customers, lifecycle stages, cohorts and retention, loyalty,
 //! CLV by source and segment, reclaim effectiveness and KPIs. See `docs/customers.md`.
 //!
-//! Everything starts from one pass that groups orders by customer (`facts`); the measures
-//! then work on per-customer vectors indexed by customer row.
+//! Everything starts from the orders grouped by customer and day (`facts`), laid out once per
+//! dataset as columns and cut at the as-of date; the measures then work on per-customer
+//! vectors indexed by customer row.
 
 mod cohorts;
 mod facts;
@@ -31,6 +32,7 @@ use crate::Dataset;
 use crate::clv::{ClvConfig, ClvError, TimeUnit};
 use crate::model::Timestamp;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Settings of the customer measures.
 #[derive(Clone, Copy, PartialEq, Debug, Serialize, Deserialize)]
@@ -96,20 +98,73 @@ pub struct CustomerReport {
     pub kpis: KpiReport,
 }
 
-/// Computes every customer measure of `ds` under `config`.
+/// What every customer measure of one dataset reads that does not depend on the as-of date,
+/// laid out once when the data is loaded and held next to it (in
+/// [`crate::metrics::MeasureBase`]): the orders grouped by customer and day as columns, and
+/// the ownership log and activities of every reclaimed entity.
+#[derive(Clone, Debug)]
+pub struct CustomerColumns {
+    pub orders: Arc<OrderColumns>,
+    pub reclaims: ReclaimLog,
+}
+
+impl CustomerColumns {
+    pub fn build(ds: &Dataset) -> Self {
+        Self {
+            orders: Arc::new(OrderColumns::build(ds)),
+            reclaims: ReclaimLog::build(ds),
+        }
+    }
+
+    /// The facts of `ds` (the dataset these columns were built from) as of `as_of`.
+    pub fn facts(&self, ds: &Dataset, as_of: Timestamp) -> CustomerFacts {
+        CustomerFacts::at(ds, &self.orders, as_of)
+    }
+}
+
+/// Computes every customer measure of `ds` under `config`, laying out what it needs for this
+/// one call (a caller holding the data calls [`customer_report_of`]).
 pub fn customer_report(ds: &Dataset, config: &CustomerConfig) -> CustomerReport {
     let facts = CustomerFacts::build(ds, config.as_of);
     let clv = clv_basis(&facts, config);
-    customer_report_in(ds, &facts, config, &CustomerScope::all(), clv.as_ref())
+    let log = ReclaimLog::build(ds);
+    customer_report_in(
+        ds,
+        &log,
+        &facts,
+        config,
+        &CustomerScope::all(),
+        clv.as_ref(),
+    )
+}
+
+/// Every customer measure of `ds` under `config` from `columns`, its held
+/// [`CustomerColumns`]: the same report as [`customer_report`].
+pub fn customer_report_of(
+    ds: &Dataset,
+    columns: &CustomerColumns,
+    config: &CustomerConfig,
+) -> CustomerReport {
+    let facts = columns.facts(ds, config.as_of);
+    let clv = clv_basis(&facts, config);
+    customer_report_in(
+        ds,
+        &columns.reclaims,
+        &facts,
+        config,
+        &CustomerScope::all(),
+        clv.as_ref(),
+    )
 }
 
 /// The customer measures of the customers (and reclaimed leads) `scope` keeps, from `facts`
-/// of every customer and `clv`, the CLV fit over every customer with their predictions
-/// ([`clv_basis`]). The fit stays the population's, so a customer's P(alive) and CLV do not
-/// change with the filter, and a caller holding the facts and the basis answers a filter
-/// change without grouping orders, fitting or predicting again.
+/// of every customer, `log` (the dataset's [`ReclaimLog`]) and `clv`, the CLV fit over every
+/// customer with their predictions ([`clv_basis`]). The fit stays the population's, so a
+/// customer's P(alive) and CLV do not change with the filter, and a caller holding the facts
+/// and the basis answers a filter change without grouping orders, fitting or predicting again.
 pub fn customer_report_in(
     ds: &Dataset,
+    log: &ReclaimLog,
     facts: &CustomerFacts,
     config: &CustomerConfig,
     scope: &CustomerScope,
@@ -134,7 +189,7 @@ pub fn customer_report_in(
     let lifecycle = lifecycle_report(ds, facts, config, clv.as_ref());
     let cohorts = cohort_report(facts, config);
     let loyalty = loyalty_report(ds, facts, config);
-    let reclaim = reclaim_report_in(ds, facts, config, scope);
+    let reclaim = reclaim_report_in(ds, log, facts, config, scope);
     let kpis = kpi_report(ds, facts, config);
     CustomerReport {
         as_of: config.as_of.date_string(),
@@ -154,5 +209,7 @@ pub fn customer_report_in(
     }
 }
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod proptests;
 #[cfg(test)]
 mod tests;

@@ -10,7 +10,7 @@
 
 use super::{CustomerConfig, CustomerFacts, CustomerScope, SymBitmap};
 use crate::Dataset;
-use crate::model::{CustomerType, EntityKind, OwnershipReason};
+use crate::model::{CustomerType, EntityKind, OwnershipReason, Sym, Timestamp};
 use crate::stats::radix::group_by_slot;
 use crate::stats::{Proportion, quantile_of_order};
 use serde::Serialize;
@@ -106,7 +106,7 @@ struct Outcome {
 
 /// A breakdown key, kept as the typed value while counting; its label is made once per
 /// distinct key at the end.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 enum GroupKey {
     Entity(EntityKind),
     Reason(Option<OwnershipReason>),
@@ -132,15 +132,233 @@ impl GroupKey {
     }
 }
 
-/// One reclaim with everything that followed it except re-activation by an activity, which
-/// needs the pass over activities after all reclaims are known.
-struct Reclaim {
-    /// The reassignment day and the entity's first order or win from that day, if reassigned.
-    reassigned: Option<(i64, i64)>,
-    /// The outcome, with `react` still to be filled in.
-    outcome: Outcome,
-    /// The reclaim's accumulator in each breakdown (entity, reason, rep, segment, month).
-    groups: [u32; 5],
+/// One reclaim of the log with what followed it in the whole log; which of that happened
+/// before an as-of date is decided per call.
+#[derive(Clone, Copy, Debug)]
+struct LoggedReclaim {
+    at: Timestamp,
+    /// The entity's next event with a rep (its reassignment); `None`: none in the whole log.
+    reassigned_at: Option<Timestamp>,
+    /// The day of the entity's first event without a rep after that reassignment (its next
+    /// return to the pool), `i64::MAX`: none.
+    next_pool_day: i64,
+    /// Key ids in the reason, rep (the owner before the reclaim) and month breakdowns.
+    reason: u32,
+    rep: u32,
+    month: u32,
+}
+
+/// The ownership log and the activities of every entity ever reclaimed, laid out once per
+/// dataset (they do not depend on the as-of date): each entity (a slot) with its reclaims in
+/// time order, what followed each in the log, and its activity days sorted. Reclaim
+/// effectiveness as of a date then reads the reclaims before it and their outcomes from the
+/// facts, with no pass over the 2.5M-event log or the activity table.
+#[derive(Clone, Debug)]
+pub struct ReclaimLog {
+    /// Slots of customers (the first ones; leads' follow). An entity's slot is its position
+    /// among the reclaimed ids of its kind in symbol order.
+    n_customer_slots: usize,
+    /// The table row of each slot (`u32::MAX`: an id in neither table).
+    row_of_slot: Vec<u32>,
+    known: Vec<Known>,
+    /// `reclaims[start[s]..start[s + 1]]`: slot s's reclaims in time order (log order for
+    /// ties).
+    start: Vec<usize>,
+    reclaims: Vec<LoggedReclaim>,
+    /// `activity_days[activity_start[s]..activity_start[s + 1]]`: the days of the activities
+    /// on slot s's entity, sorted (none for an id in neither table: they count for nothing).
+    activity_start: Vec<usize>,
+    activity_days: Vec<i64>,
+    /// Labels' keys of the rep and month breakdowns, by key id.
+    rep_keys: Vec<GroupKey>,
+    month_keys: Vec<GroupKey>,
+}
+
+impl ReclaimLog {
+    pub fn build(ds: &Dataset) -> Self {
+        // Only entities with a reclaim matter. Each gets a slot: its position among the
+        // reclaimed ids of its kind in symbol order (customers first), read from a bitmap with
+        // running counts that stays in cache, so events and activities are joined to their
+        // entity without a look-up in a table or map per row, and every other entity's rows
+        // are skipped at once.
+        let mut marks = [
+            SymBitmap::new(ds.names.len()),
+            SymBitmap::new(ds.names.len()),
+        ];
+        for e in &ds.ownership {
+            if is_reclaim(e)
+                && let Some(m) = marks.get_mut(kind_index(e.entity_kind))
+            {
+                m.insert(e.entity);
+            }
+        }
+        let [customer_slots, lead_slots] = marks.map(SymBitmap::numbered);
+        let n_customer_slots = customer_slots.len();
+        let n_slots = n_customer_slots + lead_slots.len();
+        let slot_of = |k: EntityKind, sym: Sym| match k {
+            EntityKind::Customer => customer_slots.position(sym),
+            EntityKind::Lead => lead_slots.position(sym).map(|p| n_customer_slots + p),
+        };
+        // The table row of each slot, a later row winning for a repeated id as in the tables'
+        // own look-ups, and what the per-entity pass needs of the row (segment, a lead's win),
+        // copied while the tables are streamed in order.
+        let mut row_of_slot = vec![u32::MAX; n_slots];
+        let mut known = vec![Known::default(); n_slots];
+        let customers = ds.customers.iter().map(|c| {
+            let slot = slot_of(EntityKind::Customer, c.id.0);
+            let known = slot.map(|_| Known {
+                won: None,
+                segment: c.customer_type,
+            });
+            (slot, known.unwrap_or_default())
+        });
+        let leads = ds.leads.iter().map(|l| {
+            let slot = slot_of(EntityKind::Lead, l.id.0);
+            // Only reclaimed leads are read past their id.
+            let known = slot.map(|_| Known {
+                won: l.won_at.map(|w| (w.day(), l.won_value.map_or(0, |v| v.0))),
+                segment: l.customer_type,
+            });
+            (slot, known.unwrap_or_default())
+        });
+        let rows = (0..ds.customers.len()).chain(0..ds.leads.len());
+        for ((slot, k), row) in customers.chain(leads).zip(rows) {
+            if let Some(s) = slot
+                && let (Some(r), Some(e)) = (row_of_slot.get_mut(s), known.get_mut(s))
+            {
+                *r = row as u32;
+                *e = k;
+            }
+        }
+        // Events by entity (a counting sort, stable), then by time within each entity; the
+        // stable time sort keeps the log's order for ties.
+        let keyed = ds
+            .ownership
+            .iter()
+            .enumerate()
+            .filter_map(|(i, e)| Some((slot_of(e.entity_kind, e.entity)?, i as u32)));
+        let (event_start, mut events) = group_by_slot(n_slots, keyed);
+        let event = |i: u32| ds.ownership.get(i as usize);
+        let mut by_rep = Groups::default();
+        let mut month_ids: rustc_hash::FxHashMap<(i64, u32), u32> = Default::default();
+        let mut month_keys = Vec::new();
+        let mut start = Vec::with_capacity(n_slots + 1);
+        let mut reclaims = Vec::new();
+        // Per event of one entity: the next event with a rep and the next one without, as
+        // positions in the entity's events.
+        let mut next: Vec<(usize, usize)> = Vec::new();
+        for w in event_start.windows(2) {
+            start.push(reclaims.len());
+            let Some(evs) = events.get_mut(w[0]..w[1]) else {
+                continue;
+            };
+            let at = |i: &u32| event(*i).map(|e| e.at);
+            if !evs.is_sorted_by_key(at) {
+                evs.sort_by_key(at);
+            }
+            next.clear();
+            next.resize(evs.len(), (usize::MAX, usize::MAX));
+            let (mut with_rep, mut pool) = (usize::MAX, usize::MAX);
+            for (j, &i) in evs.iter().enumerate().rev() {
+                if let Some(n) = next.get_mut(j) {
+                    *n = (with_rep, pool);
+                }
+                match event(i).map(|e| e.rep.is_some()) {
+                    Some(true) => with_rep = j,
+                    Some(false) => pool = j,
+                    None => {}
+                }
+            }
+            let mut prev_rep = None;
+            for (j, &i) in evs.iter().enumerate() {
+                let Some(e) = event(i) else { continue };
+                if !is_reclaim(e) {
+                    prev_rep = e.rep;
+                    continue;
+                }
+                let (with_rep, _) = next.get(j).copied().unwrap_or((usize::MAX, usize::MAX));
+                let reassigned_at = evs.get(with_rep).and_then(|&r| event(r)).map(|r| r.at);
+                let next_pool_day = next
+                    .get(with_rep)
+                    .and_then(|n| evs.get(n.1))
+                    .and_then(|&p| event(p))
+                    .map_or(i64::MAX, |p| p.at.day());
+                let (y, m, _) = e.at.ymd();
+                let n_months = month_keys.len() as u32;
+                let month = *month_ids.entry((y, m)).or_insert(n_months);
+                if month == n_months {
+                    month_keys.push(GroupKey::Month(y, m));
+                }
+                reclaims.push(LoggedReclaim {
+                    at: e.at,
+                    reassigned_at,
+                    next_pool_day,
+                    reason: e.reason.map_or(OwnershipReason::ALL.len(), |r| r.index()) as u32,
+                    rep: by_rep.of(GroupKey::Rep(prev_rep)),
+                    month,
+                });
+                prev_rep = e.rep;
+            }
+        }
+        start.push(reclaims.len());
+        drop(events);
+        // Activities on the entities with a table row, by slot, each slot's days sorted.
+        let has_row = |s: &usize| row_of_slot.get(*s).is_some_and(|r| *r != u32::MAX);
+        let noted = ds.activities.iter().flat_map(|a| {
+            let day = a.at.day();
+            let customer = a.customer.and_then(|c| slot_of(EntityKind::Customer, c.0));
+            let lead = a.lead.and_then(|l| slot_of(EntityKind::Lead, l.0));
+            [customer, lead]
+                .into_iter()
+                .flatten()
+                .filter(has_row)
+                .map(move |s| (s, day))
+        });
+        let (activity_start, mut activity_days) = group_by_slot(n_slots, noted);
+        for w in activity_start.windows(2) {
+            if let Some(d) = activity_days.get_mut(w[0]..w[1])
+                && !d.is_sorted()
+            {
+                d.sort_unstable();
+            }
+        }
+        Self {
+            n_customer_slots,
+            row_of_slot,
+            known,
+            start,
+            reclaims,
+            activity_start,
+            activity_days,
+            rep_keys: by_rep.keys,
+            month_keys,
+        }
+    }
+
+    fn row_of(&self, slot: usize) -> Option<usize> {
+        self.row_of_slot
+            .get(slot)
+            .copied()
+            .filter(|r| *r != u32::MAX)
+            .map(|r| r as usize)
+    }
+
+    /// The first activity day on slot's entity on or after `day` (`i64::MAX`: none).
+    fn first_activity_from(&self, slot: usize, day: i64) -> i64 {
+        let lo = self.activity_start.get(slot).copied().unwrap_or(0);
+        let hi = self.activity_start.get(slot + 1).copied().unwrap_or(lo);
+        let days = self.activity_days.get(lo..hi.max(lo)).unwrap_or_default();
+        days.get(days.partition_point(|&d| d < day))
+            .copied()
+            .unwrap_or(i64::MAX)
+    }
+}
+
+fn kind_index(k: EntityKind) -> usize {
+    match k {
+        EntityKind::Customer => 0,
+        EntityKind::Lead => 1,
+    }
 }
 
 /// The keys of one breakdown, numbered in first-seen order.
@@ -163,7 +381,7 @@ impl Groups {
 
 /// What a reclaimed entity's table row says: its segment and, for a lead, its win day and
 /// value (the default for an id in neither table).
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy, Default, Debug)]
 struct Known {
     won: Option<(i64, i64)>,
     segment: Option<CustomerType>,
@@ -202,190 +420,93 @@ impl Entity {
     }
 }
 
+/// Reclaim effectiveness of every entity, laying out the log for this one call (a caller
+/// holding the data holds the [`ReclaimLog`] and calls [`reclaim_report_in`]).
 pub fn reclaim_report(
     ds: &Dataset,
     facts: &CustomerFacts,
     config: &CustomerConfig,
 ) -> ReclaimReport {
-    reclaim_report_in(ds, facts, config, &CustomerScope::all())
+    reclaim_report_in(
+        ds,
+        &ReclaimLog::build(ds),
+        facts,
+        config,
+        &CustomerScope::all(),
+    )
 }
 
-/// Reclaim effectiveness of the entities in scope: customers that `facts` has in scope (see
-/// [`CustomerFacts::restrict`]) and leads that `scope` keeps; under a filter, entities in
-/// neither table are left out (nothing says where they belong).
+/// Reclaim effectiveness of the entities in scope, from `log`, the [`ReclaimLog`] of `ds`:
+/// customers that `facts` has in scope (see [`CustomerFacts::restrict`]) and leads that
+/// `scope` keeps; under a filter, entities in neither table are left out (nothing says where
+/// they belong). Only events before the as-of day count.
 pub fn reclaim_report_in(
     ds: &Dataset,
+    log: &ReclaimLog,
     facts: &CustomerFacts,
     _config: &CustomerConfig,
     scope: &CustomerScope,
 ) -> ReclaimReport {
     let now = facts.as_of_day;
-
-    // Only entities with a reclaim matter. Each gets a slot: its position among the reclaimed
-    // ids of its kind in symbol order (customers first), read from a bitmap with running
-    // counts that stays in cache, so events and activities are joined to their entity without
-    // a look-up in a table or map per row, and every other entity's rows are skipped at once.
-    let mut marks = [
-        SymBitmap::new(ds.names.len()),
-        SymBitmap::new(ds.names.len()),
-    ];
-    let kind = |k: EntityKind| match k {
-        EntityKind::Customer => 0,
-        EntityKind::Lead => 1,
-    };
-    for e in &ds.ownership {
-        if is_reclaim(e)
-            && e.at.day() < now
-            && let Some(m) = marks.get_mut(kind(e.entity_kind))
-        {
-            m.insert(e.entity);
-        }
-    }
-    let [customer_slots, lead_slots] = marks.map(SymBitmap::numbered);
-    let n_customer_slots = customer_slots.len();
-    let n_slots = n_customer_slots + lead_slots.len();
-    let customer_slot = |sym: crate::model::Sym| customer_slots.position(sym);
-    let lead_slot = |sym: crate::model::Sym| lead_slots.position(sym).map(|p| n_customer_slots + p);
-    // The table row of each slot (`u32::MAX`: an id in neither table), a later row winning
-    // for a repeated id as in the tables' own look-ups. What the per-entity pass needs of the
-    // row (segment, a lead's win) is copied while the tables are streamed in order, so that
-    // pass reads no 192-byte lead row at random.
-    let mut row_of_slot = vec![u32::MAX; n_slots];
-    let mut known = vec![Known::default(); n_slots];
-    let customers = ds.customers.iter().map(|c| {
-        let slot = customer_slot(c.id.0);
-        let known = slot.map(|_| Known {
-            won: None,
-            segment: c.customer_type,
-        });
-        (slot, known.unwrap_or_default())
-    });
-    let leads = ds.leads.iter().map(|l| {
-        let slot = lead_slot(l.id.0);
-        // Only reclaimed leads are read past their id.
-        let known = slot.map(|_| Known {
-            won: l.won_at.map(|w| (w.day(), l.won_value.map_or(0, |v| v.0))),
-            segment: l.customer_type,
-        });
-        (slot, known.unwrap_or_default())
-    });
-    let rows = (0..ds.customers.len()).chain(0..ds.leads.len());
-    for ((slot, k), row) in customers.chain(leads).zip(rows) {
-        if let Some(s) = slot
-            && let (Some(r), Some(e)) = (row_of_slot.get_mut(s), known.get_mut(s))
-        {
-            *r = row as u32;
-            *e = k;
-        }
-    }
-    let row_of = |slot: usize| {
-        row_of_slot
-            .get(slot)
-            .copied()
-            .filter(|r| *r != u32::MAX)
-            .map(|r| r as usize)
-    };
-    let kept: Vec<bool> = (0..n_slots)
-        .map(|slot| match row_of(slot) {
-            Some(r) if slot < n_customer_slots => facts.in_scope(r),
-            Some(r) => scope.keeps_lead(r),
-            None => scope.is_all(),
-        })
-        .collect();
-    let mut keyed: Vec<(u32, u32)> = Vec::with_capacity(ds.ownership.len());
-    for (i, e) in ds.ownership.iter().enumerate() {
-        let slot = match e.entity_kind {
-            EntityKind::Customer => customer_slot(e.entity),
-            EntityKind::Lead => lead_slot(e.entity),
-        };
-        if let Some(slot) = slot.filter(|s| kept.get(*s).copied().unwrap_or(false))
-            && e.at.day() < now
-        {
-            keyed.push((slot as u32, i as u32));
-        }
-    }
-    drop(kept);
-    // Events by entity (a counting sort, stable), then by time within each entity; the stable
-    // time sort keeps the log's order for ties.
-    let (start, mut events) = group_by_slot(n_slots, keyed.iter().map(|&(s, i)| (s as usize, i)));
-    drop(keyed);
-    let mut reclaims: Vec<Reclaim> = Vec::new();
-    // Each reclaim's reassignment day (`i64::MAX`: none), apart from the rest so that the
-    // activity pass, which looks them up at random, reads 8 bytes per reclaim.
-    let mut reassigned_day: Vec<i64> = Vec::new();
-    let mut by_rep = Groups::default();
-    let mut by_month = Groups::default();
+    let n_customer_slots = log.n_customer_slots;
+    let n_slots = log.start.len().saturating_sub(1);
+    let mut outcomes: Vec<(Outcome, [u32; 5])> = Vec::new();
     let mut owners = OwnerComparison {
         reclaims: 0,
         first_owner_revenue_90d: 0,
         second_owner_revenue_90d: 0,
         second_owner_better: 0,
     };
-    // `reclaims[first_reclaim[s]..first_reclaim[s + 1]]`: slot s's reclaims in time order.
-    let mut first_reclaim: Vec<u32> = Vec::with_capacity(n_slots + 1);
     let mut entities_reclaimed = [0u64; 3];
-    // Per event of one entity: the next event with a rep and the next one without, as
-    // positions in the entity's events.
-    let mut next: Vec<(usize, usize)> = Vec::new();
-    let event = |i: u32| ds.ownership.get(i as usize);
     for slot in 0..n_slots {
-        first_reclaim.push(reclaims.len() as u32);
-        let (lo, hi) = (start[slot], start[slot + 1]);
-        let Some(evs) = events.get_mut(lo..hi) else {
+        let (lo, hi) = (log.start[slot], log.start[slot + 1]);
+        let Some(logged) = log.reclaims.get(lo..hi) else {
             continue;
         };
-        if !evs.iter().any(|&i| event(i).is_some_and(is_reclaim)) {
+        // The reclaims before the as-of day: a prefix of the entity's, in time order.
+        let count = logged.partition_point(|r| r.at.day() < now);
+        if count == 0 {
             continue;
         }
-        let at = |i: &u32| event(*i).map(|e| e.at);
-        if !evs.is_sorted_by_key(at) {
-            evs.sort_by_key(at);
+        let kept = match log.row_of(slot) {
+            Some(r) if slot < n_customer_slots => facts.in_scope(r),
+            Some(r) => scope.keeps_lead(r),
+            None => scope.is_all(),
+        };
+        if !kept {
+            continue;
         }
-        next.clear();
-        next.resize(evs.len(), (usize::MAX, usize::MAX));
-        let (mut with_rep, mut pool) = (usize::MAX, usize::MAX);
-        for (j, &i) in evs.iter().enumerate().rev() {
-            if let Some(n) = next.get_mut(j) {
-                *n = (with_rep, pool);
-            }
-            match event(i).map(|e| e.rep.is_some()) {
-                Some(true) => with_rep = j,
-                Some(false) => pool = j,
-                None => {}
-            }
-        }
-        let k = known.get(slot).copied().unwrap_or_default();
+        entities_reclaimed[(count - 1).min(2)] += 1;
+        let k = log.known.get(slot).copied().unwrap_or_default();
+        let is_customer = slot < n_customer_slots;
         let entity = Entity {
-            customer: row_of(slot).filter(|_| slot < n_customer_slots),
+            customer: log.row_of(slot).filter(|_| is_customer),
             won: k.won,
         };
         let segment = k.segment.map_or(CustomerType::ALL.len(), |s| s.index()) as u32;
-        let mut prev_rep = None;
-        let mut count = 0usize;
-        for (j, &i) in evs.iter().enumerate() {
-            let Some(e) = event(i) else { continue };
-            if !is_reclaim(e) {
-                prev_rep = e.rep;
-                continue;
-            }
-            count += 1;
-            let (with_rep, _) = next.get(j).copied().unwrap_or((usize::MAX, usize::MAX));
-            let reassign = evs.get(with_rep).and_then(|&r| event(r));
-            let next_reclaim = next
-                .get(with_rep)
-                .and_then(|n| evs.get(n.1))
-                .and_then(|&p| event(p))
-                .map_or(now, |p| p.at.day());
-            let day = e.at.day();
+        let kind = if is_customer {
+            EntityKind::Customer
+        } else {
+            EntityKind::Lead
+        };
+        for r in logged.get(..count).unwrap_or_default() {
+            let day = r.at.day();
             let mut outcome = Outcome {
                 pool_days: None,
                 react: [false; 3],
                 revenue: 0,
                 lost: now - day >= 90 && entity.first_from(facts, day) >= now,
             };
-            let reassigned = reassign.map(|r| {
-                let rd = r.at.day();
-                outcome.pool_days = Some(r.at.days_since(e.at));
+            // The reassignment and the next return to the pool count when before the as-of
+            // day, as the events after it do not exist yet.
+            if let Some(reassigned) = r.reassigned_at.filter(|t| t.day() < now) {
+                let rd = reassigned.day();
+                let next_reclaim = if r.next_pool_day < now {
+                    r.next_pool_day
+                } else {
+                    now
+                };
+                outcome.pool_days = Some(reassigned.days_since(r.at));
                 outcome.revenue = entity.revenue_in(facts, rd, next_reclaim.max(rd));
                 let first = entity.revenue_in(facts, day - 90, day);
                 let second = entity.revenue_in(facts, rd, rd + 90);
@@ -393,69 +514,18 @@ pub fn reclaim_report_in(
                 owners.first_owner_revenue_90d += first;
                 owners.second_owner_revenue_90d += second;
                 owners.second_owner_better += u64::from(second > first);
-                (rd, entity.first_from(facts, rd))
-            });
-            let (y, m, _) = e.at.ymd();
-            reassigned_day.push(reassigned.map_or(i64::MAX, |(rd, _)| rd));
-            reclaims.push(Reclaim {
-                reassigned,
-                outcome,
-                groups: [
-                    e.entity_kind.index() as u32,
-                    e.reason.map_or(OwnershipReason::ALL.len(), |r| r.index()) as u32,
-                    by_rep.of(GroupKey::Rep(prev_rep)),
-                    segment,
-                    by_month.of(GroupKey::Month(y, m)),
-                ],
-            });
-            prev_rep = e.rep;
-        }
-        if count > 0 {
-            entities_reclaimed[(count - 1).min(2)] += 1;
-        }
-    }
-    first_reclaim.push(reclaims.len() as u32);
-    drop(events);
-    // The first activity on or after each reassignment. Each activity goes to the latest
-    // reassignment of its entity on or before it (an entity's reassigned reclaims come first
-    // and in time order); a minimum from the end then carries it back to earlier ones.
-    let mut next_activity = vec![i64::MAX; reclaims.len()];
-    let mut note = |slot: usize, day: i64| {
-        let (Some(&lo), Some(&hi)) = (first_reclaim.get(slot), first_reclaim.get(slot + 1)) else {
-            return;
-        };
-        let (lo, hi) = (lo as usize, hi as usize);
-        if lo == hi {
-            return;
-        }
-        let rs = reassigned_day.get(lo..hi).unwrap_or_default();
-        let k = rs.partition_point(|&rd| rd <= day);
-        if let Some(m) = k.checked_sub(1).and_then(|k| next_activity.get_mut(lo + k)) {
-            *m = (*m).min(day);
-        }
-    };
-    for a in &ds.activities {
-        // Activities on ids in neither table count for nothing.
-        let slots = [
-            a.customer.and_then(|c| customer_slot(c.0)),
-            a.lead.and_then(|l| lead_slot(l.0)),
-        ];
-        for slot in slots.into_iter().flatten() {
-            if row_of(slot).is_some() {
-                note(slot, a.at.day());
+                // Re-activated by the first order, win or activity from the reassignment on.
+                let first_sign = entity
+                    .first_from(facts, rd)
+                    .min(log.first_activity_from(slot, rd));
+                for (react, n) in outcome.react.iter_mut().zip([30, 60, 90]) {
+                    *react = first_sign < rd + n;
+                }
             }
-        }
-    }
-    for w in first_reclaim.windows(2) {
-        let mut later = i64::MAX;
-        for m in next_activity
-            .get_mut(w[0] as usize..w[1] as usize)
-            .unwrap_or_default()
-            .iter_mut()
-            .rev()
-        {
-            later = later.min(*m);
-            *m = later;
+            outcomes.push((
+                outcome,
+                [kind.index() as u32, r.reason, r.rep, segment, r.month],
+            ));
         }
     }
     let entity_keys = [EntityKind::Lead, EntityKind::Customer].map(GroupKey::Entity);
@@ -467,38 +537,30 @@ pub fn reclaim_report_in(
         .iter()
         .map(|&s| GroupKey::Segment(Some(s)))
         .chain([GroupKey::Segment(None)]);
-    let keys: [Vec<GroupKey>; 5] = [
-        entity_keys.to_vec(),
-        reason_keys.collect(),
-        by_rep.keys,
-        segment_keys.collect(),
-        by_month.keys,
+    let keys: [&[GroupKey]; 5] = [
+        &entity_keys,
+        &reason_keys.collect::<Vec<_>>(),
+        &log.rep_keys,
+        &segment_keys.collect::<Vec<_>>(),
+        &log.month_keys,
     ];
-    let mut accs: [Vec<Acc>; 5] = keys
-        .each_ref()
-        .map(|k| k.iter().map(|_| Acc::default()).collect());
+    let mut accs: [Vec<Acc>; 5] = keys.map(|k| vec![Acc::default(); k.len()]);
     let mut total = Acc::default();
     // Days in the pool of each reassigned reclaim with its groups. Whole seconds over 86 400,
     // so never NaN.
     let mut pool: Vec<(f64, [u32; 5])> = Vec::new();
-    for (rc, &next_act) in reclaims.iter_mut().zip(&next_activity) {
-        if let Some((rd, first)) = rc.reassigned {
-            let first = first.min(next_act);
-            for (slot, n) in rc.outcome.react.iter_mut().zip([30, 60, 90]) {
-                *slot = first < rd + n;
-            }
-        }
-        total.add(&rc.outcome);
-        for (acc, &g) in accs.iter_mut().zip(&rc.groups) {
+    for (outcome, groups) in &outcomes {
+        total.add(outcome);
+        for (acc, &g) in accs.iter_mut().zip(groups) {
             if let Some(a) = acc.get_mut(g as usize) {
-                a.add(&rc.outcome);
+                a.add(outcome);
             }
         }
-        if let Some(days) = rc.outcome.pool_days {
-            pool.push((days, rc.groups));
+        if let Some(days) = outcome.pool_days {
+            pool.push((days, *groups));
         }
     }
-    drop(reclaims);
+    drop(outcomes);
     let mut all_days: Vec<f64> = pool.iter().map(|p| p.0).collect();
     let total = total.stats("all".into(), &mut all_days);
     drop(all_days);

@@ -287,6 +287,7 @@ fn a_filter_narrows_the_customer_measures_and_its_cuts_add_up() {
     let config = CustomerConfig::new(DEMO_AS_OF);
     let facts = CustomerFacts::build(&ds, DEMO_AS_OF);
     let clv = clv_basis(&facts, &config);
+    let log = ReclaimLog::build(&ds);
     let report = |filter: Filter| {
         let scope = MeasureConfig {
             as_of: Some(DEMO_AS_OF),
@@ -296,6 +297,7 @@ fn a_filter_narrows_the_customer_measures_and_its_cuts_add_up() {
         .scope(&ds);
         customer_report_in(
             &ds,
+            &log,
             &facts,
             &config,
             &CustomerScope::of(&ds, &scope),

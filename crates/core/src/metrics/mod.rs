@@ -6,8 +6,9 @@
 //! against a dataset (symbols instead of strings, the default as-of and window) into a
 //! [`Scope`] that answers "does this row count?" without allocating.
 //!
-//! What does not change until the data does (the default as-of, the leads as columns) is found
-//! once per dataset as a [`MeasureBase`], which whoever holds the data keeps next to it.
+//! What does not change until the data does (the default as-of, the leads as columns, the
+//! orders by customer and the reclaimed entities' log) is found once per dataset as a
+//! [`MeasureBase`], which whoever holds the data keeps next to it.
 
 pub mod join;
 pub mod leads;
@@ -86,12 +87,15 @@ fn day_after(ds: &Dataset, leads_latest: Option<Timestamp>) -> Timestamp {
 
 /// What every measure of one dataset reads that does not change until the data does, found
 /// once when the data is loaded and kept next to it (as a column store keeps what it loaded):
-/// the default as-of, a scan of every dated table, and the leads laid out as columns.
+/// the default as-of, a scan of every dated table, the leads laid out as columns, and the
+/// orders and reclaimed entities as the customer measures read them.
 #[derive(Clone, Debug)]
 pub struct MeasureBase {
     /// [`default_as_of`] of the dataset.
     pub default_as_of: Timestamp,
     pub leads: leads::LeadColumns,
+    /// The orders by customer and the reclaimed entities' log, for the customer measures.
+    pub customers: crate::customers::CustomerColumns,
 }
 
 impl MeasureBase {
@@ -102,6 +106,7 @@ impl MeasureBase {
         Self {
             default_as_of,
             leads,
+            customers: crate::customers::CustomerColumns::build(ds),
         }
     }
 
@@ -326,6 +331,6 @@ pub fn report_of(ds: &Dataset, base: &MeasureBase, config: &MeasureConfig) -> Re
             checks: crate::quality::check(ds, scope.as_of),
         },
         leads: leads::lead_report_of(ds, &base.leads, &scope),
-        customers: crate::customers::customer_report(ds, &customer_config),
+        customers: crate::customers::customer_report_of(ds, &base.customers, &customer_config),
     }
 }
