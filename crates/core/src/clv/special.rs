@@ -175,6 +175,14 @@ fn series(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<f64> {
     // ((c+m)(m+1)), a bound that decreases in m: it bounds every later ratio, hence the tail.
     let turn = 0f64.max(-a).max(-b).max(-c) + 1.0;
     let (slope, offset) = ((a + b - c - 1.0).abs(), (a * b - c).abs());
+    // A sharper bound when c outweighs a + b (large c, as BG/NBD forecasts meet with large
+    // a + b): f(m) ≤ 1 ⟺ ab − c ≤ (c + 1 − a − b)·m, so from `below_one` on every ratio is at
+    // most |z|. Without it the bound above stays over 1 and the series never stops.
+    let below_one = if a + b - c - 1.0 < 0.0 {
+        ((a * b - c) / (c + 1.0 - a - b)).max(0.0)
+    } else {
+        f64::INFINITY
+    };
     // ratio of term n+1 to term n.
     let mut ratio = a * b / c * z;
     for n in 0..max_terms {
@@ -188,7 +196,10 @@ fn series(a: f64, b: f64, c: f64, z: f64, max_terms: usize) -> Option<f64> {
         let m = nf + 1.0;
         let den = (c + m) * (m + 1.0);
         ratio = (a + m) * (b + m) / den * z;
-        let rho = z.abs() * (1.0 + (slope * m + offset) / den);
+        let mut rho = z.abs() * (1.0 + (slope * m + offset) / den);
+        if m >= below_one {
+            rho = rho.min(z.abs());
+        }
         if m > turn && rho < 1.0 && term.abs() * rho <= EPS * (1.0 - rho) * sum.abs() {
             if biggest > 1e6 * sum.abs() {
                 return None;

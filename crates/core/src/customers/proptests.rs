@@ -310,10 +310,9 @@ proptest! {
 }
 
 proptest! {
-    // Each case fits the CLV models twice on a tiny dataset; some random datasets make a case
-    // take minutes in a debug build (not diagnosed; the fit is the suspect), so fewer cases
-    // here than for the properties above.
-    #![proptest_config(ProptestConfig::with_cases(24))]
+    // Each case fits the CLV models twice on a tiny dataset, so fewer cases here than for the
+    // properties above.
+    #![proptest_config(ProptestConfig::with_cases(48))]
 
     #[test]
     fn the_report_from_held_columns_is_the_one_off_report(d in data(), as_of in as_of(), region in 0usize..3) {
