@@ -133,12 +133,16 @@ fn dataset(d: &Data) -> Dataset {
         );
     }
     for &(c, l, day) in &d.activities {
-        let customer = (c <= nc)
-            .then(|| entity_id(true, c, nc))
-            .unwrap_or_default();
-        let lead = (l <= nl)
-            .then(|| entity_id(false, l, nl))
-            .unwrap_or_default();
+        let customer = if c <= nc {
+            entity_id(true, c, nc)
+        } else {
+            String::new()
+        };
+        let lead = if l <= nl {
+            entity_id(false, l, nl)
+        } else {
+            String::new()
+        };
         push(
             &mut ds,
             TableKind::Activities,
