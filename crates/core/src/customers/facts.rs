@@ -16,18 +16,8 @@ use std::sync::Arc;
 pub struct OrderColumns {
     /// Customer row per interned customer id.
     row_of_sym: Arc<SymRows>,
-    /// `purchase_days[day_start[i]..day_start[i+1]]`: customer i's distinct order days, sorted.
-    day_start: Vec<usize>,
-    purchase_days: Vec<i64>,
-    /// Revenue per distinct day, aligned with `purchase_days` (minor units).
-    day_revenue: Vec<i64>,
-    /// The customer's order rows up to and including each day (several on one day count
-    /// separately), aligned with `purchase_days`: a cut's order count is one read.
-    orders_through: Vec<u32>,
-    /// Order rows per customer.
-    order_count: Vec<u32>,
-    /// Orders whose customer is not in the customers table, whatever their date.
-    orphan_orders: usize,
+    /// The orders grouped by customer row.
+    g: Grouped,
     /// [`cycle_of`] each customer's days, shared by the cuts that keep all of them.
     cycle: Arc<Vec<Option<f64>>>,
     keys: Arc<SegmentKeys>,
@@ -74,12 +64,7 @@ impl OrderColumns {
             .fold((i64::MAX, i64::MIN), |(lo, hi), &d| (lo.min(d), hi.max(d)));
         Self {
             row_of_sym,
-            day_start: g.day_start,
-            purchase_days: g.purchase_days,
-            day_revenue: g.day_revenue,
-            orders_through: g.orders_through,
-            order_count: g.order_count,
-            orphan_orders: g.orphan_orders,
+            g,
             cycle: Arc::new(cycle),
             keys,
             span: (lo <= hi).then_some((lo, hi)),
@@ -89,17 +74,17 @@ impl OrderColumns {
 
     /// Customers (rows of the customers table).
     pub fn len(&self) -> usize {
-        self.order_count.len()
+        self.g.order_count.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.order_count.is_empty()
+        self.g.order_count.is_empty()
     }
 
     /// Customer i's range in the day columns.
     fn range(&self, i: usize) -> (usize, usize) {
-        let lo = self.day_start.get(i).copied().unwrap_or(0);
-        let hi = self.day_start.get(i + 1).copied().unwrap_or(lo);
+        let lo = self.g.day_start.get(i).copied().unwrap_or(0);
+        let hi = self.g.day_start.get(i + 1).copied().unwrap_or(lo);
         (lo, hi.max(lo))
     }
 }
@@ -162,10 +147,10 @@ impl CustomerFacts {
         let mut cycle = Vec::with_capacity(n);
         for i in 0..n {
             let (lo, hi) = orders.range(i);
-            let days = orders.purchase_days.get(lo..hi).unwrap_or_default();
+            let days = orders.g.purchase_days.get(lo..hi).unwrap_or_default();
             if days.last().is_none_or(|&d| d < now) {
                 day_end.push(hi);
-                order_count.push(orders.order_count.get(i).copied().unwrap_or(0));
+                order_count.push(orders.g.order_count.get(i).copied().unwrap_or(0));
                 cycle.push(orders.cycle.get(i).copied().flatten());
                 continue;
             }
@@ -173,7 +158,7 @@ impl CustomerFacts {
             day_end.push(lo + k);
             let through = k
                 .checked_sub(1)
-                .and_then(|k| orders.orders_through.get(lo + k));
+                .and_then(|k| orders.g.orders_through.get(lo + k));
             order_count.push(through.copied().unwrap_or(0));
             cycle.push(cycle_of(days.get(..k).unwrap_or_default()));
         }
@@ -182,7 +167,7 @@ impl CustomerFacts {
             day_end: Some(day_end),
             order_count,
             as_of_day: now,
-            orphan_orders: orders.orphan_orders,
+            orphan_orders: orders.g.orphan_orders,
             cycle: Arc::new(cycle),
             keys: orders.keys.clone(),
             in_scope: None,
@@ -193,9 +178,9 @@ impl CustomerFacts {
     fn whole(orders: Arc<OrderColumns>, as_of: Timestamp) -> Self {
         Self {
             day_end: None,
-            order_count: orders.order_count.clone(),
+            order_count: orders.g.order_count.clone(),
             as_of_day: as_of.day(),
-            orphan_orders: orders.orphan_orders,
+            orphan_orders: orders.g.orphan_orders,
             cycle: orders.cycle.clone(),
             keys: orders.keys.clone(),
             in_scope: None,
@@ -283,8 +268,8 @@ impl CustomerFacts {
     pub fn days(&self, i: usize) -> (&[i64], &[i64]) {
         let (lo, hi) = self.range(i);
         (
-            self.orders.purchase_days.get(lo..hi).unwrap_or_default(),
-            self.orders.day_revenue.get(lo..hi).unwrap_or_default(),
+            self.orders.g.purchase_days.get(lo..hi).unwrap_or_default(),
+            self.orders.g.day_revenue.get(lo..hi).unwrap_or_default(),
         )
     }
 
@@ -340,14 +325,20 @@ impl CustomerFacts {
     }
 }
 
-/// Orders grouped by customer row: compressed rows `(day_start, purchase_days, day_revenue,
-/// orders_through)` indexed by customer row, order rows per customer, and orphan orders.
+/// Orders grouped by customer row.
+#[derive(Debug)]
 struct Grouped {
+    /// `purchase_days[day_start[i]..day_start[i+1]]`: customer i's distinct order days, sorted.
     day_start: Vec<usize>,
     purchase_days: Vec<i64>,
+    /// Revenue per distinct day, aligned with `purchase_days` (minor units).
     day_revenue: Vec<i64>,
+    /// The customer's order rows up to and including each day (several on one day count
+    /// separately), aligned with `purchase_days`: a cut's order count is one read.
     orders_through: Vec<u32>,
+    /// Order rows per customer.
     order_count: Vec<u32>,
+    /// Orders whose customer is not in the customers table, whatever their date.
     orphan_orders: usize,
 }
 
