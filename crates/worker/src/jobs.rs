@@ -165,8 +165,8 @@ pub struct Session {
 const SCOPED_KEPT: usize = 4;
 
 /// The customer facts (a cut of the held [`MeasureBase`]'s order columns) and the CLV fit over
-/// every customer with each customer's prediction, as of one instant. The fit is made when first needed: the Overview's cards do
-/// not need it, so they are not kept waiting for it.
+/// every customer with each customer's prediction, as of one instant. The fit is made when
+/// first needed: the Overview's cards do not need it, so they are not kept waiting for it.
 struct CustomerBase {
     as_of: i64,
     facts: CustomerFacts,
