@@ -111,6 +111,8 @@ impl Bench {
     /// out.
     pub fn measure_base(&mut self) -> usize {
         self.base = MeasureBase::new(&self.ds);
+        // The reclaim log is laid out on first use; here with the rest, as `reallot bench` does.
+        self.base.customers.reclaims(&self.ds);
         self.base.leads.len()
     }
 

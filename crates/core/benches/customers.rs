@@ -23,9 +23,14 @@ fn bench(c: &mut Criterion) {
         b.iter(|| CustomerFacts::build(black_box(&ds), DEMO_AS_OF).len())
     });
     g.bench_function(format!("customer_columns/{label}"), |b| {
-        b.iter(|| CustomerColumns::build(black_box(&ds)))
+        b.iter(|| {
+            let columns = CustomerColumns::build(black_box(&ds));
+            columns.reclaims(&ds);
+            columns
+        })
     });
     let columns = CustomerColumns::build(&ds);
+    columns.reclaims(&ds);
     g.bench_function(format!("customer_report/{label}"), |b| {
         b.iter(|| customer_report_of(black_box(&ds), &columns, &config).customers)
     });

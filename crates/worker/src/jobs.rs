@@ -464,7 +464,7 @@ impl Session {
             }
             ChartPage::Customers => {
                 let customers = self.scoped(ds, &config.filter, &scope, window_days);
-                let log = &base.customers.reclaims;
+                let log = base.customers.reclaims(ds);
                 reallot_charts::customers::all(
                     &customers.report(ds, log),
                     &customers.risk(ds, log),
@@ -473,7 +473,7 @@ impl Session {
             }
             ChartPage::Pool => {
                 let customers = self.scoped(ds, &config.filter, &scope, window_days);
-                reallot_charts::pool::all(&customers.reclaim(ds, &base.customers.reclaims), lang)
+                reallot_charts::pool::all(&customers.reclaim(ds, base.customers.reclaims(ds)), lang)
             }
         })
     }

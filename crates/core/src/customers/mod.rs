@@ -105,15 +105,22 @@ pub struct CustomerReport {
 #[derive(Clone, Debug)]
 pub struct CustomerColumns {
     pub orders: Arc<OrderColumns>,
-    pub reclaims: ReclaimLog,
+    /// Laid out on first use: only reclaim effectiveness reads it, and the first screen (the
+    /// Overview) does not.
+    reclaims: std::sync::OnceLock<ReclaimLog>,
 }
 
 impl CustomerColumns {
     pub fn build(ds: &Dataset) -> Self {
         Self {
             orders: Arc::new(OrderColumns::build(ds)),
-            reclaims: ReclaimLog::build(ds),
+            reclaims: std::sync::OnceLock::new(),
         }
+    }
+
+    /// The reclaimed entities' log of `ds` (the dataset these columns were built from).
+    pub fn reclaims(&self, ds: &Dataset) -> &ReclaimLog {
+        self.reclaims.get_or_init(|| ReclaimLog::build(ds))
     }
 
     /// The facts of `ds` (the dataset these columns were built from) as of `as_of`.
@@ -149,7 +156,7 @@ pub fn customer_report_of(
     let clv = clv_basis(&facts, config);
     customer_report_in(
         ds,
-        &columns.reclaims,
+        columns.reclaims(ds),
         &facts,
         config,
         &CustomerScope::all(),

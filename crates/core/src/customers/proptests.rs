@@ -344,7 +344,7 @@ proptest! {
             json(&customer_report_in(&ds, log, &facts, &config, &leads, clv.as_ref()))
         };
         prop_assert_eq!(
-            filtered(columns.facts(&ds, as_of), &columns.reclaims),
+            filtered(columns.facts(&ds, as_of), columns.reclaims(&ds)),
             filtered(CustomerFacts::build(&ds, as_of), &ReclaimLog::build(&ds))
         );
     }
@@ -360,7 +360,7 @@ proptest! {
         let config = CustomerConfig::new(as_of);
         let columns = CustomerColumns::build(&ds);
         let facts = columns.facts(&ds, as_of);
-        let r = reclaim_report_in(&ds, &columns.reclaims, &facts, &config, &CustomerScope::all());
+        let r = reclaim_report_in(&ds, columns.reclaims(&ds), &facts, &config, &CustomerScope::all());
         let t = &r.total;
         let got: Naive = (
             t.reclaims,
