@@ -77,7 +77,6 @@ impl NaiveBayes {
     /// Fits on the resolved leads of the frame for which `train(i)` holds: counts per
     /// combination of factor values (one pass over the leads), then per factor value.
     pub fn fit(frame: &LeadFrame, train: impl Fn(usize) -> bool) -> Self {
-        let lens = slot_counts(frame);
         let mut by_combo = vec![(0u64, 0u64); frame.combos.len()];
         for (i, &k) in frame.combo.iter().enumerate() {
             if !resolved(frame, i) || !train(i) {
@@ -89,9 +88,15 @@ impl NaiveBayes {
                 c.1 += (!w) as u64;
             }
         }
+        Self::of_counts(frame, &by_combo)
+    }
+
+    /// The model of `(won, lost)` counts per combination of factor values of the frame.
+    fn of_counts(frame: &LeadFrame, by_combo: &[(u64, u64)]) -> Self {
+        let lens = slot_counts(frame);
         let mut counts: Vec<Vec<(u64, u64)>> = lens.iter().map(|&n| vec![(0, 0); n]).collect();
         let (mut won, mut lost) = (0u64, 0u64);
-        for (combo, &(w, l)) in frame.combos.iter().zip(&by_combo) {
+        for (combo, &(w, l)) in frame.combos.iter().zip(by_combo) {
             won += w;
             lost += l;
             for (c, k) in counts.iter_mut().zip(slots(combo, &lens)) {
@@ -215,68 +220,135 @@ fn from_order_key(k: i64) -> f64 {
     f64::from_bits((k ^ (((k >> 63) as u64) >> 1) as i64) as u64)
 }
 
-/// AUC (Mann–Whitney, ties count ½), Brier score and decile calibration of `(p, won)` pairs,
-/// each `p` given by its [`order_key`].
-fn evaluate(keyed: &mut [(i64, bool)]) -> (Option<f64>, Option<f64>, Vec<CalibrationRow>) {
-    if keyed.is_empty() {
+/// Test leads sharing one predicted P(win) (given by its [`order_key`]): how many were won
+/// and lost.
+#[derive(Clone, Copy, Debug)]
+struct Group {
+    key: i64,
+    won: u64,
+    lost: u64,
+}
+
+/// AUC (Mann–Whitney, ties count ½), Brier score and decile calibration of test leads
+/// grouped by predicted P(win). Leads with equal predictions cannot be ranked against each
+/// other, so a decile never splits them: each group falls whole in the decile of its middle
+/// rank (deciles then differ in size, and one may be empty and left out).
+fn evaluate(groups: &mut Vec<Group>) -> (Option<f64>, Option<f64>, Vec<CalibrationRow>) {
+    // The same comparisons as `total_cmp` on the probabilities, hence the same order; then
+    // equal predictions merged.
+    groups.sort_unstable_by_key(|g| g.key);
+    groups.dedup_by(|g, kept| {
+        let same = g.key == kept.key;
+        if same {
+            kept.won += g.won;
+            kept.lost += g.lost;
+        }
+        same
+    });
+    let n: u64 = groups.iter().map(|g| g.won + g.lost).sum();
+    if n == 0 {
         return (None, None, Vec::new());
     }
-    // The same comparisons as `total_cmp` on the probabilities, hence the same order.
-    keyed.sort_unstable_by_key(|a| a.0);
-    let pairs: Vec<(f64, bool)> = keyed.iter().map(|&(k, y)| (from_order_key(k), y)).collect();
-    let n = pairs.len();
-    let brier = pairs
+    let p = |g: &Group| from_order_key(g.key);
+    let brier = groups
         .iter()
-        .map(|&(p, y)| (p - y as u8 as f64).powi(2))
+        .map(|g| g.won as f64 * (p(g) - 1.0).powi(2) + g.lost as f64 * p(g).powi(2))
         .sum::<f64>()
         / n as f64;
     let (mut neg_below, mut pos, mut auc_sum) = (0u64, 0u64, 0.0);
-    let mut i = 0;
-    while i < n {
-        let mut j = i;
-        let (mut gp, mut gn) = (0u64, 0u64);
-        while j < n && pairs[j].0 == pairs[i].0 {
-            if pairs[j].1 {
-                gp += 1
-            } else {
-                gn += 1
-            }
-            j += 1;
-        }
-        auc_sum += gp as f64 * (neg_below as f64 + gn as f64 / 2.0);
-        neg_below += gn;
-        pos += gp;
-        i = j;
+    for g in groups.iter() {
+        auc_sum += g.won as f64 * (neg_below as f64 + g.lost as f64 / 2.0);
+        neg_below += g.lost;
+        pos += g.won;
     }
     let auc = (pos > 0 && neg_below > 0).then(|| auc_sum / (pos as f64 * neg_below as f64));
-    let calibration = (0..10)
-        .filter_map(|d| {
-            let (a, b) = (d * n / 10, (d + 1) * n / 10);
-            let part = pairs.get(a..b).filter(|p| !p.is_empty())?;
-            let won = part.iter().filter(|p| p.1).count() as u64;
-            Some(CalibrationRow {
-                decile: d as u32 + 1,
-                leads: part.len() as u64,
-                mean_predicted: part.iter().map(|p| p.0).sum::<f64>() / part.len() as f64,
-                observed: Proportion::wilson(won, part.len() as u64),
-            })
+    // Per decile: leads, won, and the sum of their predictions.
+    let mut deciles = [(0u64, 0u64, 0.0f64); 10];
+    let mut start = 0u64;
+    for g in groups.iter() {
+        let size = g.won + g.lost;
+        // The middle rank start + (size − 1)/2, times ten, over n, in integers.
+        let d = ((2 * start + size - 1) * 10 / (2 * n)).min(9) as usize;
+        if let Some(dec) = deciles.get_mut(d) {
+            dec.0 += size;
+            dec.1 += g.won;
+            dec.2 += size as f64 * p(g);
+        }
+        start += size;
+    }
+    let calibration = deciles
+        .iter()
+        .enumerate()
+        .filter(|(_, d)| d.0 > 0)
+        .map(|(d, &(leads, won, sum_p))| CalibrationRow {
+            decile: d as u32 + 1,
+            leads,
+            mean_predicted: sum_p / leads as f64,
+            observed: Proportion::wilson(won, leads),
         })
         .collect();
     (auc, Some(brier), calibration)
 }
 
+/// Frame leads per block in [`Resolved::per_block`].
+const BLOCK: usize = 4096;
+
+/// What one pass over the frame finds of its resolved leads: their `(won, lost)` counts per
+/// combination of factor values (the full model's counts), how many fall in each block of
+/// [`BLOCK`] consecutive leads, and whether creation times are in order.
+struct Resolved {
+    by_combo: Vec<(u64, u64)>,
+    per_block: Vec<u32>,
+    sorted: bool,
+}
+
+impl Resolved {
+    fn of(frame: &LeadFrame) -> Self {
+        let mut by_combo = vec![(0u64, 0u64); frame.combos.len()];
+        let mut per_block = vec![0u32; frame.len().div_ceil(BLOCK)];
+        let (mut sorted, mut prev) = (true, i64::MIN);
+        for i in 0..frame.len() {
+            let created = frame.created[i];
+            sorted &= created >= prev;
+            prev = created;
+            if !resolved(frame, i) {
+                continue;
+            }
+            if let Some(b) = per_block.get_mut(i / BLOCK) {
+                *b += 1;
+            }
+            if let Some(c) = by_combo.get_mut(frame.combo[i] as usize) {
+                let w = frame.won[i];
+                c.0 += w as u64;
+                c.1 += (!w) as u64;
+            }
+        }
+        Self {
+            by_combo,
+            per_block,
+            sorted,
+        }
+    }
+}
+
 /// The split time: the 70th percentile of creation times of resolved leads. Leads are
 /// usually laid out in order of creation, and then it is the creation of the resolved lead of
-/// that rank, found without gathering and selecting the times.
-fn split_time(frame: &LeadFrame) -> Option<i64> {
+/// that rank, found through the resolved counts per block without gathering and selecting
+/// the times.
+fn split_time(frame: &LeadFrame, r: &Resolved) -> Option<i64> {
     let created = &frame.created;
-    if created.windows(2).all(|w| w[0] <= w[1]) {
-        let resolved_n = (0..frame.len()).filter(|&i| resolved(frame, i)).count();
-        if resolved_n == 0 {
-            return None;
-        }
-        let k = (resolved_n * 7 / 10).min(resolved_n - 1);
-        return (0..frame.len())
+    if r.sorted {
+        let resolved_n: usize = r.per_block.iter().map(|&c| c as usize).sum();
+        let mut k = (resolved_n * 7 / 10).min(resolved_n.checked_sub(1)?);
+        let (block, _) = r.per_block.iter().enumerate().find(|&(_, &c)| {
+            let inside = k < c as usize;
+            if !inside {
+                k -= c as usize;
+            }
+            inside
+        })?;
+        let end = ((block + 1) * BLOCK).min(frame.len());
+        return (block * BLOCK..end)
             .filter(|&i| resolved(frame, i))
             .nth(k)
             .and_then(|i| created.get(i).copied());
@@ -297,7 +369,8 @@ fn split_time(frame: &LeadFrame) -> Option<i64> {
 /// returns P(win) for each combination of factor values of the frame (`frame.combos`; a
 /// lead's is that of its `frame.combo`).
 pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
-    let model = NaiveBayes::fit(frame, |_| true);
+    let counted = Resolved::of(frame);
+    let model = NaiveBayes::of_counts(frame, &counted.by_combo);
     let p_win = model.predict_combos(frame);
     let mut factors = Vec::new();
     for ((d, c), lr) in FACTORS.iter().zip(&model.counts).zip(&model.log_lr) {
@@ -319,29 +392,48 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
         factors.extend(rows);
     }
 
-    let split = split_time(frame).unwrap_or(frame.as_of.0);
-    // Only outcomes known at the split train the backtest model: no peeking at the future.
-    let trained = NaiveBayes::fit(frame, |i| {
-        frame.closed[i] != NO_TIME && frame.closed[i] < split && frame.created[i] < split
-    });
+    let split = split_time(frame, &counted).unwrap_or(frame.as_of.0);
+    // Only outcomes known at the split train the backtest model (no peeking at the future),
+    // and it is tested on the resolved leads created from the split: one pass counts both
+    // per combination of factor values, the test's last slot for a lead without one.
+    let mut train = vec![(0u64, 0u64); frame.combos.len()];
+    let mut tested = vec![(0u64, 0u64); frame.combos.len() + 1];
+    let last = tested.len() - 1;
+    for i in 0..frame.len() {
+        let (created, closed, won) = (frame.created[i], frame.closed[i], frame.won[i]);
+        let (t, k) = if created >= split && (won || closed != NO_TIME) {
+            (&mut tested, (frame.combo[i] as usize).min(last))
+        } else if created < split && closed != NO_TIME && closed < split {
+            (&mut train, frame.combo[i] as usize)
+        } else {
+            continue;
+        };
+        if let Some(t) = t.get_mut(k) {
+            t.0 += u64::from(won);
+            t.1 += u64::from(!won);
+        }
+    }
+    let trained = NaiveBayes::of_counts(frame, &train);
     let p_trained = trained.predict_combos(frame);
-    let mut pairs: Vec<(i64, bool)> = (0..frame.len())
-        .filter(|&i| frame.created[i] >= split && resolved(frame, i))
-        .map(|i| {
-            let p = p_trained.get(frame.combo[i] as usize).copied();
-            (order_key(p.unwrap_or(0.5)), frame.won[i])
+    let mut groups: Vec<Group> = tested
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| t.0 + t.1 > 0)
+        .map(|(k, &(won, lost))| Group {
+            key: order_key(p_trained.get(k).copied().unwrap_or(0.5)),
+            won,
+            lost,
         })
         .collect();
+    let (won_n, lost_n) = tested
+        .iter()
+        .fold((0u64, 0u64), |a, t| (a.0 + t.0, a.1 + t.1));
+    let test_leads = won_n + lost_n;
     let base = (trained.won as f64) / ((trained.won + trained.lost).max(1) as f64);
-    let brier_base_rate = (!pairs.is_empty()).then(|| {
-        pairs
-            .iter()
-            .map(|&(_, y)| (base - y as u8 as f64).powi(2))
-            .sum::<f64>()
-            / pairs.len() as f64
+    let brier_base_rate = (test_leads > 0).then(|| {
+        (won_n as f64 * (base - 1.0).powi(2) + lost_n as f64 * base.powi(2)) / test_leads as f64
     });
-    let test_leads = pairs.len() as u64;
-    let (auc, brier, calibration) = evaluate(&mut pairs);
+    let (auc, brier, calibration) = evaluate(&mut groups);
     let resolved_n = model.won + model.lost;
     (
         ScoreReport {
@@ -371,23 +463,87 @@ mod tests {
 
     use super::*;
 
+    /// The pairs grouped by P(win), as the backtest groups its test leads.
+    fn grouped(pairs: &[(f64, bool)]) -> Vec<Group> {
+        pairs
+            .iter()
+            .map(|&(p, y)| Group {
+                key: order_key(p),
+                won: u64::from(y),
+                lost: u64::from(!y),
+            })
+            .collect()
+    }
+
     #[test]
     fn auc_and_brier_of_known_pairs() {
         // Perfect separation.
-        let keyed = |pairs: &[(f64, bool)]| -> Vec<(i64, bool)> {
-            pairs.iter().map(|&(p, y)| (order_key(p), y)).collect()
-        };
-        let mut p = keyed(&[(0.9, true), (0.8, true), (0.2, false), (0.1, false)]);
+        let mut p = grouped(&[(0.9, true), (0.8, true), (0.2, false), (0.1, false)]);
         let (auc, brier, cal) = evaluate(&mut p);
         assert_eq!(auc, Some(1.0));
         assert!((brier.expect("four pairs") - (0.01 + 0.04 + 0.04 + 0.01) / 4.0).abs() < 1e-12);
         assert_eq!(cal.iter().map(|c| c.leads).sum::<u64>(), 4);
         // All tied: ½. One pair reversed out of four: 0.75.
-        let mut t = keyed(&[(0.5, true), (0.5, false)]);
+        let mut t = grouped(&[(0.5, true), (0.5, false)]);
         assert_eq!(evaluate(&mut t).0, Some(0.5));
-        let mut r = keyed(&[(0.9, true), (0.3, true), (0.4, false), (0.1, false)]);
+        let mut r = grouped(&[(0.9, true), (0.3, true), (0.4, false), (0.1, false)]);
         assert_eq!(evaluate(&mut r).0, Some(0.75));
-        assert_eq!(evaluate(&mut []).0, None);
+        assert_eq!(evaluate(&mut Vec::new()).0, None);
+    }
+
+    #[test]
+    fn calibration_keeps_ties_in_one_decile() {
+        // Twenty leads: ten at 0.2 (four won, ranks 0–9, middle 4.5: decile 3), one at 0.4
+        // (rank 10: decile 6), nine at 0.6 (seven won, ranks 11–19, middle 15: decile 8).
+        let mut g = vec![
+            Group {
+                key: order_key(0.6),
+                won: 7,
+                lost: 2,
+            },
+            Group {
+                key: order_key(0.4),
+                won: 0,
+                lost: 1,
+            },
+            Group {
+                key: order_key(0.2),
+                won: 4,
+                lost: 6,
+            },
+        ];
+        let (auc, brier, cal) = evaluate(&mut g);
+        let rows: Vec<(u32, u64, u64)> = cal
+            .iter()
+            .map(|c| (c.decile, c.leads, c.observed.successes))
+            .collect();
+        assert_eq!(rows, [(3, 10, 4), (6, 1, 0), (8, 9, 7)]);
+        assert!((cal[0].mean_predicted - 0.2).abs() < 1e-15);
+        assert!((cal[2].mean_predicted - 0.6).abs() < 1e-15);
+        // Mann–Whitney: 7 won at 0.6 beat 6 + 1 lost and tie 2; 4 won at 0.2 tie 6.
+        let u = 7.0 * (7.0 + 1.0) + 4.0 * 3.0;
+        assert_eq!(auc, Some(u / (11.0 * 9.0)));
+        let b = (4.0 * 0.64 + 6.0 * 0.04 + 0.16 + 7.0 * 0.16 + 2.0 * 0.36) / 20.0;
+        assert!((brier.unwrap_or(0.0) - b).abs() < 1e-12);
+    }
+
+    #[test]
+    fn split_found_by_blocks_is_the_selected_percentile() {
+        use crate::demo::{DemoConfig, Scale, demo_dataset};
+        let ds = demo_dataset(&DemoConfig {
+            scale: Scale::S,
+            seed: 7,
+        });
+        let frame = LeadFrame::build(&ds, &crate::metrics::MeasureConfig::default().scope(&ds));
+        let by_blocks = Resolved::of(&frame);
+        assert!(by_blocks.sorted && by_blocks.per_block.len() > 2);
+        let selected = Resolved {
+            sorted: false,
+            ..Resolved::of(&frame)
+        };
+        let split = split_time(&frame, &by_blocks);
+        assert!(split.is_some());
+        assert_eq!(split, split_time(&frame, &selected));
     }
 
     #[test]
