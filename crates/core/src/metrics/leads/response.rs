@@ -77,6 +77,15 @@ struct Tally {
     in_sla: u64,
 }
 
+impl Tally {
+    fn add(&mut self, t: &Tally) {
+        self.assigned += t.assigned;
+        self.contacted += t.contacted;
+        self.decided += t.decided;
+        self.in_sla += t.in_sla;
+    }
+}
+
 /// A group's row; `hours` are its response times as the bits of non-negative `f32`s (which
 /// order as the numbers do), in any order (reordered here).
 fn summarise(key: String, t: &Tally, hours: &mut [u32]) -> ResponseRow {
@@ -175,9 +184,9 @@ pub fn response_time(
 ) -> ResponseReport {
     let n_reps = frame.reps.len();
     let n_load = LOAD_BUCKETS.len() + 1;
-    let mut by_rep = vec![Tally::default(); n_reps];
-    let mut by_load = vec![Tally::default(); n_load];
-    let mut overall = Tally::default();
+    // Counted per (rep, load bucket), one table slot a lead; reps, buckets and the whole
+    // are sums of it.
+    let mut by_rep_load = vec![Tally::default(); n_reps * n_load];
     // Conversion by SLA outcome: within, late, never contacted.
     let mut sla_conv = [(0u64, 0u64); 3];
     let sla_secs = sla_hours * SECS_PER_HOUR as f64;
@@ -193,21 +202,26 @@ pub fn response_time(
         let contacted = frame.contact[i] != NO_TIME;
         let decided = contacted || (as_of - a) as f64 > sla_secs;
         let in_sla = contacted && delay(i) <= sla_secs;
-        for t in [&mut overall, &mut by_rep[rep as usize], &mut by_load[lb]] {
+        if let Some(t) = by_rep_load.get_mut(rep as usize * n_load + lb) {
             t.assigned += 1;
             t.contacted += contacted as u64;
             t.decided += decided as u64;
             t.in_sla += in_sla as u64;
         }
-        let s = if in_sla {
-            0
-        } else if contacted {
-            1
-        } else {
-            2
-        };
+        // 0 within the SLA, 1 late, 2 never contacted.
+        let s = usize::from(!in_sla) + usize::from(!contacted);
         sla_conv[s].0 += frame.won[i] as u64;
         sla_conv[s].1 += 1;
+    }
+    let mut by_rep = vec![Tally::default(); n_reps];
+    let mut by_load = vec![Tally::default(); n_load];
+    let mut overall = Tally::default();
+    for (r, row) in by_rep.iter_mut().zip(by_rep_load.chunks_exact(n_load)) {
+        for (l, t) in by_load.iter_mut().zip(row) {
+            for acc in [&mut *r, l, &mut overall] {
+                acc.add(t);
+            }
+        }
     }
     // The contacted leads' response hours laid out rep after rep, and load bucket after
     // bucket (each group's size is its count above), for each group's median and p90 by
