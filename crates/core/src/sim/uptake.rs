@@ -53,8 +53,8 @@ pub struct Pressure {
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
     rep: u32,
-    /// Capacity (infinite when unknown).
-    capacity: f64,
+    /// Capacity, at least 1; `None` when unknown (infinite).
+    capacity: Option<u32>,
     /// Active span in seconds, open ends as the extreme values.
     from: i64,
     to: i64,
@@ -92,11 +92,7 @@ impl Pressure {
                     let rep = roster.reps.get(r)?;
                     Some(Candidate {
                         rep: r as u32,
-                        capacity: if rep.capacity == u32::MAX {
-                            f64::INFINITY
-                        } else {
-                            rep.capacity.max(1) as f64
-                        },
+                        capacity: (rep.capacity != u32::MAX).then_some(rep.capacity.max(1)),
                         from: rep.active_from.map_or(i64::MIN, |t| t.0),
                         to: rep.active_to.map_or(i64::MAX, |t| t.0),
                     })
@@ -109,6 +105,10 @@ impl Pressure {
     }
 
     /// The pressure on `lead`'s reps at `t`, given each rep's open leads.
+    ///
+    /// The lowest ratio is found by comparing fractions exactly in integers, and divided out
+    /// once: rounding a quotient is monotone, so this is the same `f64` as the smallest of
+    /// the rounded ratios, without a division per rep.
     pub fn at(&self, lead: &SimLead, t: Timestamp, open: impl Fn(usize) -> usize) -> f64 {
         let Some(group) = self
             .keys
@@ -117,14 +117,24 @@ impl Pressure {
         else {
             return f64::INFINITY;
         };
-        let mut lowest = f64::INFINITY;
+        // (open, capacity) of the lowest ratio so far; both below 2^32 (loads are `u32`),
+        // so the cross products fit in 64 bits.
+        let mut lowest: Option<(u64, u64)> = None;
         for c in group {
             if t.0 < c.from || c.to < t.0 {
                 continue;
             }
-            lowest = lowest.min(open(c.rep as usize) as f64 / c.capacity);
+            let Some(cap) = c.capacity else {
+                // An unknown capacity counts as unloaded: nothing is lower.
+                return 0.0;
+            };
+            let n = u64::from(u32::try_from(open(c.rep as usize)).unwrap_or(u32::MAX));
+            let cap = u64::from(cap);
+            if lowest.is_none_or(|(ln, lc)| n * lc < ln * cap) {
+                lowest = Some((n, cap));
+            }
         }
-        lowest
+        lowest.map_or(f64::INFINITY, |(n, cap)| n as f64 / cap as f64)
     }
 }
 
