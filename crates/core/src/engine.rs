@@ -108,24 +108,73 @@ pub enum Decision {
     GivenUp { lead: LeadId, at: Timestamp },
 }
 
+/// A lead's state in one 64-byte cache line: the simulator touches it at a random place in a
+/// table of every lead at each of the lead's events, so its size is cache misses. Optional
+/// indices and instants are stored with a sentinel ([`OptIx`], [`OptTime`]), half the size of
+/// an `Option`.
 #[derive(Clone, Debug)]
+#[repr(align(64))]
 struct LeadState {
-    id: LeadId,
-    region: Option<Sym>,
-    ty: Option<CustomerType>,
-    customer: Option<u32>,
-    owner: Option<u32>,
     held_since: Timestamp,
+    last_activity: OptTime,
+    reclaimed_at: OptTime,
+    region: Option<Sym>,
+    id: LeadId,
+    customer: OptIx,
+    owner: OptIx,
+    prev_owner: OptIx,
+    reclaims: u32,
+    /// Bumped whenever the lead's deadlines change; stale timers carry an older value.
+    generation: u32,
+    ty: Option<CustomerType>,
     contacted: bool,
     opportunity: bool,
     locked: bool,
     closed: bool,
-    last_activity: Option<Timestamp>,
-    reclaims: u32,
-    prev_owner: Option<u32>,
-    reclaimed_at: Option<Timestamp>,
-    /// Bumped whenever the lead's deadlines change; stale timers carry an older value.
-    generation: u32,
+}
+
+/// An optional table index in 4 bytes, `u32::MAX` for none (no table holds that many rows).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct OptIx(u32);
+
+impl OptIx {
+    const NONE: Self = Self(u32::MAX);
+
+    fn get(self) -> Option<u32> {
+        (self != Self::NONE).then_some(self.0)
+    }
+
+    fn is_some(self) -> bool {
+        self != Self::NONE
+    }
+
+    fn is_none(self) -> bool {
+        self == Self::NONE
+    }
+}
+
+impl From<Option<u32>> for OptIx {
+    fn from(ix: Option<u32>) -> Self {
+        ix.map_or(Self::NONE, Self)
+    }
+}
+
+/// An optional instant in 8 bytes, `i64::MIN` seconds for none (no real date lies there).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct OptTime(i64);
+
+impl OptTime {
+    const NONE: Self = Self(i64::MIN);
+
+    fn get(self) -> Option<Timestamp> {
+        (self != Self::NONE).then_some(Timestamp(self.0))
+    }
+}
+
+impl From<Timestamp> for OptTime {
+    fn from(t: Timestamp) -> Self {
+        Self(t.0)
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -293,7 +342,7 @@ impl Engine {
     /// The current holder of a lead (`None`: pool, closed or unknown).
     pub fn lead_owner(&self, lead: LeadId) -> Option<usize> {
         let l = self.leads.get(self.lead_ix.get(lead.0)? as usize)?;
-        l.owner.map(|o| o as usize)
+        l.owner.get().map(|o| o as usize)
     }
 
     /// The current holder of a customer.
@@ -395,17 +444,17 @@ impl Engine {
             id: lead.id,
             region: lead.region,
             ty: lead.customer_type,
-            customer,
-            owner: None,
+            customer: customer.into(),
+            owner: OptIx::NONE,
             held_since: now,
             contacted: false,
             opportunity: false,
             locked: false,
             closed: false,
-            last_activity: None,
+            last_activity: OptTime::NONE,
             reclaims: 0,
-            prev_owner: None,
-            reclaimed_at: None,
+            prev_owner: OptIx::NONE,
+            reclaimed_at: OptTime::NONE,
             generation: 0,
         });
         self.lead_live.push(0);
@@ -428,7 +477,7 @@ impl Engine {
     pub fn handle_contacted(&mut self, now: Timestamp, lead: LeadId) {
         self.update_lead(now, lead, |l| {
             l.contacted = true;
-            l.last_activity = Some(now);
+            l.last_activity = now.into();
         });
     }
 
@@ -436,7 +485,7 @@ impl Engine {
     pub fn handle_opportunity(&mut self, now: Timestamp, lead: LeadId, open: bool) {
         self.update_lead(now, lead, |l| {
             l.opportunity = open;
-            l.last_activity = Some(now);
+            l.last_activity = now.into();
         });
     }
 
@@ -446,7 +495,7 @@ impl Engine {
         match entity {
             Entity::Lead(l) => self.update_lead(now, l, |l| {
                 l.contacted = true;
-                l.last_activity = Some(now);
+                l.last_activity = now.into();
             }),
             Entity::Customer(c) => self.update_customer(now, c, |c| {
                 c.last_touch = Some(c.last_touch.map_or(now, |t| t.max(now)));
@@ -548,9 +597,13 @@ impl Engine {
                 Some(ix) => {
                     let l = &self.leads[ix as usize];
                     (
-                        if l.closed { Some(u32::MAX) } else { l.owner },
-                        l.prev_owner,
-                        l.reclaimed_at,
+                        if l.closed {
+                            Some(u32::MAX)
+                        } else {
+                            l.owner.get()
+                        },
+                        l.prev_owner.get(),
+                        l.reclaimed_at.get(),
                     )
                 }
                 None => {
@@ -692,7 +745,7 @@ impl Engine {
         }
         l.closed = true;
         l.generation += 1;
-        let owner = l.owner;
+        let owner = l.owner.get();
         self.mark(ix);
         if let Some(o) = owner {
             let s = &mut self.reps[o as usize];
@@ -706,13 +759,16 @@ impl Engine {
         let l = &self.leads[ix as usize];
         let owner = l
             .customer
+            .get()
             .and_then(|c| self.customers.get(c as usize))
             .and_then(|c| c.owner)
             .map(|o| o as usize);
         let exclude = l
             .prev_owner
+            .get()
             .filter(|_| {
                 l.reclaimed_at
+                    .get()
                     .is_some_and(|t| self.policy.in_cooldown(t, now))
             })
             .map(|o| o as usize);
@@ -892,11 +948,11 @@ impl Engine {
         }
         s.today += 1;
         let l = &mut self.leads[ix as usize];
-        l.owner = Some(rep as u32);
+        l.owner = OptIx(rep as u32);
         l.held_since = now;
         l.contacted = false;
         l.opportunity = false;
-        l.last_activity = None;
+        l.last_activity = OptTime::NONE;
         l.generation += 1;
         self.mark(ix);
         self.schedule_lead(ix);
@@ -921,7 +977,7 @@ impl Engine {
             won: false,
             locked: l.locked,
             open_opportunity: l.opportunity,
-            last_activity: l.last_activity,
+            last_activity: l.last_activity.get(),
         };
         if let Some((deadline, _)) = self.policy.lead_deadline(&held) {
             let g = l.generation;
@@ -957,7 +1013,7 @@ impl Engine {
 
     fn lead_held(&self, ix: u32) -> Option<(HeldLead, u32)> {
         let l = &self.leads[ix as usize];
-        let owner = l.owner?;
+        let owner = l.owner.get()?;
         Some((
             HeldLead {
                 customer_type: l.ty,
@@ -966,7 +1022,7 @@ impl Engine {
                 won: false,
                 locked: l.locked,
                 open_opportunity: l.opportunity,
-                last_activity: l.last_activity,
+                last_activity: l.last_activity.get(),
             },
             owner,
         ))
@@ -998,9 +1054,9 @@ impl Engine {
         let s = &mut self.reps[owner as usize];
         s.load = s.load.saturating_sub(1);
         let l = &mut self.leads[ix as usize];
-        l.owner = None;
-        l.prev_owner = Some(owner);
-        l.reclaimed_at = Some(at);
+        l.owner = OptIx::NONE;
+        l.prev_owner = OptIx(owner);
+        l.reclaimed_at = at.into();
         l.reclaims += 1;
         l.generation += 1;
         let id = l.id;

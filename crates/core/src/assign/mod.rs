@@ -473,10 +473,12 @@ impl Assigner {
         self.scratch = scratch;
     }
 
-    fn least_loaded(g: &Gate, cands: impl Iterator<Item = usize>) -> Option<usize> {
+    /// The candidate with the lowest load ratio; capacities come from the packed rows, not
+    /// the wide roster rows.
+    fn least_loaded(hot: &[HotRep], g: &Gate, cands: impl Iterator<Item = usize>) -> Option<usize> {
         let mut best: Option<(f64, usize)> = None;
         for i in cands {
-            let cap = g.reps[i].capacity.max(1) as f64;
+            let cap = hot.get(i).map_or(1, |r| r.capacity.max(1)) as f64;
             let r = g.states[i].load as f64 / cap;
             if best.is_none_or(|(b, _)| r < b) {
                 best = Some((r, i));
@@ -511,7 +513,7 @@ impl Assigner {
         ask: &Ask,
         values: &ValueTable,
     ) -> Option<usize> {
-        let c = &self.scratch;
+        let (c, hot) = (&self.scratch, &self.hot);
         match sel {
             Selector::RoundRobin => {
                 let n = g.reps.len().max(1);
@@ -542,7 +544,7 @@ impl Assigner {
                 Some(pick)
             }
             Selector::LeastLoaded | Selector::BatchOptimal { .. } => {
-                Self::least_loaded(g, c.iter().copied())
+                Self::least_loaded(hot, g, c.iter().copied())
             }
             Selector::CapacityQuota => {
                 let day = g.now.day();
@@ -564,9 +566,13 @@ impl Assigner {
                     .find(|(r, _)| Some(*r) == ask.region)
                     .map(|(_, t)| *t);
                 let in_team = team.and_then(|t| {
-                    Self::least_loaded(g, c.iter().copied().filter(|&i| g.reps[i].team == Some(t)))
+                    Self::least_loaded(
+                        hot,
+                        g,
+                        c.iter().copied().filter(|&i| g.reps[i].team == Some(t)),
+                    )
                 });
-                in_team.or_else(|| Self::least_loaded(g, c.iter().copied()))
+                in_team.or_else(|| Self::least_loaded(hot, g, c.iter().copied()))
             }
             Selector::Tiered { tiers } => {
                 let roles = ask
@@ -575,12 +581,13 @@ impl Assigner {
                     .map(|x| x.roles.as_slice())
                     .unwrap_or(&[]);
                 let tiered = Self::least_loaded(
+                    hot,
                     g,
                     c.iter()
                         .copied()
                         .filter(|&i| g.reps[i].role.is_some_and(|r| roles.contains(&r))),
                 );
-                tiered.or_else(|| Self::least_loaded(g, c.iter().copied()))
+                tiered.or_else(|| Self::least_loaded(hot, g, c.iter().copied()))
             }
             Selector::StickyOwner { fallback } => match ask.owner {
                 Some(o) if c.contains(&o) => Some(o),

@@ -310,3 +310,14 @@ fn unknown_ids_and_repeated_timeouts_do_nothing() {
         })
     ));
 }
+
+#[test]
+fn a_lead_row_is_one_cache_line_and_its_sentinels_read_back() {
+    assert_eq!(std::mem::size_of::<LeadState>(), 64);
+    assert_eq!(std::mem::align_of::<LeadState>(), 64);
+    assert_eq!(OptIx::from(Some(7)).get(), Some(7));
+    assert_eq!(OptIx::from(None).get(), None);
+    assert!(OptIx::NONE.is_none() && OptIx(0).is_some());
+    assert_eq!(OptTime::from(Timestamp(-5)).get(), Some(Timestamp(-5)));
+    assert_eq!(OptTime::NONE.get(), None);
+}

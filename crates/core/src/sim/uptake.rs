@@ -53,8 +53,8 @@ pub struct Pressure {
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
     rep: u32,
-    /// Capacity (infinite when unknown).
-    capacity: f64,
+    /// Capacity, at least 1; `None` when unknown (infinite).
+    capacity: Option<u32>,
     /// Active span in seconds, open ends as the extreme values.
     from: i64,
     to: i64,
@@ -92,11 +92,7 @@ impl Pressure {
                     let rep = roster.reps.get(r)?;
                     Some(Candidate {
                         rep: r as u32,
-                        capacity: if rep.capacity == u32::MAX {
-                            f64::INFINITY
-                        } else {
-                            rep.capacity.max(1) as f64
-                        },
+                        capacity: (rep.capacity != u32::MAX).then_some(rep.capacity.max(1)),
                         from: rep.active_from.map_or(i64::MIN, |t| t.0),
                         to: rep.active_to.map_or(i64::MAX, |t| t.0),
                     })
@@ -109,6 +105,10 @@ impl Pressure {
     }
 
     /// The pressure on `lead`'s reps at `t`, given each rep's open leads.
+    ///
+    /// The lowest ratio is found by comparing fractions exactly in integers, and divided out
+    /// once: rounding a quotient is monotone, so this is the same `f64` as the smallest of
+    /// the rounded ratios, without a division per rep.
     pub fn at(&self, lead: &SimLead, t: Timestamp, open: impl Fn(usize) -> usize) -> f64 {
         let Some(group) = self
             .keys
@@ -117,14 +117,24 @@ impl Pressure {
         else {
             return f64::INFINITY;
         };
-        let mut lowest = f64::INFINITY;
+        // (open, capacity) of the lowest ratio so far; both below 2^32 (loads are `u32`),
+        // so the cross products fit in 64 bits.
+        let mut lowest: Option<(u64, u64)> = None;
         for c in group {
             if t.0 < c.from || c.to < t.0 {
                 continue;
             }
-            lowest = lowest.min(open(c.rep as usize) as f64 / c.capacity);
+            let Some(cap) = c.capacity else {
+                // An unknown capacity counts as unloaded: nothing is lower.
+                return 0.0;
+            };
+            let n = u64::from(u32::try_from(open(c.rep as usize)).unwrap_or(u32::MAX));
+            let cap = u64::from(cap);
+            if lowest.is_none_or(|(ln, lc)| n * lc < ln * cap) {
+                lowest = Some((n, cap));
+            }
         }
-        lowest
+        lowest.map_or(f64::INFINITY, |(n, cap)| n as f64 / cap as f64)
     }
 }
 
@@ -191,6 +201,80 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     use super::*;
+    use crate::assign::RosterRep;
+    use crate::model::{CustomerTypeSet, RepId};
+
+    fn rep(capacity: u32, active_from: Option<Timestamp>) -> RosterRep {
+        RosterRep {
+            id: RepId(Sym(100)),
+            region: Some(Sym(1)),
+            team: None,
+            role: None,
+            capacity,
+            skills: CustomerTypeSet::EMPTY,
+            active_from,
+            active_to: None,
+            weight: 1.0,
+            monthly_cost: 0,
+        }
+    }
+
+    #[test]
+    fn pressure_is_the_lowest_ratio_of_the_active_reps_divided_once() {
+        let lead = SimLead {
+            created: Timestamp(0),
+            region: Some(Sym(1)),
+            customer_type: None,
+            source: None,
+            campaign: None,
+            est_value: 0.0,
+            cost: 0,
+            customer: None,
+        };
+        // Capacities 3, 7, 10 and 0 (counted as 1), the last not active yet at t = 0.
+        let roster = Roster {
+            reps: vec![
+                rep(3, None),
+                rep(7, None),
+                rep(10, None),
+                rep(0, Some(Timestamp(50))),
+            ],
+            names: Vec::new(),
+        };
+        let p = Pressure::new(&roster, std::slice::from_ref(&lead));
+        let loads = [3usize, 5, 7, 0];
+        // The same number as the smallest of the divided ratios: 7/10 < 5/7 = 0.714… < 3/3.
+        let naive = |t: i64| {
+            (0..4)
+                .filter(|&r| r < 3 || t >= 50)
+                .map(|r| loads[r] as f64 / roster.reps[r].capacity.max(1) as f64)
+                .fold(f64::INFINITY, f64::min)
+        };
+        assert_eq!(p.at(&lead, Timestamp(0), |r| loads[r]), 7.0 / 10.0);
+        assert_eq!(p.at(&lead, Timestamp(0), |r| loads[r]), naive(0));
+        assert_eq!(p.at(&lead, Timestamp(60), |r| loads[r]), 0.0);
+        assert_eq!(p.at(&lead, Timestamp(60), |r| loads[r]), naive(60));
+        // Thirds against sevenths over many loads: the exact comparison picks the same value.
+        for a in 0..40 {
+            for b in 0..40 {
+                let l = [a, b, 40, 0];
+                let expect = (l[0] as f64 / 3.0).min(l[1] as f64 / 7.0).min(4.0);
+                assert_eq!(p.at(&lead, Timestamp(0), |r| l[r]), expect);
+            }
+        }
+        // An unknown capacity counts as unloaded; a (region, type) not laid out is infinite.
+        let open = Roster {
+            reps: vec![rep(u32::MAX, None), rep(3, None)],
+            names: Vec::new(),
+        };
+        let q = Pressure::new(&open, std::slice::from_ref(&lead));
+        assert_eq!(q.at(&lead, Timestamp(0), |_| 9), 0.0);
+        let elsewhere = SimLead {
+            region: Some(Sym(2)),
+            ..lead
+        };
+        assert_eq!(p.at(&elsewhere, Timestamp(0), |_| 0), f64::INFINITY);
+    }
 
     #[test]
     fn bins_split_at_their_edges() {
