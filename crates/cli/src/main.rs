@@ -4,6 +4,7 @@
 mod bench;
 mod clv;
 mod convert;
+mod customers;
 mod demo;
 mod error;
 mod inspect;

@@ -8,7 +8,7 @@ use crate::error::CliError;
 use crate::inspect::today;
 use crate::load::load_paths_with_report;
 use reallot_core::metrics::leads::LeadReport;
-use reallot_core::metrics::{MeasureBase, MeasureConfig, RateRow, Report, report_of};
+use reallot_core::metrics::{MeasureBase, MeasureConfig, RateRow, Report, report_with};
 use reallot_core::model::{Money, Timestamp};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -45,7 +45,9 @@ pub fn run(paths: &[PathBuf], as_of: Option<&str>, json: bool) -> Result<(), Cli
         as_of: Some(as_of),
         ..MeasureConfig::default()
     };
-    let mut r = report_of(&ds, &base, &config);
+    let mut r = report_with(&ds, &base, &config, |c| {
+        crate::customers::customer_report(&ds, &base.customers, c)
+    });
     r.data_quality.files = files;
     let out = if json {
         let mut s = serde_json::to_string_pretty(&r)

@@ -1,10 +1,12 @@
 //! Customer-measure benchmarks: `customer_report_of` (every measure, CLV fit included, from
-//! the dataset's held columns) on the demo organisation, and laying out those columns. Scale m by default; set `REALLOT_BENCH_SCALE=l` for the 6M-order scale.
+//! the dataset's held columns) on the demo organisation, each of its two halves (which the CLI
+//! runs on two threads), and laying out those columns. Scale m by default; set `REALLOT_BENCH_SCALE=l` for the 6M-order scale.
 //! Run with `cargo bench -p reallot-core --bench customers`.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use reallot_core::customers::{
-    CustomerColumns, CustomerConfig, CustomerFacts, customer_report, customer_report_of,
+    CustomerColumns, CustomerConfig, CustomerFacts, CustomerReportParts, customer_report,
+    customer_report_of,
 };
 use reallot_core::demo::{DEMO_AS_OF, DemoConfig, Scale, demo_dataset};
 use std::hint::black_box;
@@ -33,6 +35,13 @@ fn bench(c: &mut Criterion) {
     columns.reclaims(&ds);
     g.bench_function(format!("customer_report/{label}"), |b| {
         b.iter(|| customer_report_of(black_box(&ds), &columns, &config).customers)
+    });
+    let parts = CustomerReportParts::of(&ds, &columns, &config);
+    g.bench_function(format!("clv_half/{label}"), |b| {
+        b.iter(|| black_box(&parts).clv_half())
+    });
+    g.bench_function(format!("other_half/{label}"), |b| {
+        b.iter(|| black_box(&parts).other_half())
     });
     // The one-off form, laying out what it needs on every call.
     g.bench_function(format!("customer_report_one_off/{label}"), |b| {

@@ -16,6 +16,14 @@ pub struct BgNbdParams {
     pub b: f64,
 }
 
+/// ln a − ln(b+x−1) and ln(α+T): the terms of P(alive)'s log odds (FHL 2005 eq. 11) that
+/// do not depend on tₓ.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct AliveOdds {
+    base: f64,
+    ln_alpha_t: f64,
+}
+
 /// A maximum-likelihood BG/NBD fit.
 #[derive(Clone, PartialEq, Debug, Serialize)]
 pub struct BgNbdFit {
@@ -58,12 +66,26 @@ impl BgNbdParams {
 
     /// P(alive at T | x, tₓ, T) (FHL 2005 eq. 11), 1 for customers without repeat purchases.
     pub fn p_alive(&self, x: u32, t_x: f64, t: f64) -> f64 {
+        self.p_alive_given(self.alive_odds(x, t), x, t_x)
+    }
+
+    /// The logarithms of P(alive)'s odds that depend on (x, T) only, computed once for the
+    /// many customers who share them.
+    pub(crate) fn alive_odds(&self, x: u32, t: f64) -> AliveOdds {
+        let xf = f64::from(x);
+        AliveOdds {
+            base: self.a.ln() - (self.b + xf - 1.0).ln(),
+            ln_alpha_t: (self.alpha + t).ln(),
+        }
+    }
+
+    /// [`Self::p_alive`] from its shared logarithms `odds` of (x, T).
+    pub(crate) fn p_alive_given(&self, odds: AliveOdds, x: u32, t_x: f64) -> f64 {
         if x == 0 {
             return 1.0;
         }
         let xf = f64::from(x);
-        let log_odds_dead = self.a.ln() - (self.b + xf - 1.0).ln()
-            + (self.r + xf) * ((self.alpha + t).ln() - (self.alpha + t_x).ln());
+        let log_odds_dead = odds.base + (self.r + xf) * (odds.ln_alpha_t - (self.alpha + t_x).ln());
         1.0 / (1.0 + log_odds_dead.exp())
     }
 

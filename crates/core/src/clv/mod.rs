@@ -286,11 +286,13 @@ pub struct CustomerValue {
     pub clv: Option<f64>,
 }
 
-/// Expected and discounted purchases over the horizon, given alive at T.
+/// Expected and discounted purchases over the horizon, given alive at T, and the terms of
+/// P(alive) that depend on (x, T) only.
 #[derive(Clone, Copy, Debug)]
 struct AliveForecast {
     expected: f64,
     discounted: f64,
+    odds: bgnbd::AliveOdds,
 }
 
 /// A fitted CLV model with everything needed to predict.
@@ -384,11 +386,15 @@ impl ClvModel {
         AliveForecast {
             expected: previous,
             discounted,
+            odds: p.alive_odds(x, t),
         }
     }
 
     fn with_p_alive(&self, f: AliveForecast, c: &CustomerSummary) -> CustomerValue {
-        let p_alive = self.bgnbd.params.p_alive(c.frequency, c.recency, c.t);
+        let p_alive = self
+            .bgnbd
+            .params
+            .p_alive_given(f.odds, c.frequency, c.recency);
         CustomerValue {
             p_alive,
             expected_purchases: f.expected * p_alive,

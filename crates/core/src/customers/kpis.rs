@@ -94,6 +94,11 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
     // Keyed by symbol while counting; labelled (and merged by label) once at the end.
     let mut groups: [FxHashMap<Option<Sym>, Acc>; 3] = Default::default();
     let mut total = Acc::default();
+    // Customers add up per owner and per region first (one look-up each per customer); each
+    // owner's rep and team are looked up once afterwards. Customers carry no survey score, so
+    // the order in which their sums reach the groups changes no value.
+    let mut by_owner: FxHashMap<Option<Sym>, Acc> = FxHashMap::default();
+    let mut by_region: FxHashMap<Option<Sym>, Acc> = FxHashMap::default();
     for (i, c) in ds.customers.iter().enumerate() {
         if !facts.in_scope(i) {
             continue;
@@ -115,12 +120,17 @@ pub fn kpi_report(ds: &Dataset, facts: &CustomerFacts, config: &CustomerConfig) 
             retained: u64::from(prev && cur),
             ..Acc::default()
         };
-        let mut k = rep_keys(c.owner);
-        k[1] = c.region;
-        for (g, key) in groups.iter_mut().zip(k) {
-            g.entry(key).or_default().add(&a);
-        }
+        by_owner.entry(c.owner.map(|r| r.0)).or_default().add(&a);
+        by_region.entry(c.region).or_default().add(&a);
         total.add(&a);
+    }
+    for (owner, a) in &by_owner {
+        let [rep, _, team] = rep_keys(owner.map(crate::model::RepId));
+        groups[0].entry(rep).or_default().add(a);
+        groups[2].entry(team).or_default().add(a);
+    }
+    for (region, a) in &by_region {
+        groups[1].entry(*region).or_default().add(a);
     }
     for s in &ds.surveys {
         let d = s.at.day();

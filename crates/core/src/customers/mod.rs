@@ -146,22 +146,147 @@ pub fn customer_report(ds: &Dataset, config: &CustomerConfig) -> CustomerReport 
 }
 
 /// Every customer measure of `ds` under `config` from `columns`, its held
-/// [`CustomerColumns`]: the same report as [`customer_report`].
+/// [`CustomerColumns`]: the same report as [`customer_report`]. The two halves of
+/// [`CustomerReportParts`] run one after the other here; a native caller with cores to spare
+/// runs them side by side and [`CustomerReportParts::assemble`]s the same report.
 pub fn customer_report_of(
     ds: &Dataset,
     columns: &CustomerColumns,
     config: &CustomerConfig,
 ) -> CustomerReport {
-    let facts = columns.facts(ds, config.as_of);
-    let clv = clv_basis(&facts, config);
-    customer_report_in(
-        ds,
-        columns.reclaims(ds),
-        &facts,
-        config,
-        &CustomerScope::all(),
-        clv.as_ref(),
-    )
+    let parts = CustomerReportParts::of(ds, columns, config);
+    let clv = parts.clv_half();
+    let others = parts.other_half();
+    parts.assemble(clv, others)
+}
+
+/// One held-columns report split into two halves that depend neither on each other nor on
+/// shared mutable state, so that a caller may compute them on two threads (the core itself
+/// stays single-threaded): [`Self::clv_half`] (the CLV fit and predictions, the CLV section and
+/// the lifecycle, which reads P(alive)) and [`Self::other_half`] (every other section).
+pub struct CustomerReportParts<'a> {
+    ds: &'a Dataset,
+    log: &'a ReclaimLog,
+    facts: CustomerFacts,
+    config: &'a CustomerConfig,
+}
+
+impl<'a> CustomerReportParts<'a> {
+    /// Cuts the facts of `columns` (held for `ds`) at `config`'s as-of date and lays out the
+    /// reclaim log if it is not yet.
+    pub fn of(ds: &'a Dataset, columns: &'a CustomerColumns, config: &'a CustomerConfig) -> Self {
+        Self {
+            ds,
+            log: columns.reclaims(ds),
+            facts: columns.facts(ds, config.as_of),
+            config,
+        }
+    }
+
+    /// The CLV fit over every customer, its section and the lifecycle.
+    pub fn clv_half(&self) -> ClvHalf {
+        let basis = clv_basis(&self.facts, self.config);
+        clv_half(self.ds, &self.facts, self.config, basis.as_ref())
+    }
+
+    /// Every section but the CLV section and the lifecycle.
+    pub fn other_half(&self) -> OtherHalf {
+        other_half(
+            self.ds,
+            self.log,
+            &self.facts,
+            self.config,
+            &CustomerScope::all(),
+        )
+    }
+
+    /// The report from its two halves, computed from these parts.
+    pub fn assemble(&self, clv: ClvHalf, others: OtherHalf) -> CustomerReport {
+        assemble(&self.facts, self.config, clv, others)
+    }
+}
+
+/// The CLV section (or why there is none) and the lifecycle, which reads the section's
+/// P(alive).
+#[derive(Clone, PartialEq, Debug)]
+pub struct ClvHalf {
+    clv: Option<ClvSection>,
+    clv_error: Option<String>,
+    lifecycle: LifecycleReport,
+}
+
+/// Every section that does not read the CLV fit.
+#[derive(Clone, PartialEq, Debug)]
+pub struct OtherHalf {
+    tiers: TierReport,
+    rfm: RfmReport,
+    segments: SegmentReport,
+    repurchase: RepurchaseReport,
+    cohorts: CohortReport,
+    loyalty: LoyaltyReport,
+    reclaim: ReclaimReport,
+    kpis: KpiReport,
+}
+
+fn clv_half(
+    ds: &Dataset,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    clv: Result<&ClvBasis, &ClvError>,
+) -> ClvHalf {
+    let (clv, clv_error) = match clv {
+        Ok(b) => (Some(clv_section_from(ds, facts, config, b)), None),
+        Err(e) => (None, Some(e.to_string())),
+    };
+    let lifecycle = lifecycle_report(ds, facts, config, clv.as_ref());
+    ClvHalf {
+        clv,
+        clv_error,
+        lifecycle,
+    }
+}
+
+fn other_half(
+    ds: &Dataset,
+    log: &ReclaimLog,
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    scope: &CustomerScope,
+) -> OtherHalf {
+    OtherHalf {
+        tiers: tiers(ds, facts, config),
+        rfm: rfm(facts, config),
+        segments: segment_report(ds, facts, config),
+        repurchase: repurchase_report(ds, facts, config),
+        cohorts: cohort_report(facts, config),
+        loyalty: loyalty_report(ds, facts, config),
+        reclaim: reclaim_report_in(ds, log, facts, config, scope),
+        kpis: kpi_report(ds, facts, config),
+    }
+}
+
+fn assemble(
+    facts: &CustomerFacts,
+    config: &CustomerConfig,
+    clv: ClvHalf,
+    others: OtherHalf,
+) -> CustomerReport {
+    CustomerReport {
+        as_of: config.as_of.date_string(),
+        customers: facts.customers_in_scope(),
+        customers_with_orders: facts.with_orders(),
+        tiers: others.tiers,
+        segments: others.segments,
+        rfm: others.rfm,
+        repurchase: others.repurchase,
+        lifecycle: clv.lifecycle,
+        cohorts: others.cohorts,
+        loyalty: others.loyalty,
+        clv: clv.clv,
+        clv_error: clv.clv_error,
+        reclaim: others.reclaim,
+        kpis: others.kpis,
+    }
 }
 
 /// The customer measures of the customers (and reclaimed leads) `scope` keeps, from `facts`
@@ -185,35 +310,9 @@ pub fn customer_report_in(
         }
         None => facts,
     };
-    let (clv, clv_error) = match clv {
-        Ok(b) => (Some(clv_section_from(ds, facts, config, b)), None),
-        Err(e) => (None, Some(e.to_string())),
-    };
-    let tiers = tiers(ds, facts, config);
-    let rfm = rfm(facts, config);
-    let segments = segment_report(ds, facts, config);
-    let repurchase = repurchase_report(ds, facts, config);
-    let lifecycle = lifecycle_report(ds, facts, config, clv.as_ref());
-    let cohorts = cohort_report(facts, config);
-    let loyalty = loyalty_report(ds, facts, config);
-    let reclaim = reclaim_report_in(ds, log, facts, config, scope);
-    let kpis = kpi_report(ds, facts, config);
-    CustomerReport {
-        as_of: config.as_of.date_string(),
-        customers: facts.customers_in_scope(),
-        customers_with_orders: facts.with_orders(),
-        tiers,
-        segments,
-        rfm,
-        repurchase,
-        lifecycle,
-        cohorts,
-        loyalty,
-        clv,
-        clv_error,
-        reclaim,
-        kpis,
-    }
+    let clv = clv_half(ds, facts, config, clv);
+    let others = other_half(ds, log, facts, config, scope);
+    assemble(facts, config, clv, others)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -403,3 +403,29 @@ fn a_filter_narrows_the_customer_measures_and_its_cuts_add_up() {
     assert_eq!(ka.segments.by_customer_type.len(), 1);
     assert!(ka.customers > 0 && ka.customers < all.customers);
 }
+
+#[cfg(not(target_arch = "wasm32"))]
+#[test]
+fn report_parts_assemble_the_report() {
+    // The halves in either order, assembled, serialise as the one-off report (which computes
+    // every section itself) and as `customer_report_of`, at the default as-of (a cut that
+    // copies nothing) and within the data (each customer's days cut at the as-of day).
+    use crate::demo::{DEMO_AS_OF, DemoConfig, demo_dataset};
+    let ds = demo_dataset(&DemoConfig::default());
+    let columns = CustomerColumns::build(&ds);
+    let json = |r: &CustomerReport| serde_json::to_string(r).unwrap_or_default();
+    for as_of in [DEMO_AS_OF, ts("2025-07-15 00:00")] {
+        let config = CustomerConfig::new(as_of);
+        let parts = CustomerReportParts::of(&ds, &columns, &config);
+        let others = parts.other_half();
+        let clv = parts.clv_half();
+        let assembled = parts.assemble(clv, others);
+        let one_off = customer_report(&ds, &config);
+        assert!(assembled.clv.is_some() && assembled.reclaim.total.reclaims > 0);
+        assert_eq!(json(&assembled), json(&one_off));
+        assert_eq!(
+            json(&assembled),
+            json(&customer_report_of(&ds, &columns, &config))
+        );
+    }
+}

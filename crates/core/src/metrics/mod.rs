@@ -322,6 +322,20 @@ pub fn report(ds: &Dataset, config: &MeasureConfig) -> Report {
 
 /// Computes every measure of the report from the dataset's [`MeasureBase`].
 pub fn report_of(ds: &Dataset, base: &MeasureBase, config: &MeasureConfig) -> Report {
+    report_with(ds, base, config, |c| {
+        crate::customers::customer_report_of(ds, &base.customers, c)
+    })
+}
+
+/// [`report_of`] with the customer measures computed by `customers` from their settings: a
+/// native caller passes one that spreads [`crate::customers::CustomerReportParts`] over two
+/// threads and assembles the same report as [`crate::customers::customer_report_of`].
+pub fn report_with(
+    ds: &Dataset,
+    base: &MeasureBase,
+    config: &MeasureConfig,
+    customers: impl FnOnce(&crate::customers::CustomerConfig) -> crate::customers::CustomerReport,
+) -> Report {
     let scope = base.scope(ds, config);
     let customer_config = crate::customers::CustomerConfig::new(scope.as_of);
     Report {
@@ -331,6 +345,6 @@ pub fn report_of(ds: &Dataset, base: &MeasureBase, config: &MeasureConfig) -> Re
             checks: crate::quality::check(ds, scope.as_of),
         },
         leads: leads::lead_report_of(ds, &base.leads, &scope),
-        customers: crate::customers::customer_report_of(ds, &base.customers, &customer_config),
+        customers: customers(&customer_config),
     }
 }
