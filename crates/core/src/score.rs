@@ -307,18 +307,26 @@ impl Resolved {
         let mut by_combo = vec![(0u64, 0u64); frame.combos.len()];
         let mut per_block = vec![0u32; frame.len().div_ceil(BLOCK)];
         let (mut sorted, mut prev) = (true, i64::MIN);
-        for i in 0..frame.len() {
-            let created = frame.created[i];
+        // The columns cut to the frame's length, so the checks of the index leave the loop.
+        let n = frame.len();
+        let (created_c, closed_c, won_c, combo_c) = (
+            &frame.created[..n],
+            &frame.closed[..n],
+            &frame.won[..n],
+            &frame.combo[..n],
+        );
+        for i in 0..n {
+            let created = created_c[i];
             sorted &= created >= prev;
             prev = created;
-            if !resolved(frame, i) {
+            if !(won_c[i] || closed_c[i] != NO_TIME) {
                 continue;
             }
             if let Some(b) = per_block.get_mut(i / BLOCK) {
                 *b += 1;
             }
-            if let Some(c) = by_combo.get_mut(frame.combo[i] as usize) {
-                let w = frame.won[i];
+            if let Some(c) = by_combo.get_mut(combo_c[i] as usize) {
+                let w = won_c[i];
                 c.0 += w as u64;
                 c.1 += (!w) as u64;
             }
@@ -399,12 +407,19 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let mut train = vec![(0u64, 0u64); frame.combos.len()];
     let mut tested = vec![(0u64, 0u64); frame.combos.len() + 1];
     let last = tested.len() - 1;
-    for i in 0..frame.len() {
-        let (created, closed, won) = (frame.created[i], frame.closed[i], frame.won[i]);
+    let n = frame.len();
+    let (created_c, closed_c, won_c, combo_c) = (
+        &frame.created[..n],
+        &frame.closed[..n],
+        &frame.won[..n],
+        &frame.combo[..n],
+    );
+    for i in 0..n {
+        let (created, closed, won) = (created_c[i], closed_c[i], won_c[i]);
         let (t, k) = if created >= split && (won || closed != NO_TIME) {
-            (&mut tested, (frame.combo[i] as usize).min(last))
+            (&mut tested, (combo_c[i] as usize).min(last))
         } else if created < split && closed != NO_TIME && closed < split {
-            (&mut train, frame.combo[i] as usize)
+            (&mut train, combo_c[i] as usize)
         } else {
             continue;
         };

@@ -163,7 +163,8 @@ pub fn customer_report_of(
 /// One held-columns report split into two halves that depend neither on each other nor on
 /// shared mutable state, so that a caller may compute them on two threads (the core itself
 /// stays single-threaded): [`Self::clv_half`] (the CLV fit and predictions, the CLV section and
-/// the lifecycle, which reads P(alive)) and [`Self::other_half`] (every other section).
+/// the lifecycle, which reads P(alive); and the cohorts, which read nothing of the fit but even
+/// out the two halves' work) and [`Self::other_half`] (every other section).
 pub struct CustomerReportParts<'a> {
     ds: &'a Dataset,
     log: &'a ReclaimLog,
@@ -183,13 +184,13 @@ impl<'a> CustomerReportParts<'a> {
         }
     }
 
-    /// The CLV fit over every customer, its section and the lifecycle.
+    /// The CLV fit over every customer, its section, the lifecycle and the cohorts.
     pub fn clv_half(&self) -> ClvHalf {
         let basis = clv_basis(&self.facts, self.config);
         clv_half(self.ds, &self.facts, self.config, basis.as_ref())
     }
 
-    /// Every section but the CLV section and the lifecycle.
+    /// Every section but the CLV section, the lifecycle and the cohorts.
     pub fn other_half(&self) -> OtherHalf {
         other_half(
             self.ds,
@@ -206,23 +207,24 @@ impl<'a> CustomerReportParts<'a> {
     }
 }
 
-/// The CLV section (or why there is none) and the lifecycle, which reads the section's
-/// P(alive).
+/// The CLV section (or why there is none), the lifecycle, which reads the section's
+/// P(alive), and the cohorts: at scale l the fit and lifecycle take ≈ 0.34 s and the other
+/// sections ≈ 0.43 s, and the cohorts' ≈ 0.045 s moved here make the halves about even.
 #[derive(Clone, PartialEq, Debug)]
 pub struct ClvHalf {
     clv: Option<ClvSection>,
     clv_error: Option<String>,
     lifecycle: LifecycleReport,
+    cohorts: CohortReport,
 }
 
-/// Every section that does not read the CLV fit.
+/// Every section that does not read the CLV fit, but the cohorts.
 #[derive(Clone, PartialEq, Debug)]
 pub struct OtherHalf {
     tiers: TierReport,
     rfm: RfmReport,
     segments: SegmentReport,
     repurchase: RepurchaseReport,
-    cohorts: CohortReport,
     loyalty: LoyaltyReport,
     reclaim: ReclaimReport,
     kpis: KpiReport,
@@ -243,6 +245,7 @@ fn clv_half(
         clv,
         clv_error,
         lifecycle,
+        cohorts: cohort_report(facts, config),
     }
 }
 
@@ -258,7 +261,6 @@ fn other_half(
         rfm: rfm(facts, config),
         segments: segment_report(ds, facts, config),
         repurchase: repurchase_report(ds, facts, config),
-        cohorts: cohort_report(facts, config),
         loyalty: loyalty_report(ds, facts, config),
         reclaim: reclaim_report_in(ds, log, facts, config, scope),
         kpis: kpi_report(ds, facts, config),
@@ -280,7 +282,7 @@ fn assemble(
         rfm: others.rfm,
         repurchase: others.repurchase,
         lifecycle: clv.lifecycle,
-        cohorts: others.cohorts,
+        cohorts: clv.cohorts,
         loyalty: others.loyalty,
         clv: clv.clv,
         clv_error: clv.clv_error,

@@ -191,15 +191,25 @@ pub fn response_time(
     let mut sla_conv = [(0u64, 0u64); 3];
     let sla_secs = sla_hours * SECS_PER_HOUR as f64;
     let as_of = frame.as_of.0;
-    let delay = |i: usize| (frame.contact[i] - frame.assigned[i]).max(0) as f64;
-    for i in 0..frame.len() {
-        let rep = frame.rep[i];
-        let a = frame.assigned[i];
+    // The columns cut to the frame's length: the loops' indices are then known to be in
+    // bounds of each, and the checks leave the loops.
+    let n = frame.len();
+    let (rep_c, assigned_c, contact_c, load_c, won_c) = (
+        &frame.rep[..n],
+        &frame.assigned[..n],
+        &frame.contact[..n],
+        &frame.load[..n],
+        &frame.won[..n],
+    );
+    let delay = |i: usize| (contact_c[i] - assigned_c[i]).max(0) as f64;
+    for i in 0..n {
+        let rep = rep_c[i];
+        let a = assigned_c[i];
         if rep == NONE || a == NO_TIME {
             continue;
         }
-        let lb = load_bucket(frame.load[i]);
-        let contacted = frame.contact[i] != NO_TIME;
+        let lb = load_bucket(load_c[i]);
+        let contacted = contact_c[i] != NO_TIME;
         let decided = contacted || (as_of - a) as f64 > sla_secs;
         let in_sla = contacted && delay(i) <= sla_secs;
         if let Some(t) = by_rep_load.get_mut(rep as usize * n_load + lb) {
@@ -210,7 +220,7 @@ pub fn response_time(
         }
         // 0 within the SLA, 1 late, 2 never contacted.
         let s = usize::from(!in_sla) + usize::from(!contacted);
-        sla_conv[s].0 += frame.won[i] as u64;
+        sla_conv[s].0 += won_c[i] as u64;
         sla_conv[s].1 += 1;
     }
     let mut by_rep = vec![Tally::default(); n_reps];
@@ -242,16 +252,16 @@ pub fn response_time(
     let mut rep_hours = vec![0u32; overall.contacted as usize];
     let mut load_hours = rep_hours.clone();
     let (mut rep_next, mut load_next) = (rep_start.clone(), load_start.clone());
-    for i in 0..frame.len() {
-        let rep = frame.rep[i];
-        if rep == NONE || frame.assigned[i] == NO_TIME || frame.contact[i] == NO_TIME {
+    for i in 0..n {
+        let rep = rep_c[i];
+        if rep == NONE || assigned_c[i] == NO_TIME || contact_c[i] == NO_TIME {
             continue;
         }
         // Hours kept at f32 precision (a tenth of a second over a year), as reported.
         let h = ((delay(i) / SECS_PER_HOUR as f64) as f32).to_bits();
         for (next, hours, g) in [
             (&mut rep_next, &mut rep_hours, rep as usize),
-            (&mut load_next, &mut load_hours, load_bucket(frame.load[i])),
+            (&mut load_next, &mut load_hours, load_bucket(load_c[i])),
         ] {
             if let Some(at) = next.get_mut(g)
                 && let Some(slot) = hours.get_mut(*at)

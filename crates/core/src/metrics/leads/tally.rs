@@ -85,18 +85,38 @@ impl LeadTally {
             &mut conv_campaign[..],
             &mut conv_month[..],
         );
+        // Every column cut to the frame's length, so that the loop's index is known to be in
+        // bounds of each and the checks leave the loop.
+        let n = frame.len();
         let f = &**frame;
-        for i in 0..frame.len() {
-            let rep = f.rep[i];
-            let won = f.won[i];
-            let ty = usize::from(f.ty[i]).min(4);
-            let source = slot(f.source[i], n_source);
-            let campaign = slot(f.campaign[i], n_campaign);
-            let reached = usize::from(f.reached[i]).min(4);
+        let (rep_c, won_c, ty_c, source_c, campaign_c, reached_c) = (
+            &f.rep[..n],
+            &f.won[..n],
+            &f.ty[..n],
+            &f.source[..n],
+            &f.campaign[..n],
+            &f.reached[..n],
+        );
+        let (cost_c, won_value_c, region_c, month_c, closed_c, created_c) = (
+            &f.cost[..n],
+            &f.won_value[..n],
+            &f.region[..n],
+            &f.month[..n],
+            &f.closed[..n],
+            &f.created[..n],
+        );
+        for i in 0..n {
+            let rep = rep_c[i];
+            let won = won_c[i];
+            let ty_k = ty_c[i];
+            let ty = usize::from(ty_k).min(4);
+            let source = slot(source_c[i], n_source);
+            let campaign = slot(campaign_c[i], n_campaign);
+            let reached = usize::from(reached_c[i]).min(4);
             funnel.overall[reached] += 1;
             f_source[source][reached] += 1;
             f_type[ty][reached] += 1;
-            let (cost, revenue) = (f.cost[i], f.won_value[i]);
+            let (cost, revenue) = (cost_c[i], won_value_c[i]);
             for s in [
                 &mut r_source[source],
                 &mut r_campaign[campaign],
@@ -117,26 +137,26 @@ impl LeadTally {
                 c[ty].1 += 1;
             }
             for c in [
-                &mut c_region[slot(f.region[i], n_region)],
+                &mut c_region[slot(region_c[i], n_region)],
                 &mut c_source[source],
                 &mut c_campaign[campaign],
-                &mut c_month[slot(f.month[i], n_month)],
+                &mut c_month[slot(month_c[i], n_month)],
             ] {
                 c.0 += w;
                 c.1 += 1;
             }
             total.0 += w;
             total.1 += 1;
-            let closed = f.closed[i];
+            let closed = closed_c[i];
             if closed != NO_TIME && !won {
                 continue;
             }
             let end = if closed == NO_TIME { as_of } else { closed };
-            let d = days(f.created[i], end);
+            let d = days(created_c[i], end);
             let event = won && closed != NO_TIME;
             cycle.all.add(d, event);
-            if f.ty[i] != NO_TYPE
-                && let Some(t) = cycle.by_type.get_mut(usize::from(f.ty[i]))
+            if ty_k != NO_TYPE
+                && let Some(t) = cycle.by_type.get_mut(usize::from(ty_k))
             {
                 t.add(d, event);
             }
