@@ -290,6 +290,18 @@ fn evaluate(groups: &mut Vec<Group>) -> (Option<f64>, Option<f64>, Vec<Calibrati
     (auc, Some(brier), calibration)
 }
 
+/// The columns the score's passes read (creation, close, won, combination of factor values),
+/// cut to the frame's length so that the checks of a pass's index leave its loop.
+fn outcome_columns(frame: &LeadFrame) -> (&[i64], &[i64], &[bool], &[u32]) {
+    let n = frame.len();
+    (
+        &frame.created[..n],
+        &frame.closed[..n],
+        &frame.won[..n],
+        &frame.combo[..n],
+    )
+}
+
 /// Frame leads per block in [`Resolved::per_block`].
 const BLOCK: usize = 4096;
 
@@ -307,15 +319,8 @@ impl Resolved {
         let mut by_combo = vec![(0u64, 0u64); frame.combos.len()];
         let mut per_block = vec![0u32; frame.len().div_ceil(BLOCK)];
         let (mut sorted, mut prev) = (true, i64::MIN);
-        // The columns cut to the frame's length, so the checks of the index leave the loop.
-        let n = frame.len();
-        let (created_c, closed_c, won_c, combo_c) = (
-            &frame.created[..n],
-            &frame.closed[..n],
-            &frame.won[..n],
-            &frame.combo[..n],
-        );
-        for i in 0..n {
+        let (created_c, closed_c, won_c, combo_c) = outcome_columns(frame);
+        for i in 0..created_c.len() {
             let created = created_c[i];
             sorted &= created >= prev;
             prev = created;
@@ -407,14 +412,8 @@ pub fn score(ds: &Dataset, frame: &LeadFrame) -> (ScoreReport, Vec<f64>) {
     let mut train = vec![(0u64, 0u64); frame.combos.len()];
     let mut tested = vec![(0u64, 0u64); frame.combos.len() + 1];
     let last = tested.len() - 1;
-    let n = frame.len();
-    let (created_c, closed_c, won_c, combo_c) = (
-        &frame.created[..n],
-        &frame.closed[..n],
-        &frame.won[..n],
-        &frame.combo[..n],
-    );
-    for i in 0..n {
+    let (created_c, closed_c, won_c, combo_c) = outcome_columns(frame);
+    for i in 0..created_c.len() {
         let (created, closed, won) = (created_c[i], closed_c[i], won_c[i]);
         let (t, k) = if created >= split && (won || closed != NO_TIME) {
             (&mut tested, (combo_c[i] as usize).min(last))
