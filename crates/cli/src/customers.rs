@@ -5,23 +5,22 @@
 
 use reallot_core::Dataset;
 use reallot_core::customers::{
-    CustomerColumns, CustomerConfig, CustomerReport, CustomerReportParts,
+    CustomerColumns, CustomerConfig, CustomerReport, CustomerReportParts, customer_report_of,
 };
 
 /// Every customer measure of `ds` under `config` from its held `columns`: the CLV half on a
-/// second thread while this one computes the other sections.
+/// second thread while this one computes the other sections (with one core, the core's
+/// sequential report).
 pub fn customer_report(
     ds: &Dataset,
     columns: &CustomerColumns,
     config: &CustomerConfig,
 ) -> CustomerReport {
-    let parts = CustomerReportParts::of(ds, columns, config);
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 {
-        let clv = parts.clv_half();
-        let others = parts.other_half();
-        return parts.assemble(clv, others);
+        return customer_report_of(ds, columns, config);
     }
+    let parts = CustomerReportParts::of(ds, columns, config);
     let (clv, others) = std::thread::scope(|s| {
         let clv = s.spawn(|| parts.clv_half());
         let others = parts.other_half();
@@ -37,7 +36,6 @@ pub fn customer_report(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use reallot_core::customers::customer_report_of;
     use reallot_core::demo::{DEMO_AS_OF, DemoConfig, Scale, demo_dataset};
     use reallot_core::model::Timestamp;
 
