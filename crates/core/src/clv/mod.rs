@@ -465,11 +465,14 @@ impl Distribution {
         if v.is_empty() {
             return None;
         }
-        v.sort_unstable_by(f64::total_cmp);
-        let q = |p| crate::stats::quantile_sorted(&v, p).unwrap_or(0.0);
+        // Quantiles by selection (linear on average) rather than a sort: this runs over every
+        // customer's P(alive) and CLV. The total is summed in input order.
         let total: f64 = v.iter().sum();
-        let min = v.first().copied().unwrap_or(0.0).min(0.0);
-        let max = v.last().copied().unwrap_or(0.0);
+        let (min, max) = v.iter().fold((0.0f64, f64::NEG_INFINITY), |(lo, hi), &x| {
+            (lo.min(x), hi.max(x))
+        });
+        let mut q = |p| crate::stats::quantile_of_order(&mut v, p).unwrap_or(0.0);
+        let (p10, p50, p90) = (q(0.1), q(0.5), q(0.9));
         let bins = bins.max(1);
         let width = (max - min) / bins as f64;
         let edges: Vec<f64> = (0..=bins).map(|i| min + width * i as f64).collect();
@@ -488,9 +491,9 @@ impl Distribution {
             count: v.len(),
             mean: total / v.len() as f64,
             total,
-            p10: q(0.1),
-            p50: q(0.5),
-            p90: q(0.9),
+            p10,
+            p50,
+            p90,
             max,
             edges,
             counts,

@@ -450,7 +450,13 @@ pub fn reclaim_report_in(
     let now = facts.as_of_day;
     let n_customer_slots = log.n_customer_slots;
     let n_slots = log.start.len().saturating_sub(1);
-    let mut outcomes: Vec<(Outcome, [u32; 5])> = Vec::new();
+    // Each reclaim's outcome is added to its groups as it is found; only the days in the pool
+    // of the reassigned ones are kept, with their groups, for the medians.
+    let keys = breakdown_keys(log);
+    let mut accs: [Vec<Acc>; 5] = keys.each_ref().map(|k| vec![Acc::default(); k.len()]);
+    let mut total = Acc::default();
+    // Whole seconds over 86 400, so never NaN.
+    let mut pool: Vec<(f64, [u32; 5])> = Vec::new();
     let mut owners = OwnerComparison {
         reclaims: 0,
         first_owner_revenue_90d: 0,
@@ -522,45 +528,18 @@ pub fn reclaim_report_in(
                     *react = first_sign < rd + n;
                 }
             }
-            outcomes.push((
-                outcome,
-                [kind.index() as u32, r.reason, r.rep, segment, r.month],
-            ));
-        }
-    }
-    let entity_keys = [EntityKind::Lead, EntityKind::Customer].map(GroupKey::Entity);
-    let reason_keys = OwnershipReason::ALL
-        .iter()
-        .map(|&r| GroupKey::Reason(Some(r)))
-        .chain([GroupKey::Reason(None)]);
-    let segment_keys = CustomerType::ALL
-        .iter()
-        .map(|&s| GroupKey::Segment(Some(s)))
-        .chain([GroupKey::Segment(None)]);
-    let keys: [&[GroupKey]; 5] = [
-        &entity_keys,
-        &reason_keys.collect::<Vec<_>>(),
-        &log.rep_keys,
-        &segment_keys.collect::<Vec<_>>(),
-        &log.month_keys,
-    ];
-    let mut accs: [Vec<Acc>; 5] = keys.map(|k| vec![Acc::default(); k.len()]);
-    let mut total = Acc::default();
-    // Days in the pool of each reassigned reclaim with its groups. Whole seconds over 86 400,
-    // so never NaN.
-    let mut pool: Vec<(f64, [u32; 5])> = Vec::new();
-    for (outcome, groups) in &outcomes {
-        total.add(outcome);
-        for (acc, &g) in accs.iter_mut().zip(groups) {
-            if let Some(a) = acc.get_mut(g as usize) {
-                a.add(outcome);
+            let groups = [kind.index() as u32, r.reason, r.rep, segment, r.month];
+            total.add(&outcome);
+            for (acc, &g) in accs.iter_mut().zip(&groups) {
+                if let Some(a) = acc.get_mut(g as usize) {
+                    a.add(&outcome);
+                }
+            }
+            if let Some(days) = outcome.pool_days {
+                pool.push((days, groups));
             }
         }
-        if let Some(days) = outcome.pool_days {
-            pool.push((days, *groups));
-        }
     }
-    drop(outcomes);
     let mut all_days: Vec<f64> = pool.iter().map(|p| p.0).collect();
     let total = total.stats("all".into(), &mut all_days);
     drop(all_days);
@@ -592,6 +571,27 @@ pub fn reclaim_report_in(
         owners,
         entities_reclaimed,
     }
+}
+
+/// The keys of the five breakdowns (entity, reason, rep, segment, month), by key id.
+fn breakdown_keys(log: &ReclaimLog) -> [Vec<GroupKey>; 5] {
+    [
+        [EntityKind::Lead, EntityKind::Customer]
+            .map(GroupKey::Entity)
+            .to_vec(),
+        OwnershipReason::ALL
+            .iter()
+            .map(|&r| GroupKey::Reason(Some(r)))
+            .chain([GroupKey::Reason(None)])
+            .collect(),
+        log.rep_keys.clone(),
+        CustomerType::ALL
+            .iter()
+            .map(|&s| GroupKey::Segment(Some(s)))
+            .chain([GroupKey::Segment(None)])
+            .collect(),
+        log.month_keys.clone(),
+    ]
 }
 
 fn is_reclaim(e: &crate::model::OwnershipEvent) -> bool {

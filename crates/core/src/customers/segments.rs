@@ -140,6 +140,11 @@ pub struct RfmReport {
 /// Quintile score 1..=5 of each value (higher value → higher score), ties sharing the score of
 /// their first rank, so equal customers always score equally.
 pub fn quintile_scores(values: &[f64]) -> Vec<u8> {
+    quintile_scores_by_counting(values).unwrap_or_else(|| quintile_scores_by_sorting(values))
+}
+
+/// [`quintile_scores`] of any values, from one sort.
+pub(super) fn quintile_scores_by_sorting(values: &[f64]) -> Vec<u8> {
     let n = values.len();
     // (value, position) pairs sorted by value: the same value sequence as sorting positions by
     // value, without an indirection per comparison.
@@ -162,6 +167,43 @@ pub fn quintile_scores(values: &[f64]) -> Vec<u8> {
         }
     }
     out
+}
+
+/// [`quintile_scores`] of whole numbers spanning a range no wider than a few times their
+/// count (days since the last order, purchase days): the first rank of a value is the number
+/// of values below it, read from counts per value, with no sort. `None` for other values.
+pub(super) fn quintile_scores_by_counting(values: &[f64]) -> Option<Vec<u8>> {
+    let n = values.len();
+    let (lo, hi) = values
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        });
+    let span = hi - lo;
+    if !(span >= 0.0 && span <= (4 * n).max(1024) as f64) || values.iter().any(|v| v.fract() != 0.0)
+    {
+        return None;
+    }
+    // Whole numbers within the span: each value's offset from `lo` is exact.
+    let offset = |v: f64| (v - lo) as usize;
+    let mut below = vec![0usize; span as usize + 2];
+    for &v in values {
+        if let Some(c) = below.get_mut(offset(v) + 1) {
+            *c += 1;
+        }
+    }
+    for k in 1..below.len() {
+        below[k] += below[k - 1];
+    }
+    Some(
+        values
+            .iter()
+            .map(|&v| {
+                let first_rank = below.get(offset(v)).copied().unwrap_or(0);
+                (1 + 5 * first_rank / n.max(1)).min(5) as u8
+            })
+            .collect(),
+    )
 }
 
 /// RFM scores for customers with at least one order (`None` for the others).

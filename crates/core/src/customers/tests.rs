@@ -185,6 +185,22 @@ mod properties {
         }
 
         #[test]
+        fn quintile_scores_by_counting_match_the_sort(
+            values in prop::collection::vec(-300i32..300, 1..200),
+            scale in prop::sample::select(vec![1.0f64, -1.0, 1.0e3]),
+        ) {
+            let values: Vec<f64> = values.iter().map(|&v| f64::from(v) * scale).collect();
+            let counted = segments::quintile_scores_by_counting(&values);
+            // Spans up to 600 × 1 000 over at most 200 values exceed the counting bound of
+            // max(4n, 1 024) only at the largest scale: then there is no counting answer.
+            if let Some(counted) = counted {
+                prop_assert_eq!(counted, segments::quintile_scores_by_sorting(&values));
+            } else {
+                prop_assert!(scale == 1.0e3);
+            }
+        }
+
+        #[test]
         fn quintile_scores_are_monotone(values in prop::collection::vec(-1e6f64..1e6, 1..60)) {
             let s = quintile_scores(&values);
             for i in 0..values.len() {
