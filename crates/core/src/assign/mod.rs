@@ -3,7 +3,10 @@
 
 mod flow;
 
-pub use flow::{BatchClass, BatchLead, optimal_batch, optimal_classes};
+pub use flow::{
+    BatchClass, BatchLead, Scratch as BatchScratch, optimal_batch, optimal_classes,
+    optimal_classes_into,
+};
 
 use crate::dataset::Dataset;
 use crate::model::{CustomerType, CustomerTypeSet, RepId, Role, Sym, Timestamp};
@@ -737,8 +740,18 @@ impl Assigner {
 
     /// The eligible reps of a lead, for a batch (a copy of the candidate list).
     pub fn candidates(&mut self, g: &Gate, ask: &Ask) -> Vec<usize> {
-        self.eligible(g, ask);
-        self.scratch.clone()
+        let mut out = Vec::new();
+        self.candidates_into(g, ask, &mut out);
+        out
+    }
+
+    /// The eligible reps of a lead into `out` (cleared first), in roster order.
+    pub fn candidates_into(&self, g: &Gate, ask: &Ask, out: &mut Vec<usize>) {
+        out.clear();
+        self.scan(g, ask, |i| {
+            out.push(i);
+            false
+        });
     }
 }
 
