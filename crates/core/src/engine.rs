@@ -5,7 +5,9 @@
 //! simulator, a test) says what time it is, and calls [`Engine::handle_timeout`] when the
 //! deadline it was given has come. The same inputs always give the same decisions.
 
-use crate::assign::{Ask, Assigner, BatchClass, Gate, RepState, Roster, Strategy, ValueTable};
+use crate::assign::{
+    Ask, Assigner, BatchClass, BatchScratch, Gate, RepState, Roster, Strategy, ValueTable,
+};
 use crate::model::{CustomerId, CustomerType, LeadId, Sym, Timestamp};
 use crate::reclaim::{HeldCustomer, HeldLead, ReclaimPolicy, ReclaimReason};
 use calendar::Calendar;
@@ -229,7 +231,21 @@ pub struct Engine {
     /// Leads collected for the next batch.
     batch: Vec<u32>,
     batch_due: Option<i64>,
+    batch_bufs: BatchBufs,
     last_day: i64,
+}
+
+/// What one batch of batch-optimal works in, kept for the next: the classes with their
+/// candidate lists, each lead's class, the reps' room and the solver's answer and scratch.
+#[derive(Clone, Debug, Default)]
+struct BatchBufs {
+    keys: Vec<(Option<Sym>, Option<CustomerType>, Option<usize>)>,
+    classes: Vec<BatchClass>,
+    class_of: Vec<usize>,
+    caps: Vec<u32>,
+    given: Vec<Vec<(usize, usize)>>,
+    next: Vec<usize>,
+    scratch: BatchScratch,
 }
 
 /// The engine's index of each lead or customer, by the symbol of its id. Symbols are dense
@@ -314,6 +330,7 @@ impl Engine {
             waiting: VecDeque::new(),
             batch: Vec::new(),
             batch_due: None,
+            batch_bufs: BatchBufs::default(),
             last_day: i64::MIN,
         }
     }
@@ -863,16 +880,19 @@ impl Engine {
     }
 
     fn run_batch(&mut self, now: Timestamp) {
-        let batch = std::mem::take(&mut self.batch);
+        // The batch and every buffer of its solution are kept from one batch to the next, so
+        // a batch allocates nothing once they have grown.
+        let mut batch = std::mem::take(&mut self.batch);
+        let mut b = std::mem::take(&mut self.batch_bufs);
         let max_share = match self.assigner.strategy.selector {
             crate::assign::Selector::BatchOptimal { max_share, .. } => max_share,
             _ => None,
         };
         // Leads asking the same (region, type, excluded rep) have the same candidates, so
         // eligibility is worked out once per class rather than per lead.
-        let mut keys: Vec<(Option<Sym>, Option<CustomerType>, Option<usize>)> = Vec::new();
-        let mut classes: Vec<BatchClass> = Vec::new();
-        let mut class_of: Vec<usize> = Vec::with_capacity(batch.len());
+        b.keys.clear();
+        b.class_of.clear();
+        let mut n_classes = 0;
         let (policy, states) = (&self.policy, &self.reps);
         let allow = |i: usize| allows(policy, states, i);
         let gate = Gate {
@@ -884,43 +904,61 @@ impl Engine {
         for &ix in &batch {
             let ask = self.ask(ix, now);
             let key = (ask.region, ask.customer_type, ask.exclude);
-            let k = match keys.iter().position(|k| *k == key) {
+            let k = match b.keys.iter().position(|k| *k == key) {
                 Some(k) => k,
                 None => {
-                    keys.push(key);
-                    classes.push(BatchClass {
-                        candidates: self.assigner.candidates(&gate, &ask),
-                        customer_type: ask.customer_type,
-                        leads: 0,
-                    });
-                    classes.len() - 1
+                    b.keys.push(key);
+                    if b.classes.len() <= n_classes {
+                        b.classes.push(BatchClass {
+                            candidates: Vec::new(),
+                            customer_type: None,
+                            leads: 0,
+                        });
+                    }
+                    let class = &mut b.classes[n_classes];
+                    self.assigner
+                        .candidates_into(&gate, &ask, &mut class.candidates);
+                    class.customer_type = ask.customer_type;
+                    class.leads = 0;
+                    n_classes += 1;
+                    n_classes - 1
                 }
             };
-            classes[k].leads += 1;
-            class_of.push(k);
+            b.classes[k].leads += 1;
+            b.class_of.push(k);
         }
-        let caps: Vec<u32> = (0..self.reps.len())
-            .map(|i| {
-                let by_capacity = self.roster.reps[i]
-                    .capacity
-                    .saturating_sub(self.reps[i].load);
-                let by_holding = policy.holding_cap.map_or(u32::MAX, |cap| {
-                    cap.saturating_sub(held(policy, &self.reps[i]))
-                });
-                by_capacity.min(by_holding)
-            })
-            .collect();
+        b.caps.clear();
+        b.caps.extend((0..self.reps.len()).map(|i| {
+            let by_capacity = self.roster.reps[i]
+                .capacity
+                .saturating_sub(self.reps[i].load);
+            let by_holding = policy.holding_cap.map_or(u32::MAX, |cap| {
+                cap.saturating_sub(held(policy, &self.reps[i]))
+            });
+            by_capacity.min(by_holding)
+        }));
         let per_rep =
             max_share.map(|s| ((s.clamp(0.0, 1.0) * batch.len() as f64).ceil() as u32).max(1));
-        // Each class's leads, in arrival order, take its reps in roster order.
-        let mut given = crate::assign::optimal_classes(&classes, &caps, &self.values, per_rep);
-        for (&ix, &k) in batch.iter().zip(&class_of) {
-            let pick = given.get_mut(k).and_then(|counts| {
-                let (rep, n) = counts.first_mut()?;
+        crate::assign::optimal_classes_into(
+            &b.classes[..n_classes],
+            &b.caps,
+            &self.values,
+            per_rep,
+            &mut b.scratch,
+            &mut b.given,
+        );
+        // Each class's leads, in arrival order, take its reps in roster order: `next[k]` is
+        // the first of class k's (rep, count) pairs not used up.
+        b.next.clear();
+        b.next.resize(n_classes, 0);
+        for (&ix, &k) in batch.iter().zip(&b.class_of) {
+            let pick = b.given.get_mut(k).and_then(|counts| {
+                let first = b.next.get_mut(k)?;
+                let (rep, n) = counts.get_mut(*first)?;
                 let rep = *rep;
                 *n -= 1;
                 if *n == 0 {
-                    counts.remove(0);
+                    *first += 1;
                 }
                 Some(rep)
             });
@@ -936,6 +974,11 @@ impl Engine {
                 _ => self.start_waiting(ix, now),
             }
         }
+        batch.clear();
+        // Leads that came in meanwhile (none do: a batch runs within one timeout) stay queued.
+        batch.append(&mut self.batch);
+        self.batch = batch;
+        self.batch_bufs = b;
     }
 
     fn give_lead(&mut self, ix: u32, rep: usize, now: Timestamp) {

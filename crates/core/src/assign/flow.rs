@@ -36,7 +36,7 @@ type Class = usize;
 struct Batch<'a> {
     classes: &'a [BatchClass],
     /// How many more leads each rep may take in this batch.
-    room: Vec<u32>,
+    room: &'a [u32],
     values: &'a ValueTable,
 }
 
@@ -102,23 +102,25 @@ impl Batch<'_> {
     /// many as `leads`: an optimal answer never needs a rep below them, since with every rep
     /// having room for one, a lead sent lower could move to one of these left empty, at no
     /// loss of value.
-    fn ranked(&self, c: Class, leads: usize) -> Vec<(f64, usize)> {
-        let mut ranked: Vec<(f64, usize)> = self
-            .candidates(c)
-            .filter(|&r| self.room[r] > 0)
-            .map(|r| (self.value(c, r), r))
-            .collect();
+    fn ranked(&self, c: Class, leads: usize, ranked: &mut Vec<(f64, usize)>) {
+        let from = ranked.len();
+        ranked.extend(
+            self.candidates(c)
+                .filter(|&r| self.room[r] > 0)
+                .map(|r| (self.value(c, r), r)),
+        );
         // Stable: equal values keep candidate order.
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        ranked.truncate(leads);
-        ranked
+        ranked[from..].sort_by(|a, b| b.0.total_cmp(&a.0));
+        ranked.truncate(from + leads.min(ranked.len() - from));
     }
 
-    /// A group of one class: fill its reps best first.
-    fn solve_one(&self, c: Class, out: &mut [Vec<(usize, usize)>]) {
+    fn solve_one(&self, c: Class, scratch: &mut Scratch, out: &mut [Vec<(usize, usize)>]) {
         let mut left = self.size(c);
-        let mut counts = Vec::new();
-        for (_, r) in self.ranked(c, left) {
+        scratch.ranked.clear();
+        self.ranked(c, left, &mut scratch.ranked);
+        let counts = &mut out[c];
+        counts.clear();
+        for &(_, r) in &scratch.ranked {
             if left == 0 {
                 break;
             }
@@ -128,43 +130,48 @@ impl Batch<'_> {
         }
         // Reps in roster order, as everywhere else.
         counts.sort_unstable();
-        out[c] = counts;
     }
 
-    /// Min-cost maximum flow over one group: source → class (its size) → rep → sink (the
-    /// rep's room), each unit on class → rep worth the rep's value for the class. Every
-    /// augmenting path serves one more lead, so augmenting along the most valuable path until
-    /// none is left serves the most leads and, among those answers, gets the most value
-    /// (successive shortest paths keep the flow of least cost for its size). Paths are found
-    /// by Bellman–Ford over the dense class × rep network (backward arcs have negative cost).
-    fn solve_flow(&self, classes: &[Class], out: &mut [Vec<(usize, usize)>]) {
+    fn solve_flow(&self, classes: &[Class], sc: &mut Scratch, out: &mut [Vec<(usize, usize)>]) {
         let leads: usize = classes.iter().map(|&c| self.size(c)).sum();
-        let ranked: Vec<Vec<(f64, usize)>> =
-            classes.iter().map(|&c| self.ranked(c, leads)).collect();
-        let mut reps: Vec<usize> = ranked.iter().flatten().map(|&(_, r)| r).collect();
+        // Each class's ranked reps, one after another: class c's are `ranked[at[c]..at[c + 1]]`.
+        sc.ranked.clear();
+        sc.at.clear();
+        for &c in classes {
+            sc.at.push(sc.ranked.len());
+            self.ranked(c, leads, &mut sc.ranked);
+        }
+        sc.at.push(sc.ranked.len());
+        let reps = &mut sc.reps;
+        reps.clear();
+        reps.extend(sc.ranked.iter().map(|&(_, r)| r));
         reps.sort_unstable();
         reps.dedup();
         let (k, m) = (classes.len(), reps.len());
         // value[c * m + j]: NaN where rep j may not take class c.
-        let mut value = vec![f64::NAN; k * m];
-        for (c, ranked) in ranked.iter().enumerate() {
-            for &(v, r) in ranked {
+        let value = refill(&mut sc.value, k * m, f64::NAN);
+        for c in 0..k {
+            for &(v, r) in &sc.ranked[sc.at[c]..sc.at[c + 1]] {
                 if let Ok(j) = reps.binary_search(&r) {
                     value[c * m + j] = v;
                 }
             }
         }
-        let mut flow = vec![0usize; k * m];
-        let mut supply: Vec<usize> = classes.iter().map(|&c| self.size(c)).collect();
-        let mut room: Vec<usize> = reps.iter().map(|&r| self.room[r] as usize).collect();
+        let flow = refill(&mut sc.flow, k * m, 0usize);
+        let supply = &mut sc.supply;
+        supply.clear();
+        supply.extend(classes.iter().map(|&c| self.size(c)));
+        let room = &mut sc.room_flow;
+        room.clear();
+        room.extend(reps.iter().map(|&r| self.room[r] as usize));
         // Cost (negated value) of the cheapest path found to each class and rep, and the step
         // that reached it: a class through a backward arc from a rep, a rep from a class.
-        let mut dist_c = vec![f64::INFINITY; k];
-        let mut dist_r = vec![f64::INFINITY; m];
-        let mut via_c: Vec<Option<usize>> = vec![None; k];
-        let mut via_r = vec![0usize; m];
+        let dist_c = refill(&mut sc.dist_c, k, f64::INFINITY);
+        let dist_r = refill(&mut sc.dist_r, m, f64::INFINITY);
+        let via_c = refill(&mut sc.via_c, k, None);
+        let via_r = refill(&mut sc.via_r, m, 0usize);
         loop {
-            for ((d, via), &left) in dist_c.iter_mut().zip(&mut via_c).zip(&supply) {
+            for ((d, via), &left) in dist_c.iter_mut().zip(via_c.iter_mut()).zip(supply.iter()) {
                 *d = if left > 0 { 0.0 } else { f64::INFINITY };
                 *via = None;
             }
@@ -255,10 +262,13 @@ impl Batch<'_> {
             }
         }
         for (c, &class) in classes.iter().enumerate() {
-            out[class] = (0..m)
-                .filter(|&j| flow[c * m + j] > 0)
-                .map(|j| (reps[j], flow[c * m + j]))
-                .collect();
+            let counts = &mut out[class];
+            counts.clear();
+            counts.extend(
+                (0..m)
+                    .filter(|&j| flow[c * m + j] > 0)
+                    .map(|j| (reps[j], flow[c * m + j])),
+            );
         }
     }
 }
@@ -281,22 +291,53 @@ pub fn optimal_classes(
     values: &ValueTable,
     max_per_rep: Option<u32>,
 ) -> Vec<Vec<(usize, usize)>> {
-    let mut out = vec![Vec::new(); classes.len()];
+    let mut out = Vec::new();
+    optimal_classes_into(
+        classes,
+        caps,
+        values,
+        max_per_rep,
+        &mut Scratch::default(),
+        &mut out,
+    );
+    out
+}
+
+/// [`optimal_classes`] into `out` (one list per class; lists beyond `classes.len()` are left
+/// as they are), with its working space in `scratch`: a caller solving batch after batch
+/// (the engine) keeps both, so a batch allocates nothing once they have grown.
+pub fn optimal_classes_into(
+    classes: &[BatchClass],
+    caps: &[u32],
+    values: &ValueTable,
+    max_per_rep: Option<u32>,
+    scratch: &mut Scratch,
+    out: &mut Vec<Vec<(usize, usize)>>,
+) {
+    if out.len() < classes.len() {
+        out.resize_with(classes.len(), Vec::new);
+    }
+    for counts in &mut out[..classes.len()] {
+        counts.clear();
+    }
+    let out = &mut out[..classes.len()];
+    let mut room = std::mem::take(&mut scratch.room);
+    room.clear();
+    room.extend(caps.iter().map(|&c| c.min(max_per_rep.unwrap_or(u32::MAX))));
     let batch = Batch {
         classes,
-        room: caps
-            .iter()
-            .map(|&c| c.min(max_per_rep.unwrap_or(u32::MAX)))
-            .collect(),
+        room: &room,
         values,
     };
     // Groups: reps joined whenever a class may go to both; a class belongs to the group of
     // its reps. Classes with no rep get nothing.
-    let mut parent: Vec<usize> = (0..caps.len()).collect();
+    let parent = &mut scratch.parent;
+    parent.clear();
+    parent.extend(0..caps.len());
     for c in 0..classes.len() {
         let mut first = None;
         for r in batch.candidates(c) {
-            let root = find(&mut parent, r);
+            let root = find(parent, r);
             match first {
                 None => first = Some(root),
                 Some(f) if root != f => parent[root] = f,
@@ -304,28 +345,60 @@ pub fn optimal_classes(
             }
         }
     }
-    let mut grouped: Vec<(usize, Class)> = (0..classes.len())
-        .filter_map(|c| {
-            let r = batch.candidates(c).next()?;
-            Some((find(&mut parent, r), c))
-        })
-        .collect();
+    let mut grouped = std::mem::take(&mut scratch.grouped);
+    grouped.clear();
+    grouped.extend((0..classes.len()).filter_map(|c| {
+        let r = batch.candidates(c).next()?;
+        Some((find(parent, r), c))
+    }));
     // Stable: classes keep their order within a group.
     grouped.sort_by_key(|(root, _)| *root);
-    let mut demand = vec![0usize; caps.len()];
-    let mut group: Vec<Class> = Vec::new();
+    let mut demand = std::mem::take(&mut scratch.demand);
+    refill(&mut demand, caps.len(), 0usize);
+    let mut group = std::mem::take(&mut scratch.group);
     for chunk in grouped.chunk_by(|a, b| a.0 == b.0) {
         group.clear();
         group.extend(chunk.iter().map(|(_, c)| *c));
-        if batch.solve_greedy(&group, &mut demand, &mut out) {
+        if batch.solve_greedy(&group, &mut demand, out) {
             continue;
         }
         match group[..] {
-            [c] => batch.solve_one(c, &mut out),
-            _ => batch.solve_flow(&group, &mut out),
+            [c] => batch.solve_one(c, scratch, out),
+            _ => batch.solve_flow(&group, scratch, out),
         }
     }
-    out
+    scratch.room = room;
+    scratch.grouped = grouped;
+    scratch.demand = demand;
+    scratch.group = group;
+}
+
+/// Working space of [`optimal_classes_into`], kept between batches.
+#[derive(Clone, Debug, Default)]
+pub struct Scratch {
+    room: Vec<u32>,
+    parent: Vec<usize>,
+    grouped: Vec<(usize, Class)>,
+    demand: Vec<usize>,
+    group: Vec<Class>,
+    ranked: Vec<(f64, usize)>,
+    at: Vec<usize>,
+    reps: Vec<usize>,
+    value: Vec<f64>,
+    flow: Vec<usize>,
+    supply: Vec<usize>,
+    room_flow: Vec<usize>,
+    dist_c: Vec<f64>,
+    dist_r: Vec<f64>,
+    via_c: Vec<Option<usize>>,
+    via_r: Vec<usize>,
+}
+
+/// `v` cleared and refilled with `n` copies of `x`, keeping its allocation.
+fn refill<T: Clone>(v: &mut Vec<T>, n: usize, x: T) -> &mut Vec<T> {
+    v.clear();
+    v.resize(n, x);
+    v
 }
 
 /// [`optimal_classes`] for a batch of single leads: leads with the same candidates and

@@ -3,7 +3,10 @@
 
 mod flow;
 
-pub use flow::{BatchClass, BatchLead, optimal_batch, optimal_classes};
+pub use flow::{
+    BatchClass, BatchLead, Scratch as BatchScratch, optimal_batch, optimal_classes,
+    optimal_classes_into,
+};
 
 use crate::dataset::Dataset;
 use crate::model::{CustomerType, CustomerTypeSet, RepId, Role, Sym, Timestamp};
@@ -340,6 +343,7 @@ struct HotRep {
     capacity: u32,
     region: Option<Sym>,
     skills: CustomerTypeSet,
+    role: Option<Role>,
 }
 
 impl HotRep {
@@ -350,6 +354,7 @@ impl HotRep {
             capacity: r.capacity,
             region: r.region,
             skills: r.skills,
+            role: r.role,
         }
     }
 }
@@ -405,15 +410,14 @@ impl Assigner {
         }
     }
 
-    /// The eligible reps for a lead into `self.scratch` (strict rules first, then relaxing the
-    /// "prefer" ones).
-    fn eligible(&mut self, g: &Gate, ask: &Ask) {
+    /// Visits the eligible reps of a lead in roster order, strict rules first, then relaxing
+    /// the "prefer" ones: `visit` sees every rep that passes at the first level where any
+    /// does, and may stop the scan by returning `true`. Whether any rep passed.
+    fn scan(&self, g: &Gate, ask: &Ask, mut visit: impl FnMut(usize) -> bool) -> bool {
         let f = &self.strategy.filters;
         let day = g.now.day();
         let now = g.now.0;
         let quota = f.daily_quota.then_some(&self.strategy.quota);
-        let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
         // Each test reads one rep's row and counters once, without branching on the rules
         // that are off (they are folded into the flags), so the scan of a region is a tight
         // loop; the holding-cap test, a call through the engine, only runs when it has one.
@@ -461,16 +465,115 @@ impl Assigner {
                 _ => (&self.all, false),
             };
             let check_region = by_region && !indexed;
+            let mut any = false;
             for &i in pool {
                 if hard(i) && (!check_region || region_ok(i)) && (!by_skill || skill_ok(i)) {
-                    scratch.push(i);
+                    any = true;
+                    if visit(i) {
+                        return true;
+                    }
                 }
             }
-            if !scratch.is_empty() {
-                break;
+            if any {
+                return true;
             }
         }
+        false
+    }
+
+    /// The eligible reps for a lead into `self.scratch`.
+    fn eligible(&mut self, g: &Gate, ask: &Ask) {
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        self.scan(g, ask, |i| {
+            scratch.push(i);
+            false
+        });
         self.scratch = scratch;
+    }
+
+    /// The pick of a selector that needs one look at each eligible rep in roster order, made
+    /// during the eligibility scan itself: no candidate list is written and read back, and
+    /// round robin stops at the first eligible rep at or after its cursor. The same rep as
+    /// [`Assigner::eligible`] followed by [`Assigner::select`] (test
+    /// `assign::proptests::the_one_pass_pick_is_the_two_pass_pick`). `None` for the
+    /// selectors it does not cover.
+    fn pick_in_scan(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<Option<usize>> {
+        let hot = &self.hot;
+        let ratio = |i: usize| {
+            let cap = hot.get(i).map_or(1, |r| r.capacity.max(1)) as f64;
+            g.states.get(i).map_or(0, |s| s.load) as f64 / cap
+        };
+        // The lowest ratio so far, the earlier rep on ties (as `least_loaded`).
+        let lower = |best: &mut Option<(f64, usize)>, i: usize| {
+            let r = ratio(i);
+            if best.is_none_or(|(b, _)| r < b) {
+                *best = Some((r, i));
+            }
+        };
+        let pick = match &self.strategy.selector {
+            Selector::RoundRobin => {
+                let cursor = self.cursor;
+                let (mut first, mut after) = (None, None);
+                self.scan(g, ask, |i| {
+                    first = first.or(Some(i));
+                    if i >= cursor {
+                        after = Some(i);
+                    }
+                    after.is_some()
+                });
+                let pick = after.or(first);
+                if let Some(p) = pick {
+                    self.cursor = (p + 1) % g.reps.len().max(1);
+                }
+                pick
+            }
+            Selector::LeastLoaded | Selector::BatchOptimal { .. } => {
+                let mut best = None;
+                self.scan(g, ask, |i| {
+                    lower(&mut best, i);
+                    false
+                });
+                best.map(|(_, i)| i)
+            }
+            Selector::Tiered { tiers } => {
+                let roles = ask
+                    .customer_type
+                    .and_then(|t| tiers.iter().find(|x| x.customer_type == t))
+                    .map(|x| x.roles.as_slice())
+                    .unwrap_or(&[]);
+                let (mut tiered, mut any) = (None, None);
+                self.scan(g, ask, |i| {
+                    if hot
+                        .get(i)
+                        .is_some_and(|r| r.role.is_some_and(|r| roles.contains(&r)))
+                    {
+                        lower(&mut tiered, i);
+                    }
+                    lower(&mut any, i);
+                    false
+                });
+                tiered.or(any).map(|(_, i)| i)
+            }
+            Selector::ScoreBased { load_penalty } => {
+                let mut best: Option<(f64, f64, usize)> = None;
+                self.scan(g, ask, |i| {
+                    let ratio = g.states[i].load as f64 / g.reps[i].capacity.max(1) as f64;
+                    let v = values.get(i, ask.customer_type) * (1.0 - load_penalty * ratio);
+                    let better = match best {
+                        None => true,
+                        Some((bv, br, _)) => v > bv || (v == bv && ratio < br),
+                    };
+                    if better {
+                        best = Some((v, ratio, i));
+                    }
+                    false
+                });
+                best.map(|(_, _, i)| i)
+            }
+            _ => return None,
+        };
+        Some(pick)
     }
 
     /// The candidate with the lowest load ratio; capacities come from the packed rows, not
@@ -489,16 +592,21 @@ impl Assigner {
 
     /// Picks a rep for one lead; `None` when no rep is eligible.
     pub fn pick(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<usize> {
-        self.eligible(g, ask);
-        if self.scratch.is_empty() {
-            return None;
-        }
-        // Lent out for the call rather than cloned: a tiered selector's lists would otherwise
-        // be copied for every lead.
-        let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
-        let pick = self.select(&selector, g, ask, values);
-        self.strategy.selector = selector;
-        let pick = pick?;
+        let pick = match self.pick_in_scan(g, ask, values) {
+            Some(pick) => pick?,
+            None => {
+                self.eligible(g, ask);
+                if self.scratch.is_empty() {
+                    return None;
+                }
+                // Lent out for the call rather than cloned: a tiered selector's lists would
+                // otherwise be copied for every lead.
+                let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
+                let pick = self.select(&selector, g, ask, values);
+                self.strategy.selector = selector;
+                pick?
+            }
+        };
         let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
             let r = &g.reps[pick];
             r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
@@ -611,10 +719,39 @@ impl Assigner {
         }
     }
 
+    /// [`Assigner::pick`] the long way, as it was before the one-pass pick: the candidate
+    /// list first, then the selector over it (the reference of the property test).
+    #[cfg(test)]
+    fn pick_two_pass(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<usize> {
+        self.eligible(g, ask);
+        if self.scratch.is_empty() {
+            return None;
+        }
+        let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
+        let pick = self.select(&selector, g, ask, values);
+        self.strategy.selector = selector;
+        let pick = pick?;
+        let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
+            let r = &g.reps[pick];
+            r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
+        });
+        (!swamped).then_some(pick)
+    }
+
     /// The eligible reps of a lead, for a batch (a copy of the candidate list).
     pub fn candidates(&mut self, g: &Gate, ask: &Ask) -> Vec<usize> {
-        self.eligible(g, ask);
-        self.scratch.clone()
+        let mut out = Vec::new();
+        self.candidates_into(g, ask, &mut out);
+        out
+    }
+
+    /// The eligible reps of a lead into `out` (cleared first), in roster order.
+    pub fn candidates_into(&self, g: &Gate, ask: &Ask, out: &mut Vec<usize>) {
+        out.clear();
+        self.scan(g, ask, |i| {
+            out.push(i);
+            false
+        });
     }
 }
 

@@ -220,3 +220,117 @@ proptest! {
         prop_assert!((got.1 - want.1).abs() < 1e-9, "value {} against {}", got.1, want.1);
     }
 }
+
+mod one_pass {
+    use super::super::{
+        Ask, Assigner, Filters, Gate, Quota, RepState, Roster, RosterRep, Rule, Selector, Strategy,
+        ValueTable, default_tiers,
+    };
+    use crate::model::{CustomerType, CustomerTypeSet, RepId, Role, Sym, Timestamp};
+    use proptest::prelude::*;
+
+    const ROLES: [Role; 4] = [Role::KeyAccount, Role::Field, Role::Inside, Role::Telesales];
+
+    fn rule(k: u8) -> Rule {
+        [Rule::Off, Rule::Require, Rule::Prefer][usize::from(k % 3)]
+    }
+
+    proptest! {
+        /// The pick made during the eligibility scan is the pick of the candidate list, for
+        /// every selector it covers, over a sequence of leads (round robin's cursor included).
+        #[test]
+        fn the_one_pass_pick_is_the_two_pass_pick(
+            reps in proptest::collection::vec(
+                (0u32..4, 0u8..16, 0usize..5, 0u32..6, 0u32..9, any::<bool>(), 0i64..3, 0u32..4),
+                1..14),
+            rules in (0u8..3, 0u8..3, any::<bool>(), any::<bool>(), any::<bool>(), 0u8..4),
+            selector in 0u8..5,
+            penalty in 0.0f64..1.0,
+            asks in proptest::collection::vec((0u32..4, 0usize..5, 0usize..16, 0i64..3), 1..30),
+        ) {
+            let roster = Roster {
+                reps: reps
+                    .iter()
+                    .enumerate()
+                    .map(|(i, &(region, skills, role, cap, _, _, from, _))| RosterRep {
+                        id: RepId(Sym(100 + i as u32)),
+                        region: (region > 0).then_some(Sym(region)),
+                        team: None,
+                        role: ROLES.get(role).copied(),
+                        capacity: if cap == 5 { u32::MAX } else { cap },
+                        skills: CustomerTypeSet(skills & 15),
+                        active_from: (from > 0).then(|| Timestamp::from_days(from)),
+                        active_to: None,
+                        weight: 1.0,
+                        monthly_cost: 0,
+                    })
+                    .collect(),
+                names: Vec::new(),
+            };
+            let states: Vec<RepState> = reps
+                .iter()
+                .map(|&(_, _, _, _, load, away, _, today)| RepState {
+                    load,
+                    away,
+                    day: 1,
+                    today,
+                    ..RepState::default()
+                })
+                .collect();
+            let strategy = Strategy {
+                name: "p".into(),
+                filters: Filters {
+                    region: rule(rules.0),
+                    skills: rule(rules.1),
+                    active: rules.2,
+                    capacity: rules.3,
+                    daily_quota: rules.4,
+                    max_load_ratio: [None, Some(0.5), Some(1.0), Some(1.5)][usize::from(rules.5)],
+                },
+                quota: Quota { turnover_per_month: 4.0, working_days: 10.0 },
+                selector: match selector {
+                    0 => Selector::RoundRobin,
+                    1 => Selector::LeastLoaded,
+                    2 => Selector::Tiered { tiers: default_tiers() },
+                    3 => Selector::ScoreBased { load_penalty: penalty },
+                    _ => Selector::BatchOptimal { batch_hours: 4.0, max_share: None },
+                },
+            };
+            let values = ValueTable {
+                values: (0..reps.len())
+                    .map(|i| [(i % 3) as f64, (i % 2) as f64, 1.0, (i % 4) as f64 * 0.5])
+                    .collect(),
+                untyped: (0..reps.len()).map(|i| (i % 3) as f64).collect(),
+            };
+            let mut fused = Assigner::new(strategy.clone(), &roster);
+            let mut reference = Assigner::new(strategy, &roster);
+            let allow = |i: usize| i % 7 != 6;
+            for (region, ty, exclude, day) in asks {
+                let g = Gate {
+                    reps: &roster.reps,
+                    states: &states,
+                    now: Timestamp::from_days(day),
+                    allow: (exclude % 2 == 0).then_some(&allow as &dyn Fn(usize) -> bool),
+                };
+                let ask = Ask {
+                    region: (region > 0).then_some(Sym(region)),
+                    customer_type: [
+                        CustomerType::Ka,
+                        CustomerType::Large,
+                        CustomerType::Medium,
+                        CustomerType::Small,
+                    ]
+                    .get(ty)
+                    .copied(),
+                    owner: None,
+                    exclude: (exclude < reps.len()).then_some(exclude),
+                };
+                prop_assert_eq!(
+                    fused.pick(&g, &ask, &values),
+                    reference.pick_two_pass(&g, &ask, &values)
+                );
+                prop_assert_eq!(fused.cursor, reference.cursor);
+            }
+        }
+    }
+}
