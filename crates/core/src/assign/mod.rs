@@ -594,24 +594,31 @@ impl Assigner {
     pub fn pick(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<usize> {
         let pick = match self.pick_in_scan(g, ask, values) {
             Some(pick) => pick?,
-            None => {
-                self.eligible(g, ask);
-                if self.scratch.is_empty() {
-                    return None;
-                }
-                // Lent out for the call rather than cloned: a tiered selector's lists would
-                // otherwise be copied for every lead.
-                let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
-                let pick = self.select(&selector, g, ask, values);
-                self.strategy.selector = selector;
-                pick?
-            }
+            None => self.pick_from_candidates(g, ask, values)?,
         };
-        let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
+        (!self.swamped(g, pick)).then_some(pick)
+    }
+
+    /// The candidate list first, then the selector over it.
+    fn pick_from_candidates(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<usize> {
+        self.eligible(g, ask);
+        if self.scratch.is_empty() {
+            return None;
+        }
+        // Lent out for the call rather than cloned: a tiered selector's lists would otherwise
+        // be copied for every lead.
+        let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
+        let pick = self.select(&selector, g, ask, values);
+        self.strategy.selector = selector;
+        pick
+    }
+
+    /// Whether rep `pick` already holds `max_load_ratio` times its capacity (the lead waits).
+    fn swamped(&self, g: &Gate, pick: usize) -> bool {
+        self.strategy.filters.max_load_ratio.is_some_and(|m| {
             let r = &g.reps[pick];
             r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
-        });
-        (!swamped).then_some(pick)
+        })
     }
 
     fn select(
@@ -723,19 +730,8 @@ impl Assigner {
     /// list first, then the selector over it (the reference of the property test).
     #[cfg(test)]
     fn pick_two_pass(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<usize> {
-        self.eligible(g, ask);
-        if self.scratch.is_empty() {
-            return None;
-        }
-        let selector = std::mem::replace(&mut self.strategy.selector, Selector::RoundRobin);
-        let pick = self.select(&selector, g, ask, values);
-        self.strategy.selector = selector;
-        let pick = pick?;
-        let swamped = self.strategy.filters.max_load_ratio.is_some_and(|m| {
-            let r = &g.reps[pick];
-            r.capacity != u32::MAX && g.states[pick].load as f64 >= m * r.capacity.max(1) as f64
-        });
-        (!swamped).then_some(pick)
+        let pick = self.pick_from_candidates(g, ask, values)?;
+        (!self.swamped(g, pick)).then_some(pick)
     }
 
     /// The eligible reps of a lead, for a batch (a copy of the candidate list).
