@@ -556,17 +556,9 @@ impl Assigner {
                 tiered.or(any).map(|(_, i)| i)
             }
             Selector::ScoreBased { load_penalty } => {
-                let mut best: Option<(f64, f64, usize)> = None;
+                let mut best = None;
                 self.scan(g, ask, |i| {
-                    let ratio = g.states[i].load as f64 / g.reps[i].capacity.max(1) as f64;
-                    let v = values.get(i, ask.customer_type) * (1.0 - load_penalty * ratio);
-                    let better = match best {
-                        None => true,
-                        Some((bv, br, _)) => v > bv || (v == bv && ratio < br),
-                    };
-                    if better {
-                        best = Some((v, ratio, i));
-                    }
+                    score_candidate(&mut best, g, ask, values, *load_penalty, i);
                     false
                 });
                 best.map(|(_, _, i)| i)
@@ -709,17 +701,9 @@ impl Assigner {
                 _ => self.select(fallback, g, ask, values),
             },
             Selector::ScoreBased { load_penalty } => {
-                let mut best: Option<(f64, f64, usize)> = None;
+                let mut best = None;
                 for &i in c {
-                    let ratio = g.states[i].load as f64 / g.reps[i].capacity.max(1) as f64;
-                    let v = values.get(i, ask.customer_type) * (1.0 - load_penalty * ratio);
-                    let better = match best {
-                        None => true,
-                        Some((bv, br, _)) => v > bv || (v == bv && ratio < br),
-                    };
-                    if better {
-                        best = Some((v, ratio, i));
-                    }
+                    score_candidate(&mut best, g, ask, values, *load_penalty, i);
                 }
                 best.map(|(_, _, i)| i)
             }
@@ -748,6 +732,28 @@ impl Assigner {
             out.push(i);
             false
         });
+    }
+}
+
+/// Score-based selection over one candidate `i`: keeps in `best` (value, load ratio, rep) the
+/// highest expected value for the lead less the load penalty, the lower load ratio among equal
+/// values, and the earlier candidate among equal both.
+fn score_candidate(
+    best: &mut Option<(f64, f64, usize)>,
+    g: &Gate,
+    ask: &Ask,
+    values: &ValueTable,
+    load_penalty: f64,
+    i: usize,
+) {
+    let ratio = g.states[i].load as f64 / g.reps[i].capacity.max(1) as f64;
+    let v = values.get(i, ask.customer_type) * (1.0 - load_penalty * ratio);
+    let better = match *best {
+        None => true,
+        Some((bv, br, _)) => v > bv || (v == bv && ratio < br),
+    };
+    if better {
+        *best = Some((v, ratio, i));
     }
 }
 
