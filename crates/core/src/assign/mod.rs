@@ -537,11 +537,7 @@ impl Assigner {
                 best.map(|(_, i)| i)
             }
             Selector::Tiered { tiers } => {
-                let roles = ask
-                    .customer_type
-                    .and_then(|t| tiers.iter().find(|x| x.customer_type == t))
-                    .map(|x| x.roles.as_slice())
-                    .unwrap_or(&[]);
+                let roles = tier_roles(tiers, ask);
                 let (mut tiered, mut any) = (None, None);
                 self.scan(g, ask, |i| {
                     if hot
@@ -682,11 +678,7 @@ impl Assigner {
                 in_team.or_else(|| Self::least_loaded(hot, g, c.iter().copied()))
             }
             Selector::Tiered { tiers } => {
-                let roles = ask
-                    .customer_type
-                    .and_then(|t| tiers.iter().find(|x| x.customer_type == t))
-                    .map(|x| x.roles.as_slice())
-                    .unwrap_or(&[]);
+                let roles = tier_roles(tiers, ask);
                 let tiered = Self::least_loaded(
                     hot,
                     g,
@@ -733,6 +725,13 @@ impl Assigner {
             false
         });
     }
+}
+
+/// The roles a tiered selector prefers for the lead's customer type (none: any rep).
+fn tier_roles<'t>(tiers: &'t [Tier], ask: &Ask) -> &'t [Role] {
+    ask.customer_type
+        .and_then(|t| tiers.iter().find(|x| x.customer_type == t))
+        .map_or(&[], |x| x.roles.as_slice())
 }
 
 /// Score-based selection over one candidate `i`: keeps in `best` (value, load ratio, rep) the
