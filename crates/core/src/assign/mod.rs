@@ -484,11 +484,7 @@ impl Assigner {
     /// The eligible reps for a lead into `self.scratch`.
     fn eligible(&mut self, g: &Gate, ask: &Ask) {
         let mut scratch = std::mem::take(&mut self.scratch);
-        scratch.clear();
-        self.scan(g, ask, |i| {
-            scratch.push(i);
-            false
-        });
+        self.candidates_into(g, ask, &mut scratch);
         self.scratch = scratch;
     }
 
@@ -500,17 +496,7 @@ impl Assigner {
     /// selectors it does not cover.
     fn pick_in_scan(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<Option<usize>> {
         let hot = &self.hot;
-        let ratio = |i: usize| {
-            let cap = hot.get(i).map_or(1, |r| r.capacity.max(1)) as f64;
-            g.states.get(i).map_or(0, |s| s.load) as f64 / cap
-        };
-        // The lowest ratio so far, the earlier rep on ties (as `least_loaded`).
-        let lower = |best: &mut Option<(f64, usize)>, i: usize| {
-            let r = ratio(i);
-            if best.is_none_or(|(b, _)| r < b) {
-                *best = Some((r, i));
-            }
-        };
+        let lower = |best: &mut Option<(f64, usize)>, i: usize| keep_least_loaded(best, hot, g, i);
         let pick = match &self.strategy.selector {
             Selector::RoundRobin => {
                 let cursor = self.cursor;
@@ -567,13 +553,9 @@ impl Assigner {
     /// The candidate with the lowest load ratio; capacities come from the packed rows, not
     /// the wide roster rows.
     fn least_loaded(hot: &[HotRep], g: &Gate, cands: impl Iterator<Item = usize>) -> Option<usize> {
-        let mut best: Option<(f64, usize)> = None;
+        let mut best = None;
         for i in cands {
-            let cap = hot.get(i).map_or(1, |r| r.capacity.max(1)) as f64;
-            let r = g.states[i].load as f64 / cap;
-            if best.is_none_or(|(b, _)| r < b) {
-                best = Some((r, i));
-            }
+            keep_least_loaded(&mut best, hot, g, i);
         }
         best.map(|(_, i)| i)
     }
@@ -724,6 +706,16 @@ impl Assigner {
             out.push(i);
             false
         });
+    }
+}
+
+/// Least-loaded selection over one candidate `i`: keeps in `best` (load ratio, rep) the lowest
+/// open/capacity ratio, the earlier candidate on ties; capacities come from the packed rows.
+fn keep_least_loaded(best: &mut Option<(f64, usize)>, hot: &[HotRep], g: &Gate, i: usize) {
+    let cap = hot.get(i).map_or(1, |r| r.capacity.max(1)) as f64;
+    let r = g.states.get(i).map_or(0, |s| s.load) as f64 / cap;
+    if best.is_none_or(|(b, _)| r < b) {
+        *best = Some((r, i));
     }
 }
 

@@ -452,8 +452,26 @@ pub fn reclaim_report_in(
     let n_slots = log.start.len().saturating_sub(1);
     // Each reclaim's outcome is added to its groups as it is found; only the days in the pool
     // of the reassigned ones are kept, with their groups, for the medians.
-    let keys = breakdown_keys(log);
-    let mut accs: [Vec<Acc>; 5] = keys.each_ref().map(|k| vec![Acc::default(); k.len()]);
+    let entity_keys = [EntityKind::Lead, EntityKind::Customer].map(GroupKey::Entity);
+    let reason_keys: Vec<GroupKey> = OwnershipReason::ALL
+        .iter()
+        .map(|&r| GroupKey::Reason(Some(r)))
+        .chain([GroupKey::Reason(None)])
+        .collect();
+    let segment_keys: Vec<GroupKey> = CustomerType::ALL
+        .iter()
+        .map(|&s| GroupKey::Segment(Some(s)))
+        .chain([GroupKey::Segment(None)])
+        .collect();
+    // The five breakdowns (entity, reason, rep, segment, month), by key id.
+    let keys: [&[GroupKey]; 5] = [
+        &entity_keys,
+        &reason_keys,
+        &log.rep_keys,
+        &segment_keys,
+        &log.month_keys,
+    ];
+    let mut accs: [Vec<Acc>; 5] = keys.map(|k| vec![Acc::default(); k.len()]);
     let mut total = Acc::default();
     // Whole seconds over 86 400, so never NaN.
     let mut pool: Vec<(f64, [u32; 5])> = Vec::new();
@@ -571,27 +589,6 @@ pub fn reclaim_report_in(
         owners,
         entities_reclaimed,
     }
-}
-
-/// The keys of the five breakdowns (entity, reason, rep, segment, month), by key id.
-fn breakdown_keys(log: &ReclaimLog) -> [Vec<GroupKey>; 5] {
-    [
-        [EntityKind::Lead, EntityKind::Customer]
-            .map(GroupKey::Entity)
-            .to_vec(),
-        OwnershipReason::ALL
-            .iter()
-            .map(|&r| GroupKey::Reason(Some(r)))
-            .chain([GroupKey::Reason(None)])
-            .collect(),
-        log.rep_keys.clone(),
-        CustomerType::ALL
-            .iter()
-            .map(|&s| GroupKey::Segment(Some(s)))
-            .chain([GroupKey::Segment(None)])
-            .collect(),
-        log.month_keys.clone(),
-    ]
 }
 
 fn is_reclaim(e: &crate::model::OwnershipEvent) -> bool {
