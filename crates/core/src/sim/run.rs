@@ -13,6 +13,7 @@ use crate::engine::calendar::Calendar;
 use crate::engine::{Decision, Engine, EngineConfig, Entity, NewLead};
 use crate::model::{LeadId, Sym, Timestamp};
 use crate::reclaim::{ReclaimPolicy, ReclaimReason};
+use crate::stats::OrderFreeSum;
 use serde::Serialize;
 
 /// The outcome of one run.
@@ -94,9 +95,13 @@ struct Run<'a> {
     events: Calendar<(i64, Ev, u32, u32)>,
     leads: Vec<LeadRun>,
     m: RunMetrics,
-    held_secs: f64,
-    responses: f64,
-    cycles: f64,
+    /// The sums of outcomes are kept order-free, so that how the run orders its events
+    /// cannot change a result's last bits.
+    expected: OrderFreeSum,
+    revenue: OrderFreeSum,
+    held_secs: i64,
+    responses: OrderFreeSum,
+    cycles: OrderFreeSum,
     ev_by_rep: Vec<f64>,
 }
 
@@ -123,9 +128,11 @@ pub fn simulate(
         events: Calendar::new(),
         leads: vec![LeadRun::default(); input.history.leads.len()],
         m: RunMetrics::default(),
-        held_secs: 0.0,
-        responses: 0.0,
-        cycles: 0.0,
+        expected: OrderFreeSum::default(),
+        revenue: OrderFreeSum::default(),
+        held_secs: 0,
+        responses: OrderFreeSum::default(),
+        cycles: OrderFreeSum::default(),
         ev_by_rep: vec![0.0; input.roster.reps.len()],
     };
     let horizon = input.history.horizon;
@@ -211,7 +218,7 @@ impl Run<'_> {
                         s.generation += 1;
                         s.held = false;
                         s.reassign = Some(reason);
-                        self.held_secs += (at.0 - s.start) as f64;
+                        self.held_secs += at.0 - s.start;
                     }
                 }
                 _ => {}
@@ -275,7 +282,7 @@ impl Run<'_> {
                 self.engine.handle_contacted(t, id);
                 let h = (t.0 - s.start) as f64 / 3600.0;
                 if !s.contacted_once {
-                    self.responses += h;
+                    self.responses.add(h);
                     self.m.response_hours += 1.0;
                     if let Some(s) = self.leads.get_mut(i) {
                         s.contacted_once = true;
@@ -288,7 +295,7 @@ impl Run<'_> {
                 };
                 let o = self.input.outcomes;
                 let p = o.p_win(s.rep as usize, lead, h, reassign);
-                self.m.expected_conversions += p;
+                self.expected.add(p);
                 let spell = s.spells.saturating_sub(1);
                 let u = uniform(self.input.seed, self.run, i, spell, 1);
                 let u2 = uniform(self.input.seed, self.run, i, spell, 2);
@@ -312,13 +319,13 @@ impl Run<'_> {
                     self.engine.handle_won(t, id);
                     self.m.conversions += 1.0;
                     if let Some(lead) = self.input.history.leads.get(i) {
-                        self.m.revenue += self.input.outcomes.deal_value(lead);
-                        self.cycles += t.days_since(lead.created);
+                        self.revenue.add(self.input.outcomes.deal_value(lead));
+                        self.cycles.add(t.days_since(lead.created));
                     }
                 } else {
                     self.engine.handle_lost(t, id);
                 }
-                self.held_secs += (t.0 - s.start) as f64;
+                self.held_secs += t.0 - s.start;
                 if let Some(s) = self.leads.get_mut(i) {
                     s.held = false;
                     s.generation += 1;
@@ -332,19 +339,21 @@ impl Run<'_> {
         let horizon = h.horizon;
         for s in &self.leads {
             if s.held {
-                self.held_secs += (horizon.0 - s.start).max(0) as f64;
+                self.held_secs += (horizon.0 - s.start).max(0);
             }
         }
         let n = h.leads.iter().take_while(|l| l.created < horizon).count();
         self.m.unassigned = self.leads[..n].iter().filter(|s| !s.ever_assigned).count() as f64;
+        self.m.expected_conversions = self.expected.value();
+        self.m.revenue = self.revenue.value();
         let contacted = self.m.response_hours;
         self.m.response_hours = if contacted > 0.0 {
-            self.responses / contacted
+            self.responses.value() / contacted
         } else {
             0.0
         };
         self.m.sales_cycle_days = if self.m.conversions > 0.0 {
-            self.cycles / self.m.conversions
+            self.cycles.value() / self.m.conversions
         } else {
             0.0
         };
@@ -361,7 +370,7 @@ impl Run<'_> {
             rep_cost += r.monthly_cost as f64 / 100.0 * span / (30.44 * 86_400.0);
         }
         self.m.utilisation = if capacity_secs > 0.0 {
-            self.held_secs / capacity_secs
+            self.held_secs as f64 / capacity_secs
         } else {
             0.0
         };
