@@ -53,6 +53,36 @@ pub struct NewCustomer {
     pub cycle_days: Option<f64>,
 }
 
+/// What the caller already knows its holder will do with a lead just handed over: when it will
+/// be contacted, when an opportunity opens, when it closes (the simulator draws all of it at
+/// assignment). See [`Engine::handle_lead_plan`]. Times are kept in order: a step before the one
+/// it follows is moved up to it.
+#[derive(Clone, Copy, PartialEq, Debug, Default)]
+pub struct LeadPlan {
+    pub contact: Option<Timestamp>,
+    pub opportunity: Option<Timestamp>,
+    /// When the lead closes, and whether it is won.
+    pub close: Option<(Timestamp, bool)>,
+}
+
+/// How a planned spell ends.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SpellEnd {
+    Won,
+    Lost,
+    Reclaimed(ReclaimReason),
+}
+
+/// What the engine made of a [`LeadPlan`].
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub struct PlannedSpell {
+    /// Whether the planned contact comes while the lead is still held (a contact exactly at
+    /// the reclaim deadline still counts).
+    pub contacted: bool,
+    /// When and how the spell ends; `None` when it never does (held for good).
+    pub end: Option<(Timestamp, SpellEnd)>,
+}
+
 /// Why a claim was refused.
 #[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -195,6 +225,10 @@ struct CustomerState {
 
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
 enum TimerKind {
+    /// A planned close. First at a tie, as a caller's own event at an instant goes before the
+    /// engine's deadlines there.
+    LeadWon,
+    LeadLost,
     LeadDeadline,
     LeadReminder,
     CustomerDeadline,
@@ -222,6 +256,9 @@ pub struct Engine {
     /// timers have gone stale by the time they come up (a contact moves the deadline).
     lead_live: Vec<u32>,
     lead_ix: SymIndex,
+    /// Each lead's plan for its current spell, if the caller gave one (see
+    /// [`Engine::handle_lead_plan`]); empty until a plan is given.
+    plans: Vec<PlanRow>,
     customers: Vec<CustomerState>,
     customer_ix: SymIndex,
     timers: Calendar<Timer>,
@@ -257,6 +294,37 @@ struct SymIndex {
     dense: Vec<u32>,
     sparse: FxHashMap<u32, u32>,
     len: usize,
+}
+
+/// The steps of a lead's plan that change what the policy reads of it, none as
+/// [`OptTime::NONE`] (the close has its own timer).
+#[derive(Clone, Copy, Debug)]
+struct PlanRow {
+    contact: OptTime,
+    opportunity: OptTime,
+}
+
+impl PlanRow {
+    const NONE: Self = Self {
+        contact: OptTime::NONE,
+        opportunity: OptTime::NONE,
+    };
+
+    fn is_none(&self) -> bool {
+        self.contact == OptTime::NONE && self.opportunity == OptTime::NONE
+    }
+
+    /// `held` as it stands at `t`: the contact and opportunity steps up to `t` applied.
+    fn apply_until(&self, held: &mut HeldLead, t: i64) {
+        if self.contact != OptTime::NONE && self.contact.0 <= t {
+            held.contacted = true;
+            held.last_activity = self.contact.get();
+        }
+        if self.opportunity != OptTime::NONE && self.opportunity.0 <= t {
+            held.open_opportunity = true;
+            held.last_activity = self.opportunity.get();
+        }
+    }
 }
 
 /// A closed lead in [`Engine::lead_live`]: no timer's generation matches it.
@@ -323,6 +391,7 @@ impl Engine {
             leads: Vec::new(),
             lead_live: Vec::new(),
             lead_ix: SymIndex::default(),
+            plans: Vec::new(),
             customers: Vec::new(),
             customer_ix: SymIndex::default(),
             timers: Calendar::new(),
@@ -395,7 +464,9 @@ impl Engine {
 
     fn is_live(&self, t: i64, kind: TimerKind, ix: u32, generation: u32) -> bool {
         match kind {
-            TimerKind::LeadDeadline
+            TimerKind::LeadWon
+            | TimerKind::LeadLost
+            | TimerKind::LeadDeadline
             | TimerKind::LeadReminder
             | TimerKind::PoolDispatch
             | TimerKind::PoolExpiry => self.lead_live.get(ix as usize) == Some(&generation),
@@ -421,6 +492,7 @@ impl Engine {
             }
             let at = Timestamp(t);
             match kind {
+                TimerKind::LeadWon | TimerKind::LeadLost => self.close_ix(ix, at),
                 TimerKind::LeadDeadline => self.reclaim_lead(ix, at),
                 TimerKind::LeadReminder => self.remind_lead(ix, at),
                 TimerKind::CustomerDeadline => self.reclaim_customer(ix, at),
@@ -525,6 +597,155 @@ impl Engine {
         match entity {
             Entity::Lead(l) => self.update_lead(now, l, |l| l.locked = locked),
             Entity::Customer(c) => self.update_customer(now, c, |c| c.locked = locked),
+        }
+    }
+
+    /// The holder's planned activity on a held lead, for the spell it is in (see [`LeadPlan`]).
+    /// The engine works out from the policy how the spell ends — the planned close, or a
+    /// reclaim when a deadline comes before the next step — and sets one timer for that, plus
+    /// the reminders that would go out, instead of one per activity. It decides exactly as if
+    /// the caller had called [`Engine::handle_contacted`], [`Engine::handle_opportunity`] and
+    /// [`Engine::handle_won`] or [`Engine::handle_lost`] at those times, its own events going
+    /// first at a tie (a property test holds it to that), but emits nothing for the close. A
+    /// later call about the lead takes over from the plan's remaining steps. `None` when the
+    /// lead is unknown, closed or not held.
+    pub fn handle_lead_plan(
+        &mut self,
+        now: Timestamp,
+        lead: LeadId,
+        plan: LeadPlan,
+    ) -> Option<PlannedSpell> {
+        self.new_day(now);
+        let ix = self.lead_ix.get(lead.0)?;
+        let l = &self.leads[ix as usize];
+        if l.closed || l.owner.is_none() {
+            return None;
+        }
+        self.settle(ix, now);
+        // Steps in order, none before now.
+        let contact = plan.contact.map(|t| t.0.max(now.0));
+        let after_contact = contact.unwrap_or(now.0);
+        let opportunity = plan.opportunity.map(|t| t.0.max(after_contact));
+        let after_opportunity = opportunity.unwrap_or(after_contact);
+        let close = plan.close.map(|(t, won)| (t.0.max(after_opportunity), won));
+        if self.plans.len() < self.leads.len() {
+            self.plans.resize(self.leads.len(), PlanRow::NONE);
+        }
+        self.plans[ix as usize] = PlanRow {
+            contact: contact.map_or(OptTime::NONE, OptTime),
+            opportunity: opportunity.map_or(OptTime::NONE, OptTime),
+        };
+        let l = &mut self.leads[ix as usize];
+        l.generation += 1;
+        let g = l.generation;
+        self.mark(ix);
+        let mut held = self.lead_state(ix);
+        let mut from = now.0;
+        let mut contacted = false;
+        let mut end = None;
+        let steps = [
+            (contact, None),
+            (opportunity, None),
+            (close.map(|c| c.0), close.map(|c| c.1)),
+        ];
+        for (k, (t, won)) in steps.into_iter().enumerate() {
+            let Some(t) = t else {
+                continue;
+            };
+            let deadline = self.policy.lead_deadline(&held);
+            if let Some((d, reason)) = deadline
+                && d.0 < t
+            {
+                end = Some((d, SpellEnd::Reclaimed(reason)));
+                break;
+            }
+            if let Some((d, _)) = deadline {
+                self.plan_reminder(ix, g, held.held_since, d, from, t);
+            }
+            match (k, won) {
+                (0, _) => {
+                    held.contacted = true;
+                    held.last_activity = Some(Timestamp(t));
+                    contacted = true;
+                }
+                (1, _) => {
+                    held.open_opportunity = true;
+                    held.last_activity = Some(Timestamp(t));
+                }
+                (_, won) => {
+                    let how = if won == Some(true) {
+                        SpellEnd::Won
+                    } else {
+                        SpellEnd::Lost
+                    };
+                    end = Some((Timestamp(t), how));
+                    break;
+                }
+            }
+            from = t;
+        }
+        if end.is_none() {
+            end = self
+                .policy
+                .lead_deadline(&held)
+                .map(|(d, reason)| (d, SpellEnd::Reclaimed(reason)));
+        }
+        if let Some((t, how)) = end {
+            if let SpellEnd::Reclaimed(_) = how {
+                self.plan_reminder(ix, g, held.held_since, t, from, t.0);
+            }
+            let kind = match how {
+                SpellEnd::Won => TimerKind::LeadWon,
+                SpellEnd::Lost => TimerKind::LeadLost,
+                SpellEnd::Reclaimed(_) => TimerKind::LeadDeadline,
+            };
+            self.timers.push((t.0, kind, ix, g));
+        }
+        Some(PlannedSpell { contacted, end })
+    }
+
+    /// The reminder of `deadline` for a planned spell, if it goes out between `from` (when
+    /// the lead's state last changed) and `until` (its next change or the deadline itself).
+    fn plan_reminder(
+        &mut self,
+        ix: u32,
+        generation: u32,
+        since: Timestamp,
+        deadline: Timestamp,
+        from: i64,
+        until: i64,
+    ) {
+        if let Some(r) = self.policy.reminder_at(since, deadline) {
+            let r = r.0.max(from);
+            if r < until {
+                self.timers
+                    .push((r, TimerKind::LeadReminder, ix, generation));
+            }
+        }
+    }
+
+    /// Folds the steps of a lead's plan that have happened by `now` into its state and drops
+    /// the rest: the caller is taking over.
+    fn settle(&mut self, ix: u32, now: Timestamp) {
+        let Some(row) = self.plans.get_mut(ix as usize) else {
+            return;
+        };
+        if row.is_none() {
+            return;
+        }
+        let row = std::mem::replace(row, PlanRow::NONE);
+        let mut held = self.lead_state(ix);
+        row.apply_until(&mut held, now.0);
+        let l = &mut self.leads[ix as usize];
+        l.contacted = held.contacted;
+        l.opportunity = held.open_opportunity;
+        l.last_activity = held.last_activity.map_or(OptTime::NONE, OptTime::from);
+    }
+
+    /// Drops a lead's plan (its spell ended).
+    fn drop_plan(&mut self, ix: u32) {
+        if let Some(row) = self.plans.get_mut(ix as usize) {
+            *row = PlanRow::NONE;
         }
     }
 
@@ -723,15 +944,16 @@ impl Engine {
         let Some(ix) = self.lead_ix.get(lead.0) else {
             return;
         };
-        let l = &mut self.leads[ix as usize];
-        if l.closed {
+        if self.leads[ix as usize].closed {
             return;
         }
+        self.settle(ix, now);
+        let l = &mut self.leads[ix as usize];
         f(l);
         if l.owner.is_some() {
             l.generation += 1;
             self.mark(ix);
-            self.schedule_lead(ix);
+            self.schedule_lead(ix, now);
         }
     }
 
@@ -753,13 +975,18 @@ impl Engine {
 
     fn close_lead(&mut self, now: Timestamp, lead: LeadId) {
         self.new_day(now);
-        let Some(ix) = self.lead_ix.get(lead.0) else {
-            return;
-        };
+        if let Some(ix) = self.lead_ix.get(lead.0) {
+            self.close_ix(ix, now);
+        }
+    }
+
+    fn close_ix(&mut self, ix: u32, now: Timestamp) {
         let l = &mut self.leads[ix as usize];
         if l.closed {
             return;
         }
+        self.drop_plan(ix);
+        let l = &mut self.leads[ix as usize];
         l.closed = true;
         l.generation += 1;
         let owner = l.owner.get();
@@ -998,7 +1225,8 @@ impl Engine {
         l.last_activity = OptTime::NONE;
         l.generation += 1;
         self.mark(ix);
-        self.schedule_lead(ix);
+        self.drop_plan(ix);
+        self.schedule_lead(ix, now);
     }
 
     /// Copies a lead's generation and state into [`Engine::lead_live`] after it changed.
@@ -1011,9 +1239,25 @@ impl Engine {
         }
     }
 
-    fn schedule_lead(&mut self, ix: u32) {
+    /// Sets a held lead's deadline timer, and its reminder (at `now` at the earliest: a
+    /// reminder whose time has passed when the deadline moved goes out at once).
+    fn schedule_lead(&mut self, ix: u32, now: Timestamp) {
+        let held = self.lead_state(ix);
+        if let Some((deadline, _)) = self.policy.lead_deadline(&held) {
+            let g = self.leads[ix as usize].generation;
+            self.timers
+                .push((deadline.0, TimerKind::LeadDeadline, ix, g));
+            if let Some(r) = self.policy.reminder_at(held.held_since, deadline) {
+                self.timers
+                    .push((r.0.max(now.0), TimerKind::LeadReminder, ix, g));
+            }
+        }
+    }
+
+    /// What the policy reads of a lead, from its stored state (a plan's steps not applied).
+    fn lead_state(&self, ix: u32) -> HeldLead {
         let l = &self.leads[ix as usize];
-        let held = HeldLead {
+        HeldLead {
             customer_type: l.ty,
             held_since: l.held_since,
             contacted: l.contacted,
@@ -1021,14 +1265,6 @@ impl Engine {
             locked: l.locked,
             open_opportunity: l.opportunity,
             last_activity: l.last_activity.get(),
-        };
-        if let Some((deadline, _)) = self.policy.lead_deadline(&held) {
-            let g = l.generation;
-            self.timers
-                .push((deadline.0, TimerKind::LeadDeadline, ix, g));
-            if let Some(r) = self.policy.reminder_at(l.held_since, deadline) {
-                self.timers.push((r.0, TimerKind::LeadReminder, ix, g));
-            }
         }
     }
 
@@ -1054,25 +1290,19 @@ impl Engine {
         }
     }
 
-    fn lead_held(&self, ix: u32) -> Option<(HeldLead, u32)> {
-        let l = &self.leads[ix as usize];
-        let owner = l.owner.get()?;
-        Some((
-            HeldLead {
-                customer_type: l.ty,
-                held_since: l.held_since,
-                contacted: l.contacted,
-                won: false,
-                locked: l.locked,
-                open_opportunity: l.opportunity,
-                last_activity: l.last_activity.get(),
-            },
-            owner,
-        ))
+    /// A held lead as the policy sees it at `at` (its plan's steps up to `at` applied), with
+    /// its holder.
+    fn lead_held(&self, ix: u32, at: Timestamp) -> Option<(HeldLead, u32)> {
+        let owner = self.leads[ix as usize].owner.get()?;
+        let mut held = self.lead_state(ix);
+        if let Some(row) = self.plans.get(ix as usize) {
+            row.apply_until(&mut held, at.0);
+        }
+        Some((held, owner))
     }
 
     fn remind_lead(&mut self, ix: u32, at: Timestamp) {
-        if let Some((held, owner)) = self.lead_held(ix)
+        if let Some((held, owner)) = self.lead_held(ix, at)
             && let Some((deadline, _)) = self.policy.lead_deadline(&held)
         {
             self.decisions.push_back(Decision::ReminderDue {
@@ -1085,7 +1315,7 @@ impl Engine {
     }
 
     fn reclaim_lead(&mut self, ix: u32, at: Timestamp) {
-        let Some((held, owner)) = self.lead_held(ix) else {
+        let Some((held, owner)) = self.lead_held(ix, at) else {
             return;
         };
         let Some((deadline, reason)) = self.policy.lead_deadline(&held) else {
@@ -1094,6 +1324,7 @@ impl Engine {
         if deadline > at {
             return;
         }
+        self.drop_plan(ix);
         let s = &mut self.reps[owner as usize];
         s.load = s.load.saturating_sub(1);
         let l = &mut self.leads[ix as usize];

@@ -50,6 +50,11 @@ pub trait Outcomes {
     /// Probability that a lead arriving under capacity `pressure` (see [`super::uptake`]) is
     /// never taken up by anyone.
     fn p_not_taken_up(&self, pressure: f64) -> f64;
+    /// The lowest and highest [`Outcomes::p_not_taken_up`] over every pressure: a draw
+    /// outside them needs no pressure, which saves working it out for most leads.
+    fn p_not_taken_up_range(&self) -> (f64, f64) {
+        (0.0, 1.0)
+    }
 }
 
 /// Fitted coefficients worth showing.
@@ -748,5 +753,9 @@ impl Outcomes for OutcomeModel {
 
     fn p_not_taken_up(&self, pressure: f64) -> f64 {
         self.uptake.rate(pressure)
+    }
+
+    fn p_not_taken_up_range(&self) -> (f64, f64) {
+        self.uptake.rate_range()
     }
 }

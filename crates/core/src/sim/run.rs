@@ -9,8 +9,7 @@ use super::history::History;
 use super::model::{Outcomes, Reassign};
 use super::uptake::Pressure;
 use crate::assign::{Roster, Strategy, ValueTable};
-use crate::engine::calendar::Calendar;
-use crate::engine::{Decision, Engine, EngineConfig, Entity, NewLead};
+use crate::engine::{Decision, Engine, EngineConfig, Entity, LeadPlan, NewLead, SpellEnd};
 use crate::model::{LeadId, Sym, Timestamp};
 use crate::reclaim::{ReclaimPolicy, ReclaimReason};
 use crate::stats::OrderFreeSum;
@@ -66,25 +65,13 @@ pub fn uniform(seed: u64, run: u32, lead: usize, spell: u32, slot: u32) -> f64 {
     ((z >> 11) as f64 + 0.5) / (1u64 << 53) as f64
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug)]
-enum Ev {
-    Contact,
-    Opportunity,
-    Won,
-    Lost,
-}
-
-/// A lead's state in the run, kept to 24 bytes: each lead event reads it at a random place in
-/// a table of every lead, so its size is cache misses.
+/// A lead's state in the run. Everything else about its spells lives in the engine.
 #[derive(Clone, Copy, Default)]
 struct LeadRun {
-    generation: u32,
     spells: u32,
-    rep: u32,
-    start: i64,
-    held: bool,
     ever_assigned: bool,
     contacted_once: bool,
+    /// Why the lead was last reclaimed, for the next holder's odds.
     reassign: Option<ReclaimReason>,
 }
 
@@ -92,7 +79,6 @@ struct Run<'a> {
     input: RunInput<'a>,
     run: u32,
     engine: Engine,
-    events: Calendar<(i64, Ev, u32, u32)>,
     leads: Vec<LeadRun>,
     m: RunMetrics,
     /// The sums of outcomes are kept order-free, so that how the run orders its events
@@ -106,6 +92,13 @@ struct Run<'a> {
 }
 
 /// Simulates one run of one strategy and policy.
+///
+/// Each spell (a lead held by one rep) is drawn whole when the lead is handed over — the
+/// response delay, the outcome and its timing — and given to the engine as a [`LeadPlan`];
+/// the engine answers how the spell ends under the policy and keeps one timer for that. So
+/// the only events are arrivals, spell ends and the engine's own (pool hand-ons, batches),
+/// and every outcome of a spell is counted when it is planned, if it falls within the
+/// horizon.
 pub fn simulate(
     input: RunInput,
     strategy: &Strategy,
@@ -125,7 +118,6 @@ pub fn simulate(
         input,
         run,
         engine,
-        events: Calendar::new(),
         leads: vec![LeadRun::default(); input.history.leads.len()],
         m: RunMetrics::default(),
         expected: OrderFreeSum::default(),
@@ -136,17 +128,22 @@ pub fn simulate(
         ev_by_rep: vec![0.0; input.roster.reps.len()],
     };
     let horizon = input.history.horizon;
+    let (never_lo, never_hi) = input.outcomes.p_not_taken_up_range();
     for (i, l) in input.history.leads.iter().enumerate() {
         if l.created >= horizon {
             break;
         }
         r.advance(l.created);
         // Demand lost to swamped reps: drawn before the engine sees the lead, from the
-        // pressure the strategy has left at this moment (see `sim::uptake`).
-        let pressure = input.pressure.at(l, l.created, |rep| {
-            r.engine.rep_state(rep).map_or(0, |s| s.load as usize)
-        });
-        if uniform(input.seed, run, i, 0, 7) < input.outcomes.p_not_taken_up(pressure) {
+        // pressure the strategy has left at this moment (see `sim::uptake`). A draw above
+        // every rate the pressure could give (most of them) needs no pressure.
+        let u = uniform(input.seed, run, i, 0, 7);
+        let never = u < never_lo
+            || (u < never_hi
+                && u < input.outcomes.p_not_taken_up(input.pressure.at(l, l.created, |rep| {
+                    r.engine.rep_state(rep).map_or(0, |s| s.load as usize)
+                })));
+        if never {
             continue;
         }
         r.engine.handle_lead_created(
@@ -166,83 +163,47 @@ pub fn simulate(
 
 impl Run<'_> {
     fn advance(&mut self, until: Timestamp) {
-        loop {
-            let te = self.engine.poll_timeout().map(|t| t.0);
-            let ts = self.events.peek().map(|e| e.0);
-            let next = match (te, ts) {
-                (None, None) => break,
-                (Some(a), None) => (a, false),
-                (None, Some(b)) => (b, true),
-                // At a tie the lead's own event goes first: a contact exactly at the deadline
-                // still counts.
-                (Some(a), Some(b)) => {
-                    if b <= a {
-                        (b, true)
-                    } else {
-                        (a, false)
-                    }
-                }
-            };
-            if next.0 > until.0 {
+        while let Some(t) = self.engine.poll_timeout() {
+            if t > until {
                 break;
             }
-            if next.1 {
-                if let Some((t, ev, i, g)) = self.events.pop() {
-                    self.event(Timestamp(t), ev, i as usize, g);
-                }
-            } else {
-                self.engine.handle_timeout(Timestamp(next.0));
-            }
+            self.engine.handle_timeout(t);
             self.drain();
         }
     }
 
     fn drain(&mut self) {
         while let Some(d) = self.engine.poll_decision() {
-            match d {
-                Decision::Assigned { lead, rep, at }
-                | Decision::Claimed {
-                    entity: Entity::Lead(lead),
-                    rep,
-                    at,
-                } => self.assigned(lead.0.0 as usize, rep, at),
-                Decision::Reclaimed {
-                    entity: Entity::Lead(lead),
-                    at,
-                    reason,
-                    ..
-                } => {
-                    let i = lead.0.0 as usize;
-                    self.m.reclaims += 1.0;
-                    if let Some(s) = self.leads.get_mut(i) {
-                        s.generation += 1;
-                        s.held = false;
-                        s.reassign = Some(reason);
-                        self.held_secs += at.0 - s.start;
-                    }
-                }
-                _ => {}
+            if let Decision::Assigned { lead, rep, at }
+            | Decision::Claimed {
+                entity: Entity::Lead(lead),
+                rep,
+                at,
+            } = d
+            {
+                self.assigned(lead.0.0 as usize, rep, at);
             }
         }
     }
 
+    /// A spell starts: draws it, gives it to the engine, and counts what it comes to.
     fn assigned(&mut self, i: usize, rep: usize, at: Timestamp) {
-        let Some(lead) = self.input.history.leads.get(i) else {
+        let input = self.input;
+        let Some(lead) = input.history.leads.get(i) else {
             return;
         };
         let Some(s) = self.leads.get_mut(i) else {
             return;
         };
-        s.generation += 1;
-        s.rep = rep as u32;
-        s.start = at.0;
-        s.held = true;
         s.ever_assigned = true;
         let spell = s.spells;
         s.spells += 1;
-        let generation = s.generation;
-        let cap = self
-            .input
+        let reassign = match s.reassign {
+            None => Reassign::First,
+            Some(ReclaimReason::NoDeal) => Reassign::AfterNoDeal,
+            Some(_) => Reassign::AfterNoFollowUp,
+        };
+        let cap = input
             .roster
             .reps
             .get(rep)
@@ -253,95 +214,75 @@ impl Run<'_> {
             .map_or(0, |s| s.load.saturating_sub(1));
         let ratio = load as f64 / cap;
         if let Some(e) = self.ev_by_rep.get_mut(rep) {
-            *e += self.input.values.get(rep, lead.customer_type);
+            *e += input.values.get(rep, lead.customer_type);
         }
-        let u = uniform(self.input.seed, self.run, i, spell, 0);
-        let h = self.input.outcomes.delay_hours(rep, lead, ratio, u);
+        let o = input.outcomes;
+        let u = uniform(input.seed, self.run, i, spell, 0);
+        let h = o.delay_hours(rep, lead, ratio, u);
+        let mut plan = LeadPlan::default();
+        // The contact as the engine will see it: whole seconds after the hand-over.
+        let mut contact = None;
         if h.is_finite() && h >= 0.0 {
             let t = at.0.saturating_add((h * 3600.0) as i64);
-            self.events.push((t, Ev::Contact, i as u32, generation));
+            let h = (t - at.0) as f64 / 3600.0;
+            let p = o.p_win(rep, lead, h, reassign);
+            let u = uniform(input.seed, self.run, i, spell, 1);
+            let u2 = uniform(input.seed, self.run, i, spell, 2);
+            if u < p {
+                let days = o.win_days(lead, u2);
+                let won = t.saturating_add((days * 86_400.0) as i64);
+                let opp = t.saturating_add((days * 0.35 * 86_400.0) as i64);
+                plan.opportunity = Some(Timestamp(opp));
+                plan.close = Some((Timestamp(won.max(opp)), true));
+            } else if (u - p) / (1.0 - p).max(1e-12) < 1.0 - o.p_stall(lead) {
+                let days = o.loss_days(lead, u2);
+                plan.close = Some((Timestamp(t.saturating_add((days * 86_400.0) as i64)), false));
+            }
+            plan.contact = Some(Timestamp(t));
+            contact = Some((t, h, p));
         }
-    }
-
-    fn event(&mut self, t: Timestamp, ev: Ev, i: usize, generation: u32) {
-        let Some(s) = self.leads.get(i).copied() else {
+        let Some(spell) = self
+            .engine
+            .handle_lead_plan(at, LeadId(Sym(i as u32)), plan)
+        else {
             return;
         };
-        if s.generation != generation || !s.held {
-            return;
-        }
-        let id = LeadId(Sym(i as u32));
-        // The lead's own row is read only by the events that need it: it is one more cache
-        // miss, and half the events (an opportunity, a loss) do without it.
-        match ev {
-            Ev::Contact => {
-                let history = self.input.history;
-                let Some(lead) = history.leads.get(i) else {
-                    return;
-                };
-                self.engine.handle_contacted(t, id);
-                let h = (t.0 - s.start) as f64 / 3600.0;
-                if !s.contacted_once {
-                    self.responses.add(h);
-                    self.m.response_hours += 1.0;
-                    if let Some(s) = self.leads.get_mut(i) {
-                        s.contacted_once = true;
-                    }
-                }
-                let reassign = match s.reassign {
-                    None => Reassign::First,
-                    Some(ReclaimReason::NoDeal) => Reassign::AfterNoDeal,
-                    Some(_) => Reassign::AfterNoFollowUp,
-                };
-                let o = self.input.outcomes;
-                let p = o.p_win(s.rep as usize, lead, h, reassign);
-                self.expected.add(p);
-                let spell = s.spells.saturating_sub(1);
-                let u = uniform(self.input.seed, self.run, i, spell, 1);
-                let u2 = uniform(self.input.seed, self.run, i, spell, 2);
-                if u < p {
-                    let days = o.win_days(lead, u2);
-                    let won = t.0.saturating_add((days * 86_400.0) as i64);
-                    let opp = t.0.saturating_add((days * 0.35 * 86_400.0) as i64);
-                    self.events
-                        .push((opp, Ev::Opportunity, i as u32, generation));
-                    self.events
-                        .push((won.max(opp), Ev::Won, i as u32, generation));
-                } else if (u - p) / (1.0 - p).max(1e-12) < 1.0 - o.p_stall(lead) {
-                    let days = o.loss_days(lead, u2);
-                    let lost = t.0.saturating_add((days * 86_400.0) as i64);
-                    self.events.push((lost, Ev::Lost, i as u32, generation));
-                }
+        let horizon = input.history.horizon.0;
+        if let Some((t, h, p)) = contact
+            && spell.contacted
+            && t <= horizon
+        {
+            if !s.contacted_once {
+                s.contacted_once = true;
+                self.responses.add(h);
+                self.m.response_hours += 1.0;
             }
-            Ev::Opportunity => self.engine.handle_opportunity(t, id, true),
-            Ev::Won | Ev::Lost => {
-                if ev == Ev::Won {
-                    self.engine.handle_won(t, id);
+            self.expected.add(p);
+        }
+        let mut until = horizon;
+        if let Some((t, how)) = spell.end
+            && t.0 <= horizon
+        {
+            until = t.0;
+            match how {
+                SpellEnd::Won => {
                     self.m.conversions += 1.0;
-                    if let Some(lead) = self.input.history.leads.get(i) {
-                        self.revenue.add(self.input.outcomes.deal_value(lead));
-                        self.cycles.add(t.days_since(lead.created));
-                    }
-                } else {
-                    self.engine.handle_lost(t, id);
+                    self.revenue.add(o.deal_value(lead));
+                    self.cycles.add(t.days_since(lead.created));
                 }
-                self.held_secs += t.0 - s.start;
-                if let Some(s) = self.leads.get_mut(i) {
-                    s.held = false;
-                    s.generation += 1;
+                SpellEnd::Lost => {}
+                SpellEnd::Reclaimed(reason) => {
+                    self.m.reclaims += 1.0;
+                    s.reassign = Some(reason);
                 }
             }
         }
+        self.held_secs += (until - at.0).max(0);
     }
 
     fn finish(mut self) -> RunMetrics {
         let h = self.input.history;
         let horizon = h.horizon;
-        for s in &self.leads {
-            if s.held {
-                self.held_secs += (horizon.0 - s.start).max(0);
-            }
-        }
         let n = h.leads.iter().take_while(|l| l.created < horizon).count();
         self.m.unassigned = self.leads[..n].iter().filter(|s| !s.ever_assigned).count() as f64;
         self.m.expected_conversions = self.expected.value();

@@ -82,6 +82,10 @@ impl Outcomes for Truth {
         self.uptake.rate(pressure)
     }
 
+    fn p_not_taken_up_range(&self) -> (f64, f64) {
+        self.uptake.rate_range()
+    }
+
     fn delay_hours(&self, rep: usize, _lead: &SimLead, load: f64, u: f64) -> f64 {
         // The generator: never contacted with p(load), else log-normal(median(rep, load), 0.9).
         let never = DemoWorld::p_never_contacted(load);

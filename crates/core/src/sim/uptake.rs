@@ -193,6 +193,18 @@ impl Uptake {
     pub fn rate(&self, pressure: f64) -> f64 {
         self.bins.get(bin(pressure)).map_or(0.0, |b| b.rate)
     }
+
+    /// The lowest and highest [`Uptake::rate`] over every pressure (0 counts: a pressure
+    /// beyond the bins has rate 0).
+    pub fn rate_range(&self) -> (f64, f64) {
+        let mut lo: f64 = if self.bins.len() < BINS { 0.0 } else { 1.0 };
+        let mut hi: f64 = 0.0;
+        for b in &self.bins {
+            lo = lo.min(b.rate);
+            hi = hi.max(b.rate);
+        }
+        (lo.min(hi), hi)
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +229,39 @@ mod tests {
             weight: 1.0,
             monthly_cost: 0,
         }
+    }
+
+    #[test]
+    fn every_pressure_has_a_rate_within_the_range() {
+        let roster = Roster {
+            reps: vec![rep(3, None)],
+            names: Vec::new(),
+        };
+        let rates = [0.02, 0.3, 0.1, 0.05, 0.07, 0.2, 0.01, 0.15, 0.12];
+        let mut u = Uptake {
+            pressure: Pressure::new(&roster, &[]),
+            bins: rates
+                .iter()
+                .enumerate()
+                .map(|(b, &rate)| UptakeBin {
+                    from: if b == 0 { 0.0 } else { PRESSURE_EDGES[b - 1] },
+                    leads: 10,
+                    never_taken_up: 1,
+                    rate,
+                })
+                .collect(),
+            never_taken_up: 0,
+        };
+        assert_eq!(u.rate_range(), (0.01, 0.3));
+        let pressures = (0..300).map(|k| k as f64 / 100.0).chain([f64::INFINITY]);
+        for p in pressures.clone() {
+            let r = u.rate(p);
+            assert!((0.01..=0.3).contains(&r), "{p}: {r}");
+        }
+        // Too few bins: the pressures past them have rate 0, and the range says so.
+        u.bins.truncate(4);
+        assert_eq!(u.rate_range(), (0.0, 0.3));
+        assert!(pressures.clone().any(|p| u.rate(p) == 0.0));
     }
 
     #[test]
