@@ -140,9 +140,11 @@ pub fn simulate(
         let u = uniform(input.seed, run, i, 0, 7);
         let never = u < never_lo
             || (u < never_hi
-                && u < input.outcomes.p_not_taken_up(input.pressure.at(l, l.created, |rep| {
-                    r.engine.rep_state(rep).map_or(0, |s| s.load as usize)
-                })));
+                && u < input
+                    .outcomes
+                    .p_not_taken_up(input.pressure.at(l, l.created, |rep| {
+                        r.engine.rep_state(rep).map_or(0, |s| s.load as usize)
+                    })));
         if never {
             continue;
         }
