@@ -9,7 +9,7 @@ use crate::assign::{
     Ask, Assigner, BatchClass, BatchScratch, Gate, RepState, Roster, Strategy, ValueTable,
 };
 use crate::model::{CustomerId, CustomerType, LeadId, Sym, Timestamp};
-use crate::reclaim::{HeldCustomer, HeldLead, ReclaimPolicy, ReclaimReason};
+use crate::reclaim::{HeldCustomer, HeldLead, LeadRules, ReclaimPolicy, ReclaimReason};
 use calendar::Calendar;
 use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
@@ -246,6 +246,8 @@ type Timer = (i64, TimerKind, u32, u32);
 pub struct Engine {
     roster: Roster,
     policy: ReclaimPolicy,
+    /// The policy's lead rules in seconds, for the deadline asked at every step.
+    rules: LeadRules,
     values: ValueTable,
     assigner: Assigner,
     batch_secs: Option<i64>,
@@ -386,6 +388,7 @@ impl Engine {
             assigner,
             reps: vec![RepState::default(); roster.reps.len()],
             roster,
+            rules: config.policy.lead_rules(),
             policy: config.policy,
             values: config.values,
             leads: Vec::new(),
@@ -652,7 +655,7 @@ impl Engine {
             let Some(t) = t else {
                 continue;
             };
-            let deadline = self.policy.lead_deadline(&held);
+            let deadline = self.rules.deadline(&held);
             if let Some((d, reason)) = deadline
                 && d.0 < t
             {
@@ -686,8 +689,8 @@ impl Engine {
         }
         if end.is_none() {
             end = self
-                .policy
-                .lead_deadline(&held)
+                .rules
+                .deadline(&held)
                 .map(|(d, reason)| (d, SpellEnd::Reclaimed(reason)));
         }
         if let Some((t, how)) = end {
@@ -1243,7 +1246,7 @@ impl Engine {
     /// reminder whose time has passed when the deadline moved goes out at once).
     fn schedule_lead(&mut self, ix: u32, now: Timestamp) {
         let held = self.lead_state(ix);
-        if let Some((deadline, _)) = self.policy.lead_deadline(&held) {
+        if let Some((deadline, _)) = self.rules.deadline(&held) {
             let g = self.leads[ix as usize].generation;
             self.timers
                 .push((deadline.0, TimerKind::LeadDeadline, ix, g));
@@ -1303,7 +1306,7 @@ impl Engine {
 
     fn remind_lead(&mut self, ix: u32, at: Timestamp) {
         if let Some((held, owner)) = self.lead_held(ix, at)
-            && let Some((deadline, _)) = self.policy.lead_deadline(&held)
+            && let Some((deadline, _)) = self.rules.deadline(&held)
         {
             self.decisions.push_back(Decision::ReminderDue {
                 entity: Entity::Lead(self.leads[ix as usize].id),
@@ -1318,7 +1321,7 @@ impl Engine {
         let Some((held, owner)) = self.lead_held(ix, at) else {
             return;
         };
-        let Some((deadline, reason)) = self.policy.lead_deadline(&held) else {
+        let Some((deadline, reason)) = self.rules.deadline(&held) else {
             return;
         };
         if deadline > at {

@@ -114,6 +114,63 @@ pub enum ReclaimReason {
     CustomerOverdue,
 }
 
+const TYPES: usize = CustomerType::ALL.len();
+
+/// A policy's lead rules with every duration in seconds (see [`ReclaimPolicy::lead_rules`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct LeadRules {
+    /// (no follow-up, no deal) per customer type by its index, and for no type last.
+    limits: [(Option<i64>, Option<i64>); TYPES + 1],
+    protection: Option<i64>,
+    extension: Option<i64>,
+    max: Option<i64>,
+    exempt: Exemptions,
+}
+
+impl LeadRules {
+    /// When a held lead goes back to the pool, and why; `None` when it never will (exempt
+    /// or no rule applies).
+    pub fn deadline(&self, l: &HeldLead) -> Option<(Timestamp, ReclaimReason)> {
+        if (self.exempt.won && l.won) || (self.exempt.locked && l.locked) {
+            return None;
+        }
+        let k = l.customer_type.map_or(TYPES, CustomerType::index);
+        let (nf, nd) = self.limits[k.min(TYPES)];
+        let mut best: Option<(Timestamp, ReclaimReason)> = None;
+        if let (Some(d), false) = (nf, l.contacted) {
+            best = Some((l.held_since.add_secs(d), ReclaimReason::NoFollowUp));
+        }
+        if let Some(d) = nd
+            && !(self.exempt.open_opportunity && l.open_opportunity)
+        {
+            let t = l.held_since.add_secs(d);
+            if best.is_none_or(|(b, _)| t < b) {
+                best = Some((t, ReclaimReason::NoDeal));
+            }
+        }
+        let (t, r) = best?;
+        Some((
+            t.max(self.protected_until(l.held_since, l.last_activity)),
+            r,
+        ))
+    }
+
+    /// [`ReclaimPolicy::protected_until`] in seconds.
+    fn protected_until(&self, since: Timestamp, last_activity: Option<Timestamp>) -> Timestamp {
+        let Some(p) = self.protection else {
+            return since;
+        };
+        let mut end = since.add_secs(p);
+        if let (Some(ext), Some(a)) = (self.extension, last_activity) {
+            end = end.max(a.add_secs(ext));
+        }
+        if let Some(max) = self.max {
+            end = end.min(since.add_secs(max).max(since.add_secs(p)));
+        }
+        end
+    }
+}
+
 /// What the policy needs to know about a held lead.
 #[derive(Clone, Copy, PartialEq, Debug)]
 pub struct HeldLead {
@@ -158,40 +215,31 @@ impl ReclaimPolicy {
     /// The end of the protection period of an entity held since `since` whose latest
     /// activity was `last_activity`.
     pub fn protected_until(&self, since: Timestamp, last_activity: Option<Timestamp>) -> Timestamp {
-        let Some(p) = self.protection_days else {
-            return since;
-        };
-        let mut end = since.add_secs(secs(p));
-        if let (Some(ext), Some(a)) = (self.protection_extension_days, last_activity) {
-            end = end.max(a.add_secs(secs(ext)));
-        }
-        if let Some(max) = self.protection_max_days {
-            end = end.min(since.add_secs(secs(max)).max(since.add_secs(secs(p))));
-        }
-        end
+        self.lead_rules().protected_until(since, last_activity)
     }
 
     /// When a held lead goes back to the pool, and why; `None` when it never will (exempt
     /// or no rule applies).
     pub fn lead_deadline(&self, l: &HeldLead) -> Option<(Timestamp, ReclaimReason)> {
-        if (self.exempt.won && l.won) || (self.exempt.locked && l.locked) {
-            return None;
+        self.lead_rules().deadline(l)
+    }
+
+    /// The lead rules in whole seconds, worked out once for a caller that asks for many
+    /// deadlines (the engine asks at every step of every lead).
+    pub fn lead_rules(&self) -> LeadRules {
+        let s = |d: Option<f64>| d.map(secs);
+        let mut limits = [(s(self.no_follow_up_days), s(self.no_deal_days)); TYPES + 1];
+        for (k, t) in CustomerType::ALL.iter().enumerate() {
+            let (nf, nd) = self.limits(Some(*t));
+            limits[k] = (s(nf), s(nd));
         }
-        let (nf, nd) = self.limits(l.customer_type);
-        let mut best: Option<(Timestamp, ReclaimReason)> = None;
-        if let (Some(d), false) = (nf, l.contacted) {
-            best = Some((l.held_since.add_secs(secs(d)), ReclaimReason::NoFollowUp));
+        LeadRules {
+            limits,
+            protection: s(self.protection_days),
+            extension: s(self.protection_extension_days),
+            max: s(self.protection_max_days),
+            exempt: self.exempt,
         }
-        if let Some(d) = nd
-            && !(self.exempt.open_opportunity && l.open_opportunity)
-        {
-            let t = l.held_since.add_secs(secs(d));
-            if best.is_none_or(|(b, _)| t < b) {
-                best = Some((t, ReclaimReason::NoDeal));
-            }
-        }
-        let floor = self.protected_until(l.held_since, l.last_activity);
-        best.map(|(t, r)| (t.max(floor), r))
     }
 
     /// When a held customer goes back to the pool, and why.

@@ -496,7 +496,7 @@ impl Assigner {
     /// selectors it does not cover.
     fn pick_in_scan(&mut self, g: &Gate, ask: &Ask, values: &ValueTable) -> Option<Option<usize>> {
         let hot = &self.hot;
-        let lower = |best: &mut Option<(f64, usize)>, i: usize| keep_least_loaded(best, hot, g, i);
+        let lower = |best: &mut Lowest, i: usize| keep_least_loaded(best, hot, g, i);
         let pick = match &self.strategy.selector {
             Selector::RoundRobin => {
                 let cursor = self.cursor;
@@ -520,7 +520,7 @@ impl Assigner {
                     lower(&mut best, i);
                     false
                 });
-                best.map(|(_, i)| i)
+                best.map(|(_, _, i)| i)
             }
             Selector::Tiered { tiers } => {
                 let roles = tier_roles(tiers, ask);
@@ -535,7 +535,7 @@ impl Assigner {
                     lower(&mut any, i);
                     false
                 });
-                tiered.or(any).map(|(_, i)| i)
+                tiered.or(any).map(|(_, _, i)| i)
             }
             Selector::ScoreBased { load_penalty } => {
                 let mut best = None;
@@ -557,7 +557,7 @@ impl Assigner {
         for i in cands {
             keep_least_loaded(&mut best, hot, g, i);
         }
-        best.map(|(_, i)| i)
+        best.map(|(_, _, i)| i)
     }
 
     /// Picks a rep for one lead; `None` when no rep is eligible.
@@ -709,14 +709,25 @@ impl Assigner {
     }
 }
 
-/// Least-loaded selection over one candidate `i`: keeps in `best` (load ratio, rep) the lowest
-/// open/capacity ratio, the earlier candidate on ties; capacities come from the packed rows.
-fn keep_least_loaded(best: &mut Option<(f64, usize)>, hot: &[HotRep], g: &Gate, i: usize) {
-    let cap = hot.get(i).map_or(1, |r| r.capacity.max(1)) as f64;
-    let r = g.states.get(i).map_or(0, |s| s.load) as f64 / cap;
-    if best.is_none_or(|(b, _)| r < b) {
-        *best = Some((r, i));
+/// The lowest open/capacity ratio so far, as (open, capacity, rep).
+type Lowest = Option<(u64, u64, usize)>;
+
+/// Least-loaded selection over one candidate `i`: keeps in `best` the lowest open/capacity
+/// ratio, the earlier candidate on ties; capacities come from the packed rows. Ratios are
+/// compared as fractions in integers (both sides below 2^32, so the cross products fit), with
+/// no division per rep; for loads below 2^20 that orders reps exactly as their rounded `f64`
+/// ratios do (test `assign::tests::least_loaded_compares_as_the_divided_ratios`).
+fn keep_least_loaded(best: &mut Lowest, hot: &[HotRep], g: &Gate, i: usize) {
+    let cap = u64::from(hot.get(i).map_or(1, |r| r.capacity.max(1)));
+    let load = u64::from(g.states.get(i).map_or(0, |s| s.load));
+    if best.is_none_or(|(bl, bc, _)| lower_ratio((load, cap), (bl, bc))) {
+        *best = Some((load, cap, i));
     }
+}
+
+/// Whether `a.0 / a.1 < b.0 / b.1`, both parts below 2^32.
+fn lower_ratio(a: (u64, u64), b: (u64, u64)) -> bool {
+    a.0 * b.1 < b.0 * a.1
 }
 
 /// The roles a tiered selector prefers for the lead's customer type (none: any rep).

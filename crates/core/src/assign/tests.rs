@@ -302,3 +302,20 @@ max_share = 0.2
         }
     );
 }
+
+#[test]
+fn least_loaded_compares_as_the_divided_ratios() {
+    let caps = (1..48u64).chain([1000, 4096, u64::from(u32::MAX)]);
+    let pairs: Vec<(u64, u64)> = caps
+        .flat_map(|c| (0..48u64).chain([999, 1 << 19]).map(move |l| (l, c)))
+        .collect();
+    let mut lower = 0;
+    for &a in &pairs {
+        for &b in &pairs {
+            let divided = (a.0 as f64 / a.1 as f64) < (b.0 as f64 / b.1 as f64);
+            assert_eq!(super::lower_ratio(a, b), divided, "{a:?} against {b:?}");
+            lower += usize::from(divided);
+        }
+    }
+    assert!(lower > pairs.len() * pairs.len() / 3);
+}
