@@ -1337,10 +1337,16 @@ impl Engine {
         l.reclaims += 1;
         l.generation += 1;
         let id = l.id;
-        let give_up = self
-            .policy
-            .max_reclaims_per_lead
-            .is_some_and(|m| l.reclaims >= m);
+        // Reclaimed the instant it was handed over, with no pool delay and no reclaim limit,
+        // the lead would go from rep to rep forever without time moving: it is given up.
+        let endless = self.policy.max_reclaims_per_lead.is_none()
+            && l.held_since == at
+            && self.policy.pool_dispatch_secs() == 0;
+        let give_up = endless
+            || self
+                .policy
+                .max_reclaims_per_lead
+                .is_some_and(|m| l.reclaims >= m);
         self.decisions.push_back(Decision::Reclaimed {
             entity: Entity::Lead(id),
             rep: owner as usize,

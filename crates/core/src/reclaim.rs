@@ -43,7 +43,9 @@ pub struct ReclaimPolicy {
     pub repurchase_k: Option<f64>,
     /// Time a reclaimed lead waits in the pool before it is handed on (pool pick-up delay).
     pub pool_dispatch_days: f64,
-    /// After this many reclaims a lead is given up (closed as lost).
+    /// After this many reclaims a lead is given up (closed as lost). With no limit, a lead
+    /// reclaimed the instant it was handed over is given up when there is no pool delay
+    /// either (it would otherwise go round the reps forever at that instant).
     pub max_reclaims_per_lead: Option<u32>,
     /// A lead that waits this long in the pool without any eligible rep is given up.
     pub pool_expiry_days: Option<f64>,

@@ -321,3 +321,59 @@ fn a_lead_row_is_one_cache_line_and_its_sentinels_read_back() {
     assert_eq!(OptTime::from(Timestamp(-5)).get(), Some(Timestamp(-5)));
     assert_eq!(OptTime::NONE.get(), None);
 }
+
+#[test]
+fn a_lead_reclaimed_the_moment_it_is_handed_over_with_no_pool_delay_is_given_up() {
+    // No follow-up allowed at all, no pool delay, no reclaim limit: without a guard the lead
+    // would go from rep to rep forever at one instant.
+    let p = ReclaimPolicy {
+        no_follow_up_days: Some(0.0),
+        pool_dispatch_days: 0.0,
+        max_reclaims_per_lead: None,
+        ..ReclaimPolicy::default()
+    };
+    let mut e = Engine::new(config(p), roster(3, 5));
+    let t = Timestamp::from_days(1);
+    e.handle_lead_created(t, lead(0));
+    let mut n = 0;
+    while let Some(at) = e.poll_timeout() {
+        e.handle_timeout(at);
+        n += 1;
+        assert!(n < 10, "timers keep coming at {at:?}");
+    }
+    let d = drain(&mut e);
+    assert!(matches!(d[0], Decision::Assigned { .. }), "{d:?}");
+    assert!(
+        matches!(d[1], Decision::Reclaimed { at, .. } if at == t),
+        "{d:?}"
+    );
+    assert_eq!(
+        d[2],
+        Decision::GivenUp {
+            lead: LeadId(Sym(0)),
+            at: t
+        }
+    );
+    assert_eq!(d.len(), 3);
+    // With a pool delay time moves on, and the lead is handed on as usual: at t, t + 1 day
+    // and t + 2 days, each time reclaimed at once.
+    let p = ReclaimPolicy {
+        no_follow_up_days: Some(0.0),
+        pool_dispatch_days: 1.0,
+        max_reclaims_per_lead: None,
+        ..ReclaimPolicy::default()
+    };
+    let mut e = Engine::new(config(p), roster(3, 5));
+    e.handle_lead_created(t, lead(0));
+    e.handle_timeout(t.add_days(2));
+    let d = drain(&mut e);
+    let assigned = d
+        .iter()
+        .filter(|d| matches!(d, Decision::Assigned { .. }))
+        .count();
+    assert_eq!(assigned, 3, "{d:?}");
+    assert!(
+        !d.iter().any(|d| matches!(d, Decision::GivenUp { .. })),
+        "{d:?}"
+    );
+}
