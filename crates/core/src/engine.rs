@@ -329,6 +329,14 @@ impl PlanRow {
     }
 }
 
+/// A step of a [`LeadPlan`], as [`Engine::handle_lead_plan`] walks them.
+#[derive(Clone, Copy)]
+enum Step {
+    Contact,
+    Opportunity,
+    Close { won: bool },
+}
+
 /// A closed lead in [`Engine::lead_live`]: no timer's generation matches it.
 const CLOSED: u32 = u32::MAX;
 
@@ -647,14 +655,11 @@ impl Engine {
         let mut contacted = false;
         let mut end = None;
         let steps = [
-            (contact, None),
-            (opportunity, None),
-            (close.map(|c| c.0), close.map(|c| c.1)),
+            contact.map(|t| (t, Step::Contact)),
+            opportunity.map(|t| (t, Step::Opportunity)),
+            close.map(|(t, won)| (t, Step::Close { won })),
         ];
-        for (k, (t, won)) in steps.into_iter().enumerate() {
-            let Some(t) = t else {
-                continue;
-            };
+        for (t, step) in steps.into_iter().flatten() {
             let deadline = self.rules.deadline(&held);
             if let Some((d, reason)) = deadline
                 && d.0 < t
@@ -665,22 +670,18 @@ impl Engine {
             if let Some((d, _)) = deadline {
                 self.plan_reminder(ix, g, held.held_since, d, from, t);
             }
-            match (k, won) {
-                (0, _) => {
+            match step {
+                Step::Contact => {
                     held.contacted = true;
                     held.last_activity = Some(Timestamp(t));
                     contacted = true;
                 }
-                (1, _) => {
+                Step::Opportunity => {
                     held.open_opportunity = true;
                     held.last_activity = Some(Timestamp(t));
                 }
-                (_, won) => {
-                    let how = if won == Some(true) {
-                        SpellEnd::Won
-                    } else {
-                        SpellEnd::Lost
-                    };
+                Step::Close { won } => {
+                    let how = if won { SpellEnd::Won } else { SpellEnd::Lost };
                     end = Some((Timestamp(t), how));
                     break;
                 }
@@ -1337,16 +1338,12 @@ impl Engine {
         l.reclaims += 1;
         l.generation += 1;
         let id = l.id;
-        // Reclaimed the instant it was handed over, with no pool delay and no reclaim limit,
-        // the lead would go from rep to rep forever without time moving: it is given up.
-        let endless = self.policy.max_reclaims_per_lead.is_none()
-            && l.held_since == at
-            && self.policy.pool_dispatch_secs() == 0;
-        let give_up = endless
-            || self
-                .policy
-                .max_reclaims_per_lead
-                .is_some_and(|m| l.reclaims >= m);
+        let give_up = match self.policy.max_reclaims_per_lead {
+            Some(m) => l.reclaims >= m,
+            // Reclaimed the instant it was handed over, with no pool delay either, the lead
+            // would go from rep to rep forever without time moving: it is given up.
+            None => l.held_since == at && self.policy.pool_dispatch_secs() == 0,
+        };
         self.decisions.push_back(Decision::Reclaimed {
             entity: Entity::Lead(id),
             rep: owner as usize,

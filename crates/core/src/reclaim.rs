@@ -157,20 +157,33 @@ impl LeadRules {
         ))
     }
 
-    /// [`ReclaimPolicy::protected_until`] in seconds.
     fn protected_until(&self, since: Timestamp, last_activity: Option<Timestamp>) -> Timestamp {
-        let Some(p) = self.protection else {
-            return since;
-        };
-        let mut end = since.add_secs(p);
-        if let (Some(ext), Some(a)) = (self.extension, last_activity) {
-            end = end.max(a.add_secs(ext));
-        }
-        if let Some(max) = self.max {
-            end = end.min(since.add_secs(max).max(since.add_secs(p)));
-        }
-        end
+        protection_end(
+            (self.protection, self.extension, self.max),
+            since,
+            last_activity,
+        )
     }
+}
+
+/// The end of the protection period, given (protection, extension, maximum) in seconds: see
+/// [`ReclaimPolicy::protected_until`].
+fn protection_end(
+    (protection, extension, max): (Option<i64>, Option<i64>, Option<i64>),
+    since: Timestamp,
+    last_activity: Option<Timestamp>,
+) -> Timestamp {
+    let Some(p) = protection else {
+        return since;
+    };
+    let mut end = since.add_secs(p);
+    if let (Some(ext), Some(a)) = (extension, last_activity) {
+        end = end.max(a.add_secs(ext));
+    }
+    if let Some(max) = max {
+        end = end.min(since.add_secs(max).max(since.add_secs(p)));
+    }
+    end
 }
 
 /// What the policy needs to know about a held lead.
@@ -217,7 +230,16 @@ impl ReclaimPolicy {
     /// The end of the protection period of an entity held since `since` whose latest
     /// activity was `last_activity`.
     pub fn protected_until(&self, since: Timestamp, last_activity: Option<Timestamp>) -> Timestamp {
-        self.lead_rules().protected_until(since, last_activity)
+        let s = |d: Option<f64>| d.map(secs);
+        protection_end(
+            (
+                s(self.protection_days),
+                s(self.protection_extension_days),
+                s(self.protection_max_days),
+            ),
+            since,
+            last_activity,
+        )
     }
 
     /// When a held lead goes back to the pool, and why; `None` when it never will (exempt

@@ -326,6 +326,7 @@ fn open_leads(
     let model = NaiveBayes::fit(&frame, |_| true);
     let customer_rows = ds.customer_index();
     let fallback = mean_won_values(&frame);
+    let rules = config.policy.lead_rules();
     mine.iter()
         .zip(last_activity)
         .filter_map(|(&i, last_activity)| {
@@ -348,7 +349,7 @@ fn open_leads(
                 open_opportunity: matches!(stage, Stage::Qualified | Stage::Proposal),
                 last_activity,
             };
-            let deadline = config.policy.lead_deadline(&held);
+            let deadline = rules.deadline(&held);
             let customer = lead.customer.map(|c| {
                 let row = customer_rows.get(&c).copied();
                 let name = row.and_then(|r| ds.customers.get(r)).and_then(|c| c.name);

@@ -324,15 +324,15 @@ fn a_lead_row_is_one_cache_line_and_its_sentinels_read_back() {
 
 #[test]
 fn a_lead_reclaimed_the_moment_it_is_handed_over_with_no_pool_delay_is_given_up() {
-    // No follow-up allowed at all, no pool delay, no reclaim limit: without a guard the lead
-    // would go from rep to rep forever at one instant.
-    let p = ReclaimPolicy {
+    // No follow-up allowed at all and no reclaim limit, with the pool delay given.
+    let policy = |pool_dispatch_days| ReclaimPolicy {
         no_follow_up_days: Some(0.0),
-        pool_dispatch_days: 0.0,
+        pool_dispatch_days,
         max_reclaims_per_lead: None,
         ..ReclaimPolicy::default()
     };
-    let mut e = Engine::new(config(p), roster(3, 5));
+    // No pool delay: without a guard the lead would go from rep to rep forever at one instant.
+    let mut e = Engine::new(config(policy(0.0)), roster(3, 5));
     let t = Timestamp::from_days(1);
     e.handle_lead_created(t, lead(0));
     let mut n = 0;
@@ -357,13 +357,7 @@ fn a_lead_reclaimed_the_moment_it_is_handed_over_with_no_pool_delay_is_given_up(
     assert_eq!(d.len(), 3);
     // With a pool delay time moves on, and the lead is handed on as usual: at t, t + 1 day
     // and t + 2 days, each time reclaimed at once.
-    let p = ReclaimPolicy {
-        no_follow_up_days: Some(0.0),
-        pool_dispatch_days: 1.0,
-        max_reclaims_per_lead: None,
-        ..ReclaimPolicy::default()
-    };
-    let mut e = Engine::new(config(p), roster(3, 5));
+    let mut e = Engine::new(config(policy(1.0)), roster(3, 5));
     e.handle_lead_created(t, lead(0));
     e.handle_timeout(t.add_days(2));
     let d = drain(&mut e);
